@@ -1,0 +1,152 @@
+"""The registry workbook contract: sheets, columns, Russian headers, fixed values.
+
+Source: PRODUCT.md, "Matching input: the registry workbook". Each column may
+be headed by its English name or its Russian header (case and surrounding
+spaces ignored); lists are separated by ``;``. This module only describes the
+contract; :mod:`matching.registry` reads and validates against it and
+:mod:`matching.template` / :mod:`matching.synthetic` write it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a registry sheet.
+
+    Attributes
+    ----------
+    name : str
+        English name (the identifier used in code and in CSV headers).
+    header : str
+        Russian header shown in Excel.
+    kind : str
+        ``"text"``, ``"list"`` (``;``-separated), ``"float"``, ``"int"`` or
+        ``"choice"``.
+    required : bool
+        Whether the column must be present.
+    choices : tuple of str
+        Allowed values for ``"choice"`` columns (compared case-insensitively).
+    hint : str
+        Short Russian explanation for the template's instruction sheet.
+    """
+
+    name: str
+    header: str
+    kind: str = "text"
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of the registry: English name, Russian name, columns."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    key: tuple[str, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+ROLES = ("наставник", "наставляемый", "оба")
+CATEGORIES = ("без категории", "первая", "высшая", "педагог-методист", "педагог-наставник")
+FORMATS = ("очно", "дистанционно", "смешанно")
+CONSENT = ("да", "нет")
+CLUSTERS = ("ШНОР", "ШСОР", "ШВОР")
+AREAS = ("предметные", "методические", "психолого-педагогические", "коммуникативные", "цифровые")
+
+SCHOOLS = Sheet(
+    "schools",
+    "Школы",
+    (
+        Column("school_id", "Код ОО", hint="уникальный код образовательной организации"),
+        Column("name", "Наименование"),
+        Column("district", "Муниципалитет"),
+        Column("cluster", "Группа результатов", "choice", False, CLUSTERS,
+               "ШНОР / ШСОР / ШВОР — школа с низкими / средними / высокими результатами"),
+        Column("lat", "Широта", "float", False, hint="градусы, например 55.123"),
+        Column("lon", "Долгота", "float", False, hint="градусы, например 48.456"),
+    ),
+    key=("school_id",),
+)
+
+TEACHERS = Sheet(
+    "teachers",
+    "Педагоги",
+    (
+        Column("teacher_id", "Код педагога", hint="уникальный код педагога"),
+        Column("full_name", "ФИО"),
+        Column("school_id", "Код ОО", hint="код из листа «Школы»"),
+        Column("role", "Роль", "choice", True, ROLES),
+        Column("subjects", "Предметы", "list", hint="через «;», например «математика; информатика»"),
+        Column("experience_years", "Стаж", "float", hint="полных лет педагогического стажа, ≥ 0"),
+        Column("category", "Категория", "choice", True, CATEGORIES),
+        Column("deficits", "Дефициты", "list", False, hint="коды дефицитов наставляемого через «;»"),
+        Column("strengths", "Сильные стороны", "list", False,
+               hint="коды дефицитов, которые наставник может закрыть, через «;»"),
+        Column("capacity", "Вместимость", "int", False,
+               hint="сколько наставляемых берёт наставник (больше 1 — групповое наставничество)"),
+        Column("format", "Формат", "choice", False, FORMATS),
+        Column("consent", "Согласие", "choice", False, CONSENT,
+               hint="письменное согласие на участие в наставничестве"),
+    ),
+    key=("teacher_id",),
+)
+
+DEFICITS = Sheet(
+    "deficits",
+    "Дефициты",
+    (
+        Column("code", "Код", hint="уникальный код дефицита"),
+        Column("name", "Наименование"),
+        Column("area", "Область", "choice", False, AREAS),
+    ),
+    key=("code",),
+)
+
+LOCKED = Sheet(
+    "locked",
+    "Закрепления",
+    (
+        Column("mentee_id", "Наставляемый", hint="код педагога-наставляемого"),
+        Column("mentor_id", "Наставник", hint="код педагога-наставника"),
+    ),
+    required=False,
+    key=("mentee_id", "mentor_id"),
+)
+
+FORBIDDEN = Sheet(
+    "forbidden",
+    "Запреты",
+    LOCKED.columns,
+    required=False,
+    key=("mentee_id", "mentor_id"),
+)
+
+PREFERENCES = Sheet(
+    "preferences",
+    "Пожелания",
+    (
+        Column("mentee_id", "Наставляемый"),
+        Column("mentor_id", "Наставник"),
+        Column("rank", "Приоритет", "int", hint="1 — первое пожелание"),
+    ),
+    required=False,
+    key=("mentee_id", "mentor_id"),
+)
+
+#: All sheets in the order they appear in a registry workbook.
+SHEETS: tuple[Sheet, ...] = (SCHOOLS, TEACHERS, DEFICITS, LOCKED, FORBIDDEN, PREFERENCES)
+SHEETS_BY_NAME = {s.name: s for s in SHEETS}
+
+LIST_SEPARATOR = ";"
