@@ -1,0 +1,301 @@
+"""Forming tandems: registry + configuration → explained optimal pairs.
+
+:func:`match` is the main job of the package. Steps: locked pairs are fixed
+and checked against the hard constraints; every other feasible pair is scored
+(:mod:`matching.scoring`); the exact solver (:mod:`matching.solver`) chooses
+the pairs that match the most mentees and, among those, have the highest total
+score; then every pair and every unmatched mentee is explained
+(:mod:`matching.explain`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from matching.config import COMPONENTS, MatchConfig
+from matching.explain import pair_text, unmatched_reason
+from matching.registry import Registry, RegistryError
+from matching.scoring import EXCLUSIONS, build_candidates
+from matching.solver import solve_assignment
+from tandem.errors import Issue
+
+_EXCLUSION_TEXT = {
+    "self": "наставник и наставляемый — один человек",
+    "consent": "у наставника нет согласия",
+    "capacity": "у наставника вместимость 0",
+    "forbidden": "пара запрещена",
+    "same_school": "наставник из той же школы, а настройка это запрещает",
+    "format": "форматы «очно» и «дистанционно» несовместимы",
+    "distance": "для очного формата школы дальше допустимого расстояния",
+    "subject": "нет общего предмета, а настройка его требует",
+    "relevance": "наставник не закрывает ни одного дефицита и не ведёт предметы наставляемого",
+}
+
+
+@dataclass
+class MatchResult:
+    """Result of :func:`match`.
+
+    Attributes
+    ----------
+    pairs : DataFrame
+        One row per tandem pair (mentee–mentor), sorted by mentor then mentee:
+        ``mentee_id``, ``mentee_name``, ``mentee_school``, ``mentor_id``,
+        ``mentor_name``, ``mentor_school``, ``score`` (float in [0, 1]), one
+        column per component (:data:`matching.config.COMPONENTS`, each in
+        [0, 1]), ``covered``, ``uncovered`` (tuples of deficit codes),
+        ``shared_subjects`` (tuple), ``experience_gap`` (years),
+        ``distance_km`` (float km, NaN if unknown), ``pair_format``,
+        ``locked`` (bool), ``group_size`` (mentees of this mentor),
+        ``explanation`` (str).
+    unmatched : DataFrame
+        ``mentee_id``, ``mentee_name``, ``school_id``, ``reason_code``
+        (``no_consent`` / ``no_candidate`` / ``mentors_busy``), ``reason``.
+    load : DataFrame
+        Per mentor: ``mentor_id``, ``mentor_name``, ``school_id``,
+        ``consent`` (bool), ``capacity``, ``assigned`` (int), ``mentees``
+        (names, «; »-separated).
+    coverage : DataFrame
+        Per deficit: ``code``, ``name``, ``area``, ``mentees`` (mentees who
+        have it), ``matched`` (of those, with a mentor), ``covered`` (of
+        those, with a mentor who covers it).
+    objective : float
+        Total score of all pairs (locked ones included).
+    status : str
+        ``OPTIMAL`` when the solver proved optimality.
+    n_mentees : int
+        Mentees in the registry; ``len(pairs) + len(unmatched) == n_mentees``.
+    solve_seconds : float
+        Wall time of scoring and solving.
+    config : MatchConfig
+    overrides : DataFrame
+        Manual locks / bans given to this run on top of the registry:
+        ``mentee_id``, ``mentor_id``, ``action`` (``lock`` / ``forbid``).
+    """
+
+    pairs: pd.DataFrame
+    unmatched: pd.DataFrame
+    load: pd.DataFrame
+    coverage: pd.DataFrame
+    objective: float
+    status: str
+    n_mentees: int
+    solve_seconds: float
+    config: MatchConfig
+    overrides: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["mentee_id", "mentor_id", "action"]))
+
+    @property
+    def n_groups(self) -> int:
+        """Mentors with more than one mentee (group mentoring)."""
+        return int((self.load["assigned"] > 1).sum())
+
+    def summary(self) -> str:
+        """Short Russian summary, e.g. «Сформировано 46 тандемов (из них 9 групповых)…»."""
+        n = len(self.pairs)
+        mentors = int((self.load["assigned"] > 0).sum())
+        text = (f"Сформировано пар «наставник — наставляемый»: {n}; наставников задействовано: {mentors}, "
+                f"из них с группой наставляемых: {self.n_groups}.")
+        u = len(self.unmatched)
+        if u:
+            text += f" Без наставника осталось: {u} — причины в листе «Нераспределённые»."
+        else:
+            text += " Все наставляемые получили наставника."
+        return text
+
+
+def _pairs_frame(df) -> pd.DataFrame:
+    df = pd.DataFrame(df if df is not None else [], columns=["mentee_id", "mentor_id"])
+    return df[["mentee_id", "mentor_id"]].astype(str)
+
+
+def match(registry: Registry, config: MatchConfig | None = None, *,
+          extra_locked: pd.DataFrame | None = None,
+          extra_forbidden: pd.DataFrame | None = None) -> MatchResult:
+    """Form the best set of mentoring tandems for a registry.
+
+    Parameters
+    ----------
+    registry : Registry
+        From :func:`matching.load_registry`.
+    config : MatchConfig, optional
+        Weights and constraints; defaults documented in :mod:`matching.config`.
+    extra_locked, extra_forbidden : DataFrame, optional
+        Manual overrides (``mentee_id``, ``mentor_id``) added to the
+        registry's «Закрепления» / «Запреты» sheets for this run (e.g. from
+        the notebook). An extra lock replaces any registry lock of the same
+        mentee; an extra ban removes a registry lock of the same pair.
+
+    Returns
+    -------
+    MatchResult
+        Exact optimum: the most mentees matched, then the highest total score
+        (:mod:`matching.solver`), with every mentee in ``pairs`` or
+        ``unmatched`` exactly once.
+
+    Raises
+    ------
+    RegistryError
+        A locked pair breaks a hard constraint (consent, capacity, format,
+        distance, subject, relevance, forbidden), or an override names an
+        unknown teacher.
+    """
+    config = config or MatchConfig()
+    t0 = time.perf_counter()
+    teachers = registry.teachers
+    by_id = teachers.set_index("teacher_id")
+    mentees = registry.mentees
+    mentors = registry.mentors
+    xl, xf = _pairs_frame(extra_locked), _pairs_frame(extra_forbidden)
+
+    issues = []
+    for df, what in ((xl, "закрепить"), (xf, "запретить")):
+        for r in df.itertuples(index=False):
+            if r.mentee_id not in set(mentees["teacher_id"]):
+                issues.append(Issue(f"нельзя {what} пару: «{r.mentee_id}» не наставляемый реестра"))
+            if r.mentor_id not in set(mentors["teacher_id"]):
+                issues.append(Issue(f"нельзя {what} пару: «{r.mentor_id}» не наставник реестра"))
+    if issues:
+        raise RegistryError(issues)
+
+    forbidden = pd.concat([registry.forbidden[["mentee_id", "mentor_id"]], xf], ignore_index=True)
+    locked = registry.locked[["mentee_id", "mentor_id", "excel_row"]].copy()
+    locked = locked[~locked["mentee_id"].isin(xl["mentee_id"])]
+    locked = pd.concat([locked, xl.assign(excel_row=pd.NA)], ignore_index=True)
+    fset = set(zip(xf["mentee_id"], xf["mentor_id"]))
+    keep = np.array([(a, b) not in fset for a, b in zip(locked["mentee_id"], locked["mentor_id"])], dtype=bool)
+    locked = locked[keep]
+    locked = locked.drop_duplicates("mentee_id", keep="last")
+
+    active = mentees[mentees["consent"]]
+    cand = build_candidates(active, mentors, registry.schools, forbidden, registry.preferences, config)
+    pairs_all = cand.pairs
+
+    # Locked pairs must be feasible under every hard constraint.
+    key = pd.MultiIndex.from_frame(pairs_all[["mentee_id", "mentor_id"]])
+    lk = pd.MultiIndex.from_frame(locked[["mentee_id", "mentor_id"]])
+    feasible_locked = lk.isin(key)
+    if not feasible_locked.all():
+        title = registry.sheet_titles.get("locked", "Закрепления")
+        for r in locked[~feasible_locked].itertuples(index=False):
+            why = _why_infeasible(r.mentee_id, r.mentor_id, registry, config, forbidden)
+            row = None if pd.isna(r.excel_row) else int(r.excel_row)
+            issues.append(Issue(f"закреплённая пара «{r.mentee_id}» — «{r.mentor_id}» нарушает условие: {why}",
+                                file=registry.source if row else None, sheet=title if row else None, row=row,
+                                column="Наставник" if row else None))
+    locked_load = locked["mentor_id"].value_counts()
+    cap = mentors.set_index("teacher_id")["capacity"]
+    over = locked_load[locked_load > cap.reindex(locked_load.index).fillna(0)]
+    for mid, n in over.items():
+        issues.append(Issue(f"у наставника «{mid}» закреплено {n} наставляемых при вместимости {int(cap.get(mid, 0))}"))
+    if issues:
+        raise RegistryError(issues)
+
+    is_locked_mentee = pairs_all["mentee_id"].isin(locked["mentee_id"])
+    free_edges = pairs_all[~is_locked_mentee]
+    remaining = (cap - locked_load.reindex(cap.index).fillna(0)).astype(int)
+    chosen = solve_assignment(free_edges, remaining.to_dict())
+    locked_rows = pairs_all.merge(locked[["mentee_id", "mentor_id"]], on=["mentee_id", "mentor_id"])
+    result_pairs = pd.concat([locked_rows.assign(locked=True), chosen.assign(locked=False)], ignore_index=True)
+    solve_seconds = time.perf_counter() - t0
+
+    return _assemble(registry, config, cand, result_pairs, mentees, mentors, solve_seconds,
+                     overrides=pd.concat([xl.assign(action="lock"), xf.assign(action="forbid")], ignore_index=True))
+
+
+def _why_infeasible(mentee_id, mentor_id, registry: Registry, config: MatchConfig, forbidden) -> str:
+    """Which hard constraint a single pair breaks (for locked-pair messages)."""
+    t = registry.teachers.set_index("teacher_id")
+    one_e = registry.teachers[registry.teachers["teacher_id"] == mentee_id]
+    one_r = registry.teachers[registry.teachers["teacher_id"] == mentor_id]
+    if not bool(one_e["consent"].iloc[0]):
+        return "нет согласия наставляемого"
+    c = build_candidates(one_e, one_r, registry.schools, forbidden, registry.preferences, config)
+    row = c.exclusions.iloc[0]
+    for k in EXCLUSIONS:
+        if row[k]:
+            return _EXCLUSION_TEXT[k]
+    return "пара недопустима"  # pragma: no cover - the caller only asks for infeasible pairs
+
+
+def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, overrides) -> MatchResult:
+    t = registry.teachers.set_index("teacher_id")
+    schools = registry.schools.set_index("school_id")
+    deficit_names = dict(zip(registry.deficits["code"], registry.deficits["name"]))
+    pairs = chosen.copy()
+    pairs["mentee_name"] = pairs["mentee_id"].map(t["full_name"])
+    pairs["mentor_name"] = pairs["mentor_id"].map(t["full_name"])
+    pairs["mentee_school"] = pairs["mentee_id"].map(t["school_id"])
+    pairs["mentor_school"] = pairs["mentor_id"].map(t["school_id"])
+    e_def = pairs["mentee_id"].map(t["deficits"])
+    r_str = pairs["mentor_id"].map(t["strengths"])
+    pairs["covered"] = [tuple(c for c in d if c in set(s)) for d, s in zip(e_def, r_str)]
+    pairs["uncovered"] = [tuple(c for c in d if c not in set(s)) for d, s in zip(e_def, r_str)]
+    pairs["shared_subjects"] = [tuple(x for x in a if x in set(b)) for a, b in
+                                zip(pairs["mentee_id"].map(t["subjects"]), pairs["mentor_id"].map(t["subjects"]))]
+    pairs["experience_gap"] = (pairs["mentor_id"].map(t["experience_years"])
+                               - pairs["mentee_id"].map(t["experience_years"])).astype(float)
+    pairs["other_school"] = pairs["mentee_school"] != pairs["mentor_school"]
+    pairs["group_size"] = pairs.groupby("mentor_id")["mentee_id"].transform("size").astype(int)
+    cl = schools["cluster"] if "cluster" in schools else pd.Series(dtype=object)
+    pairs["explanation"] = [
+        pair_text(row, deficit_names, t.at[row["mentor_id"], "category"],
+                  cl.get(row["mentor_school"], "") or "", cl.get(row["mentee_school"], "") or "")
+        for _, row in pairs.iterrows()
+    ]
+    cols = ["mentee_id", "mentee_name", "mentee_school", "mentor_id", "mentor_name", "mentor_school", "score",
+            *COMPONENTS, "covered", "uncovered", "shared_subjects", "experience_gap", "distance_km",
+            "pair_format", "locked", "group_size", "explanation"]
+    pairs = pairs[cols].sort_values(["mentor_id", "mentee_id"], kind="stable").reset_index(drop=True)
+
+    # Unmatched mentees and their reasons.
+    matched = set(pairs["mentee_id"])
+    assigned = pairs.groupby("mentor_id")["mentee_name"].apply(list)
+    cap = mentors.set_index("teacher_id")["capacity"]
+    rows = []
+    feasible_by_mentee = {k: g.sort_values("score", ascending=False, kind="stable")
+                          for k, g in cand.pairs.groupby("mentee_id", sort=False)}
+    for _, m in mentees.iterrows():
+        mid = m["teacher_id"]
+        if mid in matched:
+            continue
+        excl = cand.exclusions.loc[mid] if mid in cand.exclusions.index else None
+        busy = []
+        g = feasible_by_mentee.get(mid)
+        if g is not None:
+            for r in g.head(3).itertuples(index=False):
+                busy.append({"mentor": f"{t.at[r.mentor_id, 'full_name']} ({r.mentor_id})", "score": r.score,
+                             "capacity": int(cap.get(r.mentor_id, 0)), "took": assigned.get(r.mentor_id, [])})
+        code, text = unmatched_reason(m, excl, busy, config, deficit_names)
+        rows.append({"mentee_id": mid, "mentee_name": m["full_name"], "school_id": m["school_id"],
+                     "reason_code": code, "reason": text})
+    unmatched = pd.DataFrame(rows, columns=["mentee_id", "mentee_name", "school_id", "reason_code", "reason"])
+
+    load = pd.DataFrame({
+        "mentor_id": mentors["teacher_id"].to_numpy(),
+        "mentor_name": mentors["full_name"].to_numpy(),
+        "school_id": mentors["school_id"].to_numpy(),
+        "consent": mentors["consent"].to_numpy(),
+        "capacity": mentors["capacity"].to_numpy(dtype=int),
+    })
+    load["assigned"] = load["mentor_id"].map(pairs["mentor_id"].value_counts()).fillna(0).astype(int)
+    load["mentees"] = ["; ".join(assigned.get(m, [])) for m in load["mentor_id"]]
+    load = load.sort_values(["assigned", "mentor_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+    cov_rows = []
+    covered_codes = pairs[["mentee_id", "covered"]].explode("covered").dropna()
+    covered_count = covered_codes.groupby("covered").size()
+    mentee_codes = mentees[["teacher_id", "deficits"]].explode("deficits").dropna()
+    having = mentee_codes.groupby("deficits").size()
+    matched_having = mentee_codes[mentee_codes["teacher_id"].isin(matched)].groupby("deficits").size()
+    for d in registry.deficits.itertuples(index=False):
+        cov_rows.append({"code": d.code, "name": d.name, "area": d.area, "mentees": int(having.get(d.code, 0)),
+                         "matched": int(matched_having.get(d.code, 0)), "covered": int(covered_count.get(d.code, 0))})
+    coverage = pd.DataFrame(cov_rows, columns=["code", "name", "area", "mentees", "matched", "covered"])
+
+    return MatchResult(pairs=pairs, unmatched=unmatched, load=load, coverage=coverage,
+                       objective=float(pairs["score"].sum()), status="OPTIMAL", n_mentees=len(mentees),
+                       solve_seconds=solve_seconds, config=config, overrides=overrides)

@@ -1,0 +1,139 @@
+"""Plain-Russian explanations: why each pair was formed, why a mentee has none.
+
+Every text is built from the numbers the solver used (components, covered
+deficits, exclusion counts), so an explanation never claims more than the
+model knows.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from matching.config import MatchConfig
+
+
+def _plural(n: int, one: str, few: str, many: str) -> str:
+    n10, n100 = n % 10, n % 100
+    if n10 == 1 and n100 != 11:
+        return one
+    if 2 <= n10 <= 4 and not 12 <= n100 <= 14:
+        return few
+    return many
+
+
+def _quote_list(items, limit: int = 4) -> str:
+    items = list(items)
+    shown = ", ".join(f"«{x}»" for x in items[:limit])
+    return shown + (f" и ещё {len(items) - limit}" if len(items) > limit else "")
+
+
+def pair_text(row: pd.Series, deficit_names: dict[str, str], mentor_category: str,
+              mentor_cluster: str, mentee_cluster: str) -> str:
+    """One-paragraph explanation of a formed pair.
+
+    Parameters
+    ----------
+    row : Series
+        A row of :attr:`MatchResult.pairs` (components, ``covered``,
+        ``uncovered``, ``distance_km``, ``pair_format``, ``preference``,
+        ``shared_subjects``, ``experience_gap``, ``locked``).
+    deficit_names : dict
+        Deficit code → name.
+    mentor_category, mentor_cluster, mentee_cluster : str
+        For the text ("" when unknown).
+    """
+    parts = []
+    if row.get("locked", False):
+        parts.append("пара закреплена вручную")
+    nd = int(row["n_deficits"])
+    cov = list(row["covered"])
+    if nd:
+        names = [deficit_names.get(c, c) for c in cov]
+        if cov:
+            parts.append(f"закрывает {len(cov)} из {nd} {_plural(nd, 'дефицита', 'дефицитов', 'дефицитов')}: "
+                         + _quote_list(names))
+        else:
+            parts.append(f"не закрывает ни одного из {nd} дефицитов")
+        if row["uncovered"] and cov:
+            parts.append("не закрыты: " + _quote_list(deficit_names.get(c, c) for c in row["uncovered"]))
+    if row["shared_subjects"]:
+        parts.append("общий предмет: " + _quote_list(row["shared_subjects"]))
+    gap = row["experience_gap"]
+    if not math.isnan(gap):
+        if gap > 0:
+            parts.append(f"стаж наставника больше на {gap:g} {_plural(int(round(gap)), 'год', 'года', 'лет')}")
+        else:
+            parts.append("стаж наставника не больше стажа наставляемого")
+    if mentor_category:
+        parts.append(f"категория наставника «{mentor_category}»")
+    if mentor_cluster and mentee_cluster:
+        arrow = {1.0: "от более сильной школы", 0.5: "школы одной группы", 0.0: "от школы с более низкими результатами"}
+        parts.append(f"{mentor_cluster} → {mentee_cluster} ({arrow.get(row['cluster'], '')})")
+    fmt = row["pair_format"]
+    d = row["distance_km"]
+    if isinstance(d, float) and not math.isnan(d):
+        parts.append(f"формат «{fmt}», {d:.0f} км между школами")
+    else:
+        parts.append(f"формат «{fmt}», расстояние неизвестно")
+    if row["preference"] > 0:
+        parts.append(f"{int(round(1 / row['preference']))}-е пожелание наставляемого")
+    parts.append("сетевое наставничество (другая школа)" if row["other_school"] else "наставник из той же школы")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def unmatched_reason(mentee: pd.Series, exclusions: pd.Series | None, busy: list[dict],
+                     config: MatchConfig, deficit_names: dict[str, str]) -> tuple[str, str]:
+    """Reason code and Russian text for a mentee left without a mentor.
+
+    Parameters
+    ----------
+    mentee : Series
+        The mentee's row of :attr:`Registry.teachers`.
+    exclusions : Series or None
+        The mentee's row of :attr:`Candidates.exclusions` (None when the
+        mentee was not considered because of missing consent).
+    busy : list of dict
+        Feasible mentors, best score first, each with ``mentor``, ``score`` and
+        ``took`` (names of the mentees that mentor received).
+    config : MatchConfig
+
+    Returns
+    -------
+    (code, text) : tuple of str
+        ``code`` is one of ``no_consent``, ``no_candidate``, ``mentors_busy``.
+    """
+    if not mentee["consent"]:
+        return "no_consent", "нет согласия наставляемого на участие в наставничестве"
+    if exclusions is None or int(exclusions["feasible"]) == 0:
+        total = int(exclusions["mentors"]) if exclusions is not None else 0
+        if total == 0:
+            return "no_candidate", "в реестре нет ни одного наставника"
+        e = exclusions
+        available = total - int(e["self"]) - int(e["consent"]) - int(e["capacity"])
+        if available <= 0:
+            return "no_candidate", "нет ни одного наставника с согласием и ненулевой вместимостью"
+        subjects = _quote_list(mentee["subjects"]) or "—"
+        deficits = _quote_list(deficit_names.get(c, c) for c in mentee["deficits"]) or "—"
+        labels = {
+            "forbidden": "пара запрещена",
+            "same_school": "из той же школы (запрещено настройкой)",
+            "format": f"формат несовместим с «{mentee['format']}»",
+            "distance": f"дальше {config.constraints.max_distance_km:g} км для очного формата",
+            "subject": f"не ведут предмет {subjects}",
+            "relevance": f"не закрывают дефициты ({deficits}) и не ведут предмет {subjects}",
+        }
+        bits = [f"{int(e[key])} — {label}" for key, label in labels.items() if int(e[key])]
+        return "no_candidate", (f"нет подходящего наставника: из {available} "
+                                f"{_plural(available, 'наставника', 'наставников', 'наставников')} с согласием "
+                                "и свободной вместимостью " + "; ".join(bits))
+    best = busy[0] if busy else None
+    if best is None:
+        return "mentors_busy", "подходящие наставники заняты"
+    took = _quote_list(best["took"], 3) if best["took"] else "—"
+    n = int(exclusions["feasible"])
+    return "mentors_busy", (
+        f"все {n} {_plural(n, 'подходящий наставник занят', 'подходящих наставника заняты', 'подходящих наставников заняты')}"
+        f": лучший — {best['mentor']} (балл {best['score']:.2f}), вместимость {best['capacity']}, взял(а): {took}")

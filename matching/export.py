@@ -1,0 +1,138 @@
+"""The output workbook of a matching run (PRODUCT.md, "Matching output workbook").
+
+Sheets: «Тандемы» (one row per mentee–mentor pair), «Нераспределённые»
+(every unmatched mentee with the reason), «Нагрузка» (per mentor),
+«Покрытие дефицитов» (per deficit), «Параметры» (weights, constraints,
+solver status, objective, input SHA-256, package version, manual overrides).
+Every mentee of the input appears exactly once in «Тандемы» or
+«Нераспределённые». Values only, never formulas (:mod:`tandem.xlsx`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from matching.config import COMPONENT_LABELS, COMPONENTS
+from matching.engine import MatchResult
+from matching.registry import Registry
+from tandem import __version__
+from tandem.xlsx import atomic_save, new_workbook, write_table
+
+PAIR_HEADERS = {
+    "mentee_id": "Код наставляемого",
+    "mentee_name": "Наставляемый",
+    "mentee_school": "ОО наставляемого",
+    "mentor_id": "Код наставника",
+    "mentor_name": "Наставник",
+    "mentor_school": "ОО наставника",
+    "score": "Итоговый балл пары",
+    **{c: COMPONENT_LABELS[c] for c in COMPONENTS},
+    "covered": "Закрытые дефициты",
+    "uncovered": "Незакрытые дефициты",
+    "distance_km": "Расстояние, км",
+    "pair_format": "Формат",
+    "locked": "Закреплена вручную",
+    "group_size": "Наставляемых у наставника",
+    "explanation": "Почему эта пара",
+}
+
+
+def _deficit_label(codes, names: dict[str, str]) -> str:
+    return "; ".join(f"{c} {names.get(c, '')}".strip() for c in codes)
+
+
+def result_tables(result: MatchResult, registry: Registry) -> dict[str, pd.DataFrame]:
+    """The output sheets as DataFrames with Russian column headers.
+
+    Returns
+    -------
+    dict
+        Sheet title → DataFrame, in workbook order.
+    """
+    names = dict(zip(registry.deficits["code"], registry.deficits["name"]))
+    p = result.pairs.copy()
+    p["covered"] = p["covered"].map(lambda c: _deficit_label(c, names))
+    p["uncovered"] = p["uncovered"].map(lambda c: _deficit_label(c, names))
+    pairs = p[list(PAIR_HEADERS)].rename(columns=PAIR_HEADERS)
+    unmatched = result.unmatched[["mentee_id", "mentee_name", "school_id", "reason"]].rename(columns={
+        "mentee_id": "Код наставляемого", "mentee_name": "Наставляемый", "school_id": "ОО", "reason": "Причина"})
+    load = result.load.rename(columns={
+        "mentor_id": "Код наставника", "mentor_name": "Наставник", "school_id": "ОО", "consent": "Согласие",
+        "capacity": "Вместимость", "assigned": "Назначено", "mentees": "Наставляемые"})
+    cov = result.coverage.rename(columns={
+        "code": "Код", "name": "Дефицит", "area": "Область", "mentees": "Наставляемых с дефицитом",
+        "matched": "Из них с наставником", "covered": "Из них дефицит закрыт"})
+    return {
+        "Тандемы": pairs,
+        "Нераспределённые": unmatched,
+        "Нагрузка": load,
+        "Покрытие дефицитов": cov,
+        "Параметры": parameters_table(result, registry),
+    }
+
+
+def parameters_table(result: MatchResult, registry: Registry, made_at: dt.datetime | None = None) -> pd.DataFrame:
+    """«Параметры»: everything needed to reproduce and defend the result.
+
+    Columns ``Параметр``, ``Значение``. ``made_at`` defaults to now (UTC,
+    to the second).
+    """
+    made_at = made_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    cfg = result.config
+    rows = [
+        ("Программа", f"Тандем {__version__}"),
+        ("Входной файл", registry.source or ""),
+        ("SHA-256 входного файла", registry.sha256 or ""),
+        ("Сформировано (UTC)", made_at.strftime("%Y-%m-%d %H:%M:%S")),
+        ("Статус решателя", result.status),
+        ("Метод", "OR-Tools min-cost flow: сначала максимум пар, затем максимум суммы баллов"),
+        ("Наставляемых в реестре", result.n_mentees),
+        ("Пар сформировано", len(result.pairs)),
+        ("Без наставника", len(result.unmatched)),
+        ("Сумма баллов пар (целевая функция)", round(result.objective, 6)),
+        ("Время подбора, с", round(result.solve_seconds, 3)),
+    ]
+    for c in COMPONENTS:
+        rows.append((f"Вес: {COMPONENT_LABELS[c]}", getattr(cfg.weights, c)))
+    c = cfg.constraints
+    rows += [
+        ("Требовать общий предмет", "да" if c.require_subject_match else "нет"),
+        ("Требовать закрытия хотя бы одного дефицита или общего предмета", "да" if c.require_relevance else "нет"),
+        ("Макс. расстояние для очного формата, км", "без ограничения" if c.max_distance_km is None else c.max_distance_km),
+        ("Разрешать наставника из той же школы", "да" if c.allow_same_school else "нет"),
+        ("Разница в стаже для полного балла, лет", cfg.scales.experience_full_gap_years),
+        ("Шкала расстояния, км", cfg.scales.distance_scale_km),
+        ("Сетевой компонент поощряет", "другую школу" if cfg.scales.school_preference == "other" else "ту же школу"),
+    ]
+    for r in result.overrides.itertuples(index=False):
+        what = "Закреплено вручную" if r.action == "lock" else "Запрещено вручную"
+        rows.append((what, f"{r.mentee_id} — {r.mentor_id}"))
+    return pd.DataFrame(rows, columns=["Параметр", "Значение"])
+
+
+def write_result(result: MatchResult, registry: Registry, path: str | os.PathLike) -> Path:
+    """Write the output workbook atomically (temporary file renamed into place).
+
+    Parameters
+    ----------
+    result : MatchResult
+    registry : Registry
+        The registry the result was computed from (names, deficits, SHA-256).
+    path : str or path-like
+        Target ``.xlsx``; parent folders are created.
+
+    Returns
+    -------
+    Path
+    """
+    wb = new_workbook()
+    formats = {PAIR_HEADERS["score"]: "0.000", **{COMPONENT_LABELS[c]: "0.00" for c in COMPONENTS},
+               PAIR_HEADERS["distance_km"]: "0.0"}
+    for title, df in result_tables(result, registry).items():
+        ws = wb.create_sheet(title)
+        write_table(ws, df, number_formats=formats, max_width=80 if title != "Тандемы" else 50)
+    return atomic_save(wb, path)

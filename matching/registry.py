@@ -1,0 +1,427 @@
+"""The district registry: validated tables of schools, teachers and deficits.
+
+:func:`load_registry` reads a workbook or a CSV folder (:mod:`matching.reading`)
+and validates it against the contract in :mod:`matching.schema`
+(PRODUCT.md, "Matching input: the registry workbook"). Every problem is
+collected and reported at once in one :class:`RegistryError`, each naming the
+file, sheet, Excel row and column and quoting the bad value.
+
+Tolerant readings (documented, never silent about a changed meaning):
+
+* headers are matched by English name or Russian header, case, surrounding
+  spaces and ``ё``/``е`` ignored; sheets likewise;
+* fixed values (role, category, format, consent, cluster) are matched case-
+  insensitively with ``ё`` = ``е``;
+* numbers may use a decimal comma (``2,5``);
+* list cells are split on ``;``; empty items and repeats are dropped;
+* an empty capacity of a mentor means 1; an empty format means «смешанно»;
+  an empty consent means «нет» (consent must be given in writing, seed 002 §3:
+  pairs are fixed «с письменного согласия их участников»).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from matching import schema
+from matching.reading import RawTable, read_tables, sha256_of
+from tandem.errors import InputError, Issue
+
+
+class RegistryError(InputError):
+    """Problems in a registry; ``.issues`` lists each with file, sheet, row, column."""
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text).replace("ё", "е").replace("Ё", "Е")).strip().casefold()
+
+
+@dataclass
+class Registry:
+    """A validated district registry.
+
+    Every frame has the English column names of :mod:`matching.schema` plus
+    ``excel_row`` (int: the row in the source file, for messages).
+
+    Attributes
+    ----------
+    schools : DataFrame
+        ``school_id`` (str), ``name``, ``district``, ``cluster`` (str, "" when
+        unknown), ``lat``, ``lon`` (float degrees, NaN when unknown).
+    teachers : DataFrame
+        ``teacher_id``, ``full_name``, ``school_id``, ``role`` (str),
+        ``subjects``, ``deficits``, ``strengths`` (tuple of str),
+        ``experience_years`` (float, years), ``category``, ``format`` (str),
+        ``capacity`` (int ≥ 0), ``consent`` (bool).
+    deficits : DataFrame
+        ``code``, ``name``, ``area``.
+    locked, forbidden : DataFrame
+        ``mentee_id``, ``mentor_id``.
+    preferences : DataFrame
+        ``mentee_id``, ``mentor_id``, ``rank`` (int ≥ 1; 1 = first wish).
+    source : str or None
+        File or folder name the registry was read from.
+    sha256 : str or None
+        SHA-256 of the input file (folder: of its CSV files).
+    sheet_titles : dict
+        English sheet name → sheet title as written in the file.
+    """
+
+    schools: pd.DataFrame
+    teachers: pd.DataFrame
+    deficits: pd.DataFrame
+    locked: pd.DataFrame
+    forbidden: pd.DataFrame
+    preferences: pd.DataFrame
+    source: str | None = None
+    sha256: str | None = None
+    sheet_titles: dict = field(default_factory=dict)
+
+    @property
+    def mentors(self) -> pd.DataFrame:
+        """Teachers who may mentor: role «наставник» or «оба»."""
+        return self.teachers[self.teachers["role"].isin(("наставник", "оба"))]
+
+    @property
+    def mentees(self) -> pd.DataFrame:
+        """Teachers who need a mentor: role «наставляемый», or «оба» with at least one deficit."""
+        t = self.teachers
+        both_with_deficits = (t["role"] == "оба") & (t["deficits"].map(len) > 0)
+        return t[(t["role"] == "наставляемый") | both_with_deficits]
+
+
+# ---------------------------------------------------------------------------
+# Cell parsers: return (value, error message or None)
+
+
+def _parse_float(text: str):
+    if text.startswith("\x00date:"):
+        return None, f"ожидалось число, а в ячейке дата «{text[6:]}»"
+    t = text.replace(" ", "").replace("\u202f", "")
+    if re.fullmatch(r"[+-]?\d+,\d+", t):
+        t = t.replace(",", ".")
+    try:
+        value = float(t)
+    except ValueError:
+        return None, f"ожидалось число, получено «{text}»"
+    if not np.isfinite(value):
+        return None, f"ожидалось конечное число, получено «{text}»"
+    return value, None
+
+
+def _parse_int(text: str):
+    value, err = _parse_float(text)
+    if err:
+        return None, err.replace("ожидалось число", "ожидалось целое число")
+    if not float(value).is_integer():
+        return None, f"ожидалось целое число, получено «{text}»"
+    return int(value), None
+
+
+def _parse_choice(text: str, choices: tuple[str, ...]):
+    by_norm = {_norm(c): c for c in choices}
+    hit = by_norm.get(_norm(text))
+    if hit is None:
+        allowed = " / ".join(choices)
+        return None, f"недопустимое значение «{text}»; ожидалось одно из: {allowed}"
+    return hit, None
+
+
+def _parse_list(text: str) -> tuple[str, ...]:
+    items = []
+    for part in text.split(schema.LIST_SEPARATOR):
+        p = re.sub(r"\s+", " ", part).strip()
+        if p and p not in items:
+            items.append(p)
+    return tuple(items)
+
+
+# ---------------------------------------------------------------------------
+
+
+def _find_sheet(tables: dict[str, RawTable], sheet: schema.Sheet) -> RawTable | None:
+    wanted = {_norm(sheet.name), _norm(sheet.title)}
+    for title, table in tables.items():
+        if _norm(title) in wanted:
+            return table
+    return None
+
+
+def _parse_sheet(table: RawTable, sheet: schema.Sheet, issues: list[Issue]) -> pd.DataFrame:
+    """Validate one sheet's cells; append issues; return a typed frame (bad cells → NaN/None)."""
+    loc = dict(file=table.file, sheet=table.sheet)
+    lookup = {}
+    for c in sheet.columns:
+        lookup[_norm(c.name)] = c.name
+        lookup[_norm(c.header)] = c.name
+    positions: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for j, h in enumerate(table.headers):
+        if not h:
+            continue
+        name = lookup.get(_norm(h))
+        if name is None:
+            continue  # extra columns are allowed and ignored
+        if name in positions:
+            issues.append(Issue(
+                f"столбец «{h}» повторяется (уже есть «{headers[name]}»); оставьте один", **loc))
+            continue
+        positions[name] = j
+        headers[name] = h
+    for c in sheet.columns:
+        if c.required and c.name not in positions:
+            issues.append(Issue(
+                f"нет столбца «{c.header}» (или «{c.name}»)", **loc))
+    data: dict[str, list] = {"excel_row": list(table.row_numbers)}
+    for c in sheet.columns:
+        j = positions.get(c.name)
+        col_loc = dict(loc, column=headers.get(c.name, c.header))
+        values = []
+        for row, rownum in zip(table.rows, table.row_numbers):
+            text = row[j] if j is not None else ""
+            values.append(_parse_value(text, c, sheet, rownum, col_loc, issues, present=j is not None))
+        data[c.name] = values
+    return pd.DataFrame(data)
+
+
+_ID_COLUMNS = {"school_id", "teacher_id", "code", "mentee_id", "mentor_id"}
+_NONEMPTY = _ID_COLUMNS | {"full_name", "role", "category", "experience_years", "name", "rank"}
+
+
+def _parse_value(text, c: schema.Column, sheet, rownum, col_loc, issues, present):
+    if text.startswith("\x00date:") and c.kind not in ("float", "int"):
+        text = text[6:]
+    if not text:
+        if present and c.name in _NONEMPTY and (c.required or sheet.name != "schools"):
+            issues.append(Issue(f"пустая ячейка; {_expected(c)}", row=rownum, **col_loc))
+        return _empty(c)
+    if c.kind == "text":
+        return re.sub(r"\s+", " ", text).strip()
+    if c.kind == "list":
+        return _parse_list(text)
+    if c.kind == "choice":
+        value, err = _parse_choice(text, c.choices)
+    elif c.kind == "float":
+        value, err = _parse_float(text)
+        if err is None and c.name == "experience_years" and value < 0:
+            err = f"стаж не может быть отрицательным, получено «{text}»"
+        if err is None and c.name == "lat" and not -90 <= value <= 90:
+            err = f"широта должна быть от −90 до 90 градусов, получено «{text}»"
+        if err is None and c.name == "lon" and not -180 <= value <= 180:
+            err = f"долгота должна быть от −180 до 180 градусов, получено «{text}»"
+    else:
+        value, err = _parse_int(text)
+        if err is None and c.name == "capacity" and value < 0:
+            err = f"вместимость не может быть отрицательной, получено «{text}»"
+        if err is None and c.name == "rank" and value < 1:
+            err = f"приоритет — целое число от 1, получено «{text}»"
+    if err:
+        issues.append(Issue(err, row=rownum, **col_loc))
+        return _empty(c)
+    return value
+
+
+def _expected(c: schema.Column) -> str:
+    if c.kind == "choice":
+        return "ожидалось одно из: " + " / ".join(c.choices)
+    if c.kind in ("float", "int"):
+        return "ожидалось число"
+    return "ожидалось значение"
+
+
+def _empty(c: schema.Column):
+    if c.kind == "list":
+        return ()
+    if c.kind in ("float", "int"):
+        return np.nan
+    return ""
+
+
+def _check_unique(df: pd.DataFrame, key: str, table: RawTable, header: str, issues: list[Issue]):
+    ids = df[key]
+    dup = ids[(ids != "") & ids.duplicated(keep="first")]
+    first_row = dict(zip(ids[~ids.duplicated(keep="first")], df["excel_row"][~ids.duplicated(keep="first")]))
+    for idx, value in dup.items():
+        issues.append(Issue(
+            f"код «{value}» повторяется (впервые в строке {first_row[value]}); коды должны быть уникальны",
+            file=table.file, sheet=table.sheet, row=int(df.at[idx, "excel_row"]), column=header))
+
+
+def _header_of(table: RawTable, sheet: schema.Sheet, name: str) -> str:
+    col = sheet.column(name)
+    for h in table.headers:
+        if _norm(h) in (_norm(col.name), _norm(col.header)):
+            return h
+    return col.header
+
+
+def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> Registry:
+    """Validate raw tables against the registry contract.
+
+    Parameters
+    ----------
+    tables : dict of str → RawTable
+        As returned by :func:`matching.reading.read_tables`.
+    source : str, optional
+        Name of the file or folder, for messages.
+
+    Returns
+    -------
+    Registry
+
+    Raises
+    ------
+    RegistryError
+        With every problem found: missing sheets or columns, bad cells,
+        duplicate ids, unknown school / deficit / teacher codes, wrong roles in
+        locked / forbidden / preference rows, locked pairs that break a hard
+        constraint (consent, capacity, self-pair, also forbidden, a mentee
+        locked twice).
+    """
+    issues: list[Issue] = []
+    frames: dict[str, pd.DataFrame] = {}
+    found: dict[str, RawTable] = {}
+    for sheet in schema.SHEETS:
+        table = _find_sheet(tables, sheet)
+        if table is None:
+            if sheet.required:
+                issues.append(Issue(
+                    f"нет листа «{sheet.title}» (или «{sheet.name}»); листы в файле: "
+                    + (", ".join(f"«{t}»" for t in tables) or "нет"), file=source))
+            table = RawTable(source or "", sheet.title, [c.header for c in sheet.columns], [], [])
+        elif not table.headers:
+            if sheet.required:
+                issues.append(Issue("лист пустой: нет строки заголовков", file=table.file, sheet=table.sheet))
+            table = RawTable(table.file, table.sheet, [c.header for c in sheet.columns], [], [])
+        found[sheet.name] = table
+        frames[sheet.name] = _parse_sheet(table, sheet, issues)
+
+    def loc(sheet_name, row, col):
+        t = found[sheet_name]
+        return dict(file=t.file, sheet=t.sheet, row=int(row),
+                    column=_header_of(t, schema.SHEETS_BY_NAME[sheet_name], col))
+
+    schools, teachers, deficits = frames["schools"], frames["teachers"], frames["deficits"]
+    _check_unique(schools, "school_id", found["schools"], _header_of(found["schools"], schema.SCHOOLS, "school_id"), issues)
+    _check_unique(teachers, "teacher_id", found["teachers"], _header_of(found["teachers"], schema.TEACHERS, "teacher_id"), issues)
+    _check_unique(deficits, "code", found["deficits"], _header_of(found["deficits"], schema.DEFICITS, "code"), issues)
+
+    school_ids = set(schools["school_id"]) - {""}
+    for row, sid in zip(teachers["excel_row"], teachers["school_id"]):
+        if sid and sid not in school_ids:
+            issues.append(Issue(f"код ОО «{sid}» не найден на листе «{found['schools'].sheet}»",
+                                **loc("teachers", row, "school_id")))
+    codes = set(deficits["code"]) - {""}
+    for col in ("deficits", "strengths"):
+        for row, items in zip(teachers["excel_row"], teachers[col]):
+            unknown = [c for c in items if c not in codes]
+            if unknown:
+                issues.append(Issue(
+                    "неизвестные коды дефицитов: " + ", ".join(f"«{u}»" for u in unknown)
+                    + f"; коды берутся с листа «{found['deficits'].sheet}»", **loc("teachers", row, col)))
+
+    # Defaults for empty cells (module docstring: tolerant readings).
+    teachers["capacity"] = teachers["capacity"].fillna(1).astype(int)
+    teachers.loc[teachers["role"] == "наставляемый", "capacity"] = 0
+    teachers["format"] = teachers["format"].replace("", "смешанно")
+    teachers["consent"] = teachers["consent"] == "да"
+    teachers["experience_years"] = teachers["experience_years"].astype(float)
+    for c in ("lat", "lon"):
+        schools[c] = pd.to_numeric(schools[c], errors="coerce").astype(float)
+
+    by_id = teachers.drop_duplicates("teacher_id").set_index("teacher_id")
+    mentor_roles, mentee_roles = ("наставник", "оба"), ("наставляемый", "оба")
+
+    def check_pair_rows(name: str):
+        df = frames[name]
+        for r in df.itertuples(index=False):
+            for col, roles, what in (("mentee_id", mentee_roles, "наставляемого"),
+                                     ("mentor_id", mentor_roles, "наставника")):
+                tid = getattr(r, col)
+                if not tid:
+                    continue
+                if tid not in by_id.index:
+                    issues.append(Issue(f"педагог с кодом «{tid}» не найден на листе «{found['teachers'].sheet}»",
+                                        **loc(name, r.excel_row, col)))
+                elif by_id.at[tid, "role"] not in roles:
+                    issues.append(Issue(
+                        f"педагог «{tid}» имеет роль «{by_id.at[tid, 'role']}», а здесь нужна роль {what} "
+                        f"({' / '.join(roles)})", **loc(name, r.excel_row, col)))
+            if r.mentee_id and r.mentee_id == r.mentor_id:
+                issues.append(Issue(f"педагог «{r.mentee_id}» не может быть наставником самому себе",
+                                    **loc(name, r.excel_row, "mentor_id")))
+        key = df[["mentee_id", "mentor_id"]].apply(tuple, axis=1) if len(df) else pd.Series([], dtype=object)
+        for idx in key[key.duplicated()].index:
+            issues.append(Issue("эта пара уже указана выше на этом листе",
+                                **loc(name, df.at[idx, "excel_row"], "mentee_id")))
+
+    for name in ("locked", "forbidden", "preferences"):
+        check_pair_rows(name)
+
+    locked, forbidden = frames["locked"], frames["forbidden"]
+    forbidden_pairs = set(zip(forbidden["mentee_id"], forbidden["mentor_id"]))
+    seen_mentee: dict[str, int] = {}
+    load: dict[str, int] = {}
+    for r in locked.itertuples(index=False):
+        if r.mentee_id in seen_mentee:
+            issues.append(Issue(f"наставляемый «{r.mentee_id}» уже закреплён в строке {seen_mentee[r.mentee_id]}; "
+                                "у наставляемого один наставник", **loc("locked", r.excel_row, "mentee_id")))
+        seen_mentee.setdefault(r.mentee_id, r.excel_row)
+        if (r.mentee_id, r.mentor_id) in forbidden_pairs:
+            issues.append(Issue("пара одновременно закреплена и запрещена (лист запретов); уберите одно из двух",
+                                **loc("locked", r.excel_row, "mentor_id")))
+        for col in ("mentee_id", "mentor_id"):
+            tid = getattr(r, col)
+            if tid in by_id.index and by_id.at[tid, "role"] in (mentee_roles if col == "mentee_id" else mentor_roles):
+                if not by_id.at[tid, "consent"]:
+                    who = "наставляемого" if col == "mentee_id" else "наставника"
+                    issues.append(Issue(f"закрепление нарушает условие: нет согласия {who} «{tid}»",
+                                        **loc("locked", r.excel_row, col)))
+        if r.mentor_id in by_id.index:
+            load[r.mentor_id] = load.get(r.mentor_id, 0) + 1
+            cap = by_id.at[r.mentor_id, "capacity"]
+            if load[r.mentor_id] == int(cap) + 1:
+                issues.append(Issue(f"закреплений у наставника «{r.mentor_id}» больше его вместимости ({int(cap)})",
+                                    **loc("locked", r.excel_row, "mentor_id")))
+
+    if issues:
+        raise RegistryError(issues)
+    return Registry(
+        schools=schools, teachers=teachers, deficits=deficits, locked=locked,
+        forbidden=forbidden, preferences=frames["preferences"].astype({"rank": int}),
+        source=source, sheet_titles={k: v.sheet for k, v in found.items()},
+    )
+
+
+def load_registry(path: str | os.PathLike) -> Registry:
+    """Read and validate a registry workbook (.xlsx) or CSV folder.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An .xlsx workbook with sheets «Школы», «Педагоги», «Дефициты» and
+        optionally «Закрепления», «Запреты», «Пожелания» (or their English
+        names), or a folder with ``schools.csv``, ``teachers.csv``…
+        (PRODUCT.md, "Matching input").
+
+    Returns
+    -------
+    Registry
+        With ``source`` (file name) and ``sha256`` of the input set.
+
+    Raises
+    ------
+    RegistryError
+        Every problem found, each with file, sheet, Excel row and column.
+    """
+    path = Path(path)
+    tables = read_tables(path)
+    registry = validate_tables(tables, source=path.name)
+    registry.sha256 = sha256_of(path)
+    return registry

@@ -1,0 +1,147 @@
+"""solve_assignment: published optima (OR-Library) and an independent oracle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from scipy.optimize import linear_sum_assignment
+
+from matching import solve_assignment
+from matching.solver import integer_scores
+from tests.strategies import assignment_instances
+
+ORLIB = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "orlib" / "assign"
+
+
+def _optima() -> dict[str, int]:
+    text = (ORLIB / "assignopt.txt").read_text()
+    tokens = text.replace(",", " ").split()
+    out, i = {}, 0
+    while i < len(tokens) - 1:
+        if tokens[i].startswith("assign") and tokens[i + 1].lstrip("-").isdigit():
+            out[tokens[i]] = int(tokens[i + 1])
+            i += 2
+        else:
+            i += 1
+    return out
+
+
+def _read_instance(name: str) -> pd.DataFrame:
+    tokens = np.array((ORLIB / f"{name}.txt").read_text().split(), dtype=np.int64)
+    n = int(tokens[0])
+    if name.startswith("assignp"):
+        t = tokens[1:].reshape(-1, 3)
+        return pd.DataFrame({"mentee_id": t[:, 0], "mentor_id": t[:, 1], "score": -t[:, 2]}), n
+    c = tokens[1:1 + n * n].reshape(n, n)
+    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    return pd.DataFrame({"mentee_id": i.ravel(), "mentor_id": j.ravel(), "score": -c.ravel()}), n
+
+
+INSTANCES = ["assign100", "assign200", "assign300", "assign400", "assign500", "assign800",
+             "assignp800", "assignp1500", "assignp3000", "assignp5000"]
+
+
+@pytest.mark.skipif(not ORLIB.exists(), reason="OR-Library data not present beside the project")
+@pytest.mark.parametrize("name", INSTANCES)
+def test_orlib_published_optimum(name):
+    """OR-Library assignment instances (Beasley 1990) reach their published optimum."""
+    optima = _optima()
+    edges, n = _read_instance(name)
+    chosen = solve_assignment(edges, {m: 1 for m in edges["mentor_id"].unique()})
+    assert len(chosen) == n
+    assert chosen["mentee_id"].is_unique and chosen["mentor_id"].is_unique
+    assert -int(chosen["score"].sum()) == optima[name]
+
+
+def test_orlib_optima_file_parsed():
+    if not ORLIB.exists():
+        pytest.skip("OR-Library data not present")
+    optima = _optima()
+    assert optima["assign100"] == 305 and optima["assignp5000"] == 48533
+
+
+def _oracle(edges: pd.DataFrame, capacity: dict) -> tuple[int, float]:
+    """Lexicographic optimum (count, then score) by scipy on the capacity-expanded matrix."""
+    mentees = sorted(edges["mentee_id"].unique())
+    slots = [m for m in sorted(capacity) for _ in range(capacity[m])]
+    if not mentees or not slots:
+        return 0, 0.0
+    best = edges.groupby(["mentee_id", "mentor_id"])["score"].max()
+    big = 1 + float(np.abs(edges["score"]).sum()) * 2
+    w = np.zeros((len(mentees), len(slots)))
+    allowed = np.zeros_like(w, dtype=bool)
+    for i, e in enumerate(mentees):
+        for j, r in enumerate(slots):
+            if (e, r) in best.index:
+                w[i, j] = big + best[(e, r)]
+                allowed[i, j] = True
+    rows, cols = linear_sum_assignment(w, maximize=True)
+    used = allowed[rows, cols]
+    return int(used.sum()), float((w[rows, cols][used] - big).sum())
+
+
+@settings(max_examples=150, deadline=None)
+@given(assignment_instances())
+def test_matches_scipy_oracle(instance):
+    edges, capacity = instance
+    chosen = solve_assignment(edges, capacity)
+    count, total = _oracle(edges, capacity)
+    assert len(chosen) == count
+    assert chosen["score"].sum() == pytest.approx(total)
+    assert chosen["mentee_id"].is_unique
+    load = chosen["mentor_id"].value_counts()
+    assert all(load[m] <= capacity[m] for m in load.index)
+    allowed = set(zip(edges["mentee_id"], edges["mentor_id"]))
+    assert set(zip(chosen["mentee_id"], chosen["mentor_id"])) <= allowed
+
+
+@settings(max_examples=80, deadline=None)
+@given(assignment_instances(integer=False))
+def test_float_scores_within_guaranteed_precision(instance):
+    edges, capacity = instance
+    chosen = solve_assignment(edges, capacity)
+    count, total = _oracle(edges, capacity)
+    assert len(chosen) == count
+    scale = chosen.attrs["scaling"].scale
+    assert chosen["score"].sum() >= total - max(count, 1) / scale - 1e-12
+
+
+def test_count_first_beats_score():
+    # One high-score pair would block two mediocre ones: matching more mentees wins.
+    edges = pd.DataFrame([("a", "x", 10.0), ("a", "y", 1.0), ("b", "x", 1.0)],
+                         columns=["mentee_id", "mentor_id", "score"])
+    chosen = solve_assignment(edges, {"x": 1, "y": 1})
+    assert set(zip(chosen.mentee_id, chosen.mentor_id)) == {("a", "y"), ("b", "x")}
+
+
+def test_deterministic_and_order_independent():
+    rng = np.random.default_rng(1)
+    rows = [(f"e{i}", f"r{j}", float(rng.integers(0, 3))) for i in range(30) for j in range(10)]
+    edges = pd.DataFrame(rows, columns=["mentee_id", "mentor_id", "score"])
+    cap = {f"r{j}": 2 for j in range(10)}
+    a = solve_assignment(edges, cap)
+    b = solve_assignment(edges.sample(frac=1, random_state=3), cap)
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+
+
+def test_integer_scaling_documented_precision():
+    ints, s = integer_scores(np.array([0.5, 0.123456789]))
+    assert not s.exact and s.scale == 1e9
+    assert ints.tolist() == [500000000, 123456789]
+    ints, s = integer_scores(np.array([3.0, -2.0]))
+    assert s.exact and ints.tolist() == [3, -2]
+
+
+def test_bad_input_raises():
+    with pytest.raises(ValueError, match="columns"):
+        solve_assignment(pd.DataFrame({"a": [1]}), {})
+    edges = pd.DataFrame([("a", "x", 1.0)], columns=["mentee_id", "mentor_id", "score"])
+    with pytest.raises(ValueError, match="capacity"):
+        solve_assignment(edges, {})
+    with pytest.raises(ValueError, match="≥ 0"):
+        solve_assignment(edges, {"x": -1})
+    assert solve_assignment(edges.iloc[0:0], {}).empty
