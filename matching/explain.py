@@ -121,7 +121,7 @@ def unmatched_reason(mentee: pd.Series, exclusions: pd.Series | None, busy: list
             "forbidden": "пара запрещена",
             "same_school": "из той же школы (запрещено настройкой)",
             "format": f"формат несовместим с «{mentee['format']}»",
-            "distance": f"дальше {config.constraints.max_distance_km:g} км для очного формата",
+            "distance": f"дальше {config.constraints.max_distance_km or 0:g} км для очного формата",
             "subject": f"не ведут предмет {subjects}",
             "relevance": f"не закрывают дефициты ({deficits}) и не ведут предмет {subjects}",
         }

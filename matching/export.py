@@ -11,10 +11,12 @@ Every mentee of the input appears exactly once in «Тандемы» or
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import Workbook
 
 from matching.config import COMPONENT_LABELS, COMPONENTS
 from matching.engine import MatchResult
@@ -114,6 +116,17 @@ def parameters_table(result: MatchResult, registry: Registry, made_at: dt.dateti
     return pd.DataFrame(rows, columns=["Параметр", "Значение"])
 
 
+def build_workbook(result: MatchResult, registry: Registry) -> Workbook:
+    """The output workbook in memory (see the module docstring for its sheets)."""
+    wb = new_workbook()
+    formats = {PAIR_HEADERS["score"]: "0.000", **{COMPONENT_LABELS[c]: "0.00" for c in COMPONENTS},
+               PAIR_HEADERS["distance_km"]: "0.0"}
+    for title, df in result_tables(result, registry).items():
+        ws = wb.create_sheet(title)
+        write_table(ws, df, number_formats=formats, max_width=80 if title != "Тандемы" else 50)
+    return wb
+
+
 def write_result(result: MatchResult, registry: Registry, path: str | os.PathLike) -> Path:
     """Write the output workbook atomically (temporary file renamed into place).
 
@@ -129,10 +142,11 @@ def write_result(result: MatchResult, registry: Registry, path: str | os.PathLik
     -------
     Path
     """
-    wb = new_workbook()
-    formats = {PAIR_HEADERS["score"]: "0.000", **{COMPONENT_LABELS[c]: "0.00" for c in COMPONENTS},
-               PAIR_HEADERS["distance_km"]: "0.0"}
-    for title, df in result_tables(result, registry).items():
-        ws = wb.create_sheet(title)
-        write_table(ws, df, number_formats=formats, max_width=80 if title != "Тандемы" else 50)
-    return atomic_save(wb, path)
+    return atomic_save(build_workbook(result, registry), path)
+
+
+def result_bytes(result: MatchResult, registry: Registry) -> bytes:
+    """The output workbook as ``.xlsx`` bytes (for a download button)."""
+    buf = io.BytesIO()
+    build_workbook(result, registry).save(buf)
+    return buf.getvalue()

@@ -146,6 +146,12 @@ def write_table(
         ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(cols))}{last}"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_save(wb: Workbook, path: str | os.PathLike) -> Path:
     """Save ``wb`` to ``path`` through a temporary file renamed into place.
 
@@ -163,6 +169,7 @@ def atomic_save(wb: Workbook, path: str | os.PathLike) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         wb.save(tmp)
         os.replace(tmp, path)
     except BaseException:
