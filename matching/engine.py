@@ -94,14 +94,22 @@ class MatchResult:
         return int((self.load["assigned"] > 1).sum())
 
     def summary(self) -> str:
-        """Short Russian summary, e.g. «Сформировано 46 тандемов (из них 9 групповых)…»."""
-        n = len(self.pairs)
-        mentors = int((self.load["assigned"] > 0).sum())
-        text = (f"Сформировано пар «наставник — наставляемый»: {n}; наставников задействовано: {mentors}, "
-                f"из них с группой наставляемых: {self.n_groups}.")
+        """Short Russian summary, e.g. «Сформировано 32 тандема (из них 17 групповых)…».
+
+        A tandem is a mentor with their mentee(s): a pair, or a group when the
+        mentor has more than one mentee (seed 002 §4.4, «наставничество в
+        группе»).
+        """
+        from matching.explain import plural
+
+        tandems = int((self.load["assigned"] > 0).sum())
+        matched = len(self.pairs)
+        text = (f"Сформировано {tandems} {plural(tandems, 'тандем', 'тандема', 'тандемов')} "
+                f"(из них {self.n_groups} {plural(self.n_groups, 'групповой', 'групповых', 'групповых')}); "
+                f"наставника получили {matched} из {self.n_mentees} наставляемых.")
         u = len(self.unmatched)
         if u:
-            text += f" Без наставника осталось: {u} — причины в листе «Нераспределённые»."
+            text += f" Без наставника осталось {u} — причины в листе «Нераспределённые»."
         else:
             text += " Все наставляемые получили наставника."
         return text

@@ -14,7 +14,8 @@ import pandas as pd
 from matching.config import MatchConfig
 
 
-def _plural(n: int, one: str, few: str, many: str) -> str:
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural form for n: plural(1, "год", "года", "лет") → "год"; 3 → "года"; 11 → "лет"."""
     n10, n100 = n % 10, n % 100
     if n10 == 1 and n100 != 11:
         return one
@@ -52,7 +53,7 @@ def pair_text(row: pd.Series, deficit_names: dict[str, str], mentor_category: st
     if nd:
         names = [deficit_names.get(c, c) for c in cov]
         if cov:
-            parts.append(f"закрывает {len(cov)} из {nd} {_plural(nd, 'дефицита', 'дефицитов', 'дефицитов')}: "
+            parts.append(f"закрывает {len(cov)} из {nd} {plural(nd, 'дефицита', 'дефицитов', 'дефицитов')}: "
                          + _quote_list(names))
         else:
             parts.append(f"не закрывает ни одного из {nd} дефицитов")
@@ -63,7 +64,7 @@ def pair_text(row: pd.Series, deficit_names: dict[str, str], mentor_category: st
     gap = row["experience_gap"]
     if not math.isnan(gap):
         if gap > 0:
-            parts.append(f"стаж наставника больше на {gap:g} {_plural(int(round(gap)), 'год', 'года', 'лет')}")
+            parts.append(f"стаж наставника больше на {gap:g} {plural(int(round(gap)), 'год', 'года', 'лет')}")
         else:
             parts.append("стаж наставника не больше стажа наставляемого")
     if mentor_category:
@@ -127,7 +128,7 @@ def unmatched_reason(mentee: pd.Series, exclusions: pd.Series | None, busy: list
         }
         bits = [f"{int(e[key])} — {label}" for key, label in labels.items() if int(e[key])]
         return "no_candidate", (f"нет подходящего наставника: из {available} "
-                                f"{_plural(available, 'наставника', 'наставников', 'наставников')} с согласием "
+                                f"{plural(available, 'наставника', 'наставников', 'наставников')} с согласием "
                                 "и свободной вместимостью " + "; ".join(bits))
     best = busy[0] if busy else None
     if best is None:
@@ -135,5 +136,5 @@ def unmatched_reason(mentee: pd.Series, exclusions: pd.Series | None, busy: list
     took = _quote_list(best["took"], 3) if best["took"] else "—"
     n = int(exclusions["feasible"])
     return "mentors_busy", (
-        f"все {n} {_plural(n, 'подходящий наставник занят', 'подходящих наставника заняты', 'подходящих наставников заняты')}"
+        f"все {n} {plural(n, 'подходящий наставник занят', 'подходящих наставника заняты', 'подходящих наставников заняты')}"
         f": лучший — {best['mentor']} (балл {best['score']:.2f}), вместимость {best['capacity']}, взял(а): {took}")

@@ -16,7 +16,7 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 def test_runs_on_the_sample_at_start():
     app = TandemApp()
     assert app.result is not None and app.error is None
-    assert "Сформировано пар" in app.summary.value
+    assert "Сформировано" in app.summary.value and "тандем" in app.summary.value
     assert "download=" in app.download.value and "base64," in app.download.value
     assert "<table" in app.tabs.children[0].value
     assert app.registry.source == SAMPLE_REGISTRY.name
