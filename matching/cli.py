@@ -11,16 +11,15 @@ column on bad input (no traceback, no output file written).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from tandem.cli import run_cli
+from tandem.cli import ArgumentParser, run_cli
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m matching",
+    p = ArgumentParser(prog="python -m matching",
                                 description="Тандем: формирование наставнических пар по реестру педагогов.")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="сформировать пары и записать книгу Excel с результатом")

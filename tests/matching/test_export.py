@@ -119,3 +119,8 @@ def test_cli_failed_run_keeps_previous_output(tmp_path, registry_path, tables):
     r = _cli("run", registry_path, "--config", bad_cfg, "--out", out, cwd=ROOT)
     assert r.returncode == 2 and "coverage" in r.stderr
     assert out.read_bytes() == before
+
+
+def test_cli_usage_error_is_russian_exit_2(tmp_path):
+    r = _cli("run", cwd=ROOT)
+    assert r.returncode == 2 and "Ошибка в командной строке" in r.stderr and "Traceback" not in r.stderr
