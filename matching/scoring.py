@@ -49,13 +49,21 @@ network
 
 Hard constraints, in the order used to explain exclusions
 ---------------------------------------------------------
-``self`` (a teacher of role «оба» is never their own mentor),
 ``consent`` (the mentor's written consent, seed 002 §3), ``capacity`` (a
-mentor of capacity 0), ``forbidden`` (the «Запреты» sheet), ``same_school``
+mentor of capacity 0), ``self`` (a teacher of role «оба» is never their own
+mentor), ``forbidden (the «Запреты» sheet), ``same_school``
 (when not allowed), ``format`` (очно with дистанционно), ``distance``
 (очно pairs farther than ``max_distance_km``), ``subject`` (when a common
 subject is required), ``relevance`` (when required: the mentor covers none of
 the mentee's deficits and shares no subject).
+
+Top-K candidates
+----------------
+With ``top_k`` set, only the ``top_k`` best-scoring feasible mentors of each
+mentee are kept (ties broken by mentor order), and the score of the best
+pruned mentor is recorded per mentee. Memory is then proportional to
+``mentees × top_k``. :mod:`matching.engine` uses this only together with an
+optimality certificate (see there).
 """
 
 from __future__ import annotations
@@ -67,7 +75,7 @@ import pandas as pd
 
 from matching.config import COMPONENTS, MatchConfig
 
-EXCLUSIONS = ("self", "consent", "capacity", "forbidden", "same_school", "format", "distance", "subject", "relevance")
+EXCLUSIONS = ("consent", "capacity", "self", "forbidden", "same_school", "format", "distance", "subject", "relevance")
 
 CATEGORY_SCORE = {
     "без категории": 0.0,
@@ -84,6 +92,7 @@ EARTH_RADIUS_KM = 6371.0088
 _BLOCK_PAIRS = 2_000_000
 
 
+
 @dataclass
 class Candidates:
     """Feasible pairs and why the other combinations were excluded.
@@ -91,7 +100,7 @@ class Candidates:
     Attributes
     ----------
     pairs : DataFrame
-        One row per feasible pair: ``mentee_id``, ``mentor_id`` (str),
+        One row per kept feasible pair: ``mentee_id``, ``mentor_id`` (str),
         ``score`` (float in [0, 1]), one float column per component in
         :data:`matching.config.COMPONENTS`, ``distance_km`` (float, NaN when
         unknown), ``pair_format`` (str), ``n_covered`` and ``n_deficits``
@@ -99,7 +108,9 @@ class Candidates:
     exclusions : DataFrame
         Indexed by ``mentee_id``: one int column per reason in
         :data:`EXCLUSIONS` (mentors excluded first by that reason),
-        ``feasible`` (int) and ``mentors`` (int, all mentors considered).
+        ``feasible`` (int: all feasible mentors, kept or pruned), ``mentors``
+        (int, all mentors considered) and ``best_pruned`` (float: the highest
+        score among feasible mentors not kept; NaN when none was pruned).
     """
 
     pairs: pd.DataFrame
@@ -116,7 +127,7 @@ def haversine_km(lat1, lon1, lat2, lon2):
 
 
 def _one_hot(lists: pd.Series, vocab: dict[str, int]) -> np.ndarray:
-    """Boolean matrix (rows × vocab) from a Series of tuples of codes."""
+    """0/1 float32 matrix (rows × vocab) from a Series of tuples of codes."""
     out = np.zeros((len(lists), len(vocab)), dtype=np.float32)
     sizes = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
     rows = np.repeat(np.arange(len(lists)), sizes)
@@ -125,24 +136,227 @@ def _one_hot(lists: pd.Series, vocab: dict[str, int]) -> np.ndarray:
     return out
 
 
-def _side(teachers: pd.DataFrame, schools: pd.DataFrame) -> dict[str, np.ndarray]:
-    s = schools.drop_duplicates("school_id").set_index("school_id")
-    sid = teachers["school_id"]
-    return {
-        "id": teachers["teacher_id"].to_numpy(dtype=object),
-        "school": sid.to_numpy(dtype=object),
-        "lat": sid.map(s["lat"]).to_numpy(dtype=float),
-        "lon": sid.map(s["lon"]).to_numpy(dtype=float),
-        "cluster": sid.map(s["cluster"]).map(CLUSTER_RANK).to_numpy(dtype=float),
-        "exp": teachers["experience_years"].to_numpy(dtype=float),
-        "format": teachers["format"].map(FORMAT_CODE).to_numpy(dtype=np.int8),
-    }
+class _Model:
+    """Arrays of both sides, built once; ids become integer positions."""
+
+    def __init__(self, mentees, mentors, schools, forbidden, preferences, config: MatchConfig):
+        self.config = config
+        self.weights = np.array([getattr(config.weights, c) for c in COMPONENTS], dtype=float)
+        self.wsum = float(self.weights.sum())
+        s = schools.drop_duplicates("school_id").reset_index(drop=True)
+        school_code = {sid: i for i, sid in enumerate(s["school_id"])}
+        lat, lon = s["lat"].to_numpy(float), s["lon"].to_numpy(float)
+        self.school_dist = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+        cluster = s["cluster"].map(CLUSTER_RANK).to_numpy(dtype=float)
+        self._school_cluster = cluster
+
+        all_ids = pd.Index(pd.concat([mentees["teacher_id"], mentors["teacher_id"]]).unique())
+        self.M, self.N = len(mentees), len(mentors)
+        self.e_id = mentees["teacher_id"].to_numpy(dtype=object)
+        self.r_id = mentors["teacher_id"].to_numpy(dtype=object)
+        self.e_tid = all_ids.get_indexer(mentees["teacher_id"])
+        self.r_tid = all_ids.get_indexer(mentors["teacher_id"])
+        self.e_sch = mentees["school_id"].map(school_code).to_numpy(dtype=np.int64)
+        self.r_sch = mentors["school_id"].map(school_code).to_numpy(dtype=np.int64)
+        self.e_clu, self.r_clu = cluster[self.e_sch], cluster[self.r_sch]
+        self.e_exp = mentees["experience_years"].to_numpy(float)
+        self.r_exp = mentors["experience_years"].to_numpy(float)
+        self.e_fmt = mentees["format"].map(FORMAT_CODE).to_numpy(dtype=np.int8)
+        self.r_fmt = mentors["format"].map(FORMAT_CODE).to_numpy(dtype=np.int8)
+        self.r_cat = mentors["category"].map(CATEGORY_SCORE).fillna(0.0).to_numpy(float)
+        self.r_consent = mentors["consent"].to_numpy(dtype=bool)
+        self.r_capacity = mentors["capacity"].to_numpy(dtype=np.int64) > 0
+
+        subj = {x: i for i, x in enumerate(sorted({x for t in pd.concat([mentees["subjects"], mentors["subjects"]]) for x in t}))}
+        codes = {x: i for i, x in enumerate(sorted({x for t in pd.concat([mentees["deficits"], mentors["strengths"]]) for x in t}))}
+        self.subj_e, self.subj_r = _one_hot(mentees["subjects"], subj), _one_hot(mentors["subjects"], subj)
+        self.def_e, self.str_r = _one_hot(mentees["deficits"], codes), _one_hot(mentors["strengths"], codes)
+        self.n_def = self.def_e.sum(axis=1)
+
+        e_pos = {t: i for i, t in enumerate(self.e_id)}
+        r_pos = {t: i for i, t in enumerate(self.r_id)}
+
+        def pair_positions(df):
+            ok = df["mentee_id"].isin(e_pos) & df["mentor_id"].isin(r_pos)
+            d = df[ok]
+            return (d["mentee_id"].map(e_pos).to_numpy(np.int64), d["mentor_id"].map(r_pos).to_numpy(np.int64), d)
+
+        self.fb_e, self.fb_r, _ = pair_positions(forbidden)
+        pe, pr, pf = pair_positions(preferences)
+        key = pe * max(self.N, 1) + pr
+        order = np.argsort(key, kind="stable")
+        self.pref_key = key[order]
+        self.pref_val = (1.0 / pf["rank"].to_numpy(float))[order] if len(pf) else np.zeros(0)
+        self.pref_e, self.pref_r = pe[order], pr[order]
+
+        # Lookup tables: everything that depends only on the two schools and the pair format.
+        S = len(s)
+        self.S = S
+        self.fmt_table = np.array([[0, 0, 0], [0, 1, 1], [0, 1, 2]], dtype=np.int8)  # [mentee fmt, mentor fmt]
+        self.incompatible = np.array([[False, True, False], [True, False, False], [False, False, False]])
+        sch_e = np.arange(S)[:, None]
+        sch_r = np.arange(S)[None, :]
+        geo = np.zeros((3, S, S))
+        for f in range(3):
+            comps = self._school_components(np.full((S, S), f, np.int8), sch_e, sch_r)
+            geo[f] = sum(self._w(c) * comps[c] for c in ("cluster", "distance", "network"))
+        self.geo = geo.ravel()
+        cons = config.constraints
+        far = np.zeros((3, S, S), dtype=bool)
+        if cons.max_distance_km is not None:
+            far[0] = self.school_dist > cons.max_distance_km
+        self.far = far.ravel()
+        self.inv_nd = np.where(self.n_def > 0, 1.0 / np.maximum(self.n_def, 1), 0.0)
+
+    # -- per-pair quantities (ei, ri broadcast: (B,1)&(1,N) blocks or (P,)&(P,) lists) ---------
+
+    def pair_format(self, ei, ri):
+        fe, fr = self.e_fmt[ei], self.r_fmt[ri]
+        return np.where((fe == 0) | (fr == 0), 0, np.where((fe == 1) | (fr == 1), 1, 2)).astype(np.int8)
+
+    def preference(self, ei, ri):
+        if not len(self.pref_key):
+            return np.zeros(np.broadcast(ei, ri).shape)
+        key = np.asarray(ei, np.int64) * max(self.N, 1) + np.asarray(ri, np.int64)
+        pos = np.minimum(np.searchsorted(self.pref_key, key), len(self.pref_key) - 1)
+        return np.where(self.pref_key[pos] == key, self.pref_val[pos], 0.0)
+
+    def _w(self, component: str) -> float:
+        return float(self.weights[COMPONENTS.index(component)])
+
+    def _school_components(self, fmt, sch_e, sch_r) -> dict[str, np.ndarray]:
+        """cluster, distance and network components from school positions and pair format."""
+        sc = self.config.scales
+        d = self.school_dist[sch_e, sch_r]
+        ratio = np.minimum(d / sc.distance_scale_km, 1.0)
+        dist_c = np.where(fmt == 0, 1.0 - ratio, np.where(fmt == 2, 1.0 - 0.5 * ratio, 1.0))
+        dist_c = np.where(np.isnan(d) & (fmt != 1), 0.5, dist_c)
+        ce, cr = self._school_cluster[sch_e], self._school_cluster[sch_r]
+        clus = np.where(np.isnan(ce) | np.isnan(cr), 0.5, np.where(cr > ce, 1.0, np.where(cr == ce, 0.5, 0.0)))
+        other = np.broadcast_to(sch_e != sch_r, np.broadcast(sch_e, sch_r).shape)
+        if sc.school_preference == "same":
+            other = ~other
+        return {"cluster": clus, "distance": dist_c, "network": other.astype(float)}
+
+    def components(self, ei, ri, shared, covered) -> dict[str, np.ndarray]:
+        """The eight components; ``shared`` (bool) and ``covered`` (count) come precomputed."""
+        sc = self.config.scales
+        school = self._school_components(self.pair_format(ei, ri), self.e_sch[ei], self.r_sch[ri])
+        return {
+            "coverage": covered * self.inv_nd[ei],
+            "subject": np.asarray(shared, float),
+            "experience": np.clip((self.r_exp[ri] - self.e_exp[ei]) / sc.experience_full_gap_years, 0.0, 1.0),
+            "category": np.broadcast_to(self.r_cat[ri], np.broadcast(ei, ri).shape),
+            "cluster": school["cluster"],
+            "distance": school["distance"],
+            "preference": self.preference(ei, ri),
+            "network": school["network"],
+        }
+
+    def fast_score(self, ei, ri, shared, covered) -> np.ndarray:
+        """The pair score Σ w·c / Σ w computed from the lookup tables (same value for a
+        block (ei (B,1), ri (1,N)) and for pair lists (ei, ri of shape (P,)))."""
+        sc = self.config.scales
+        fmt = self.fmt_table[self.e_fmt[ei], self.r_fmt[ri]].astype(np.int64)
+        geo_idx = (fmt * self.S + self.e_sch[ei]) * self.S + self.r_sch[ri]
+        total = self.geo[geo_idx]
+        total = total + self._w("coverage") * (covered * self.inv_nd[ei])
+        total = total + self._w("subject") * np.asarray(shared, float)
+        total = total + self._w("experience") * np.clip(
+            (self.r_exp[ri] - self.e_exp[ei]) / sc.experience_full_gap_years, 0.0, 1.0)
+        total = total + self._w("category") * self.r_cat[ri]
+        if self.wsum > 0:
+            total = total / self.wsum
+        return total
+
+    def pref_bonus(self, start: int, stop: int, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, cols, bonus) of the preferences inside a block: the weighted 1 / rank."""
+        sel = (self.pref_e >= start) & (self.pref_e < stop)
+        col = np.full(self.N, -1, np.int64)
+        col[active] = np.arange(len(active))
+        c = col[self.pref_r[sel]]
+        ok = c >= 0
+        w = self._w("preference") / self.wsum if self.wsum > 0 else 0.0
+        return self.pref_e[sel][ok] - start, c[ok], w * self.pref_val[sel][ok]
+
+    # -- blocks ------------------------------------------------------------------------------------
+
+    def block(self, start: int, stop: int, active: np.ndarray):
+        """Feasibility, exclusion counts and scores for mentees ``start:stop`` × active mentors."""
+        cons = self.config.constraints
+        ei = np.arange(start, stop)[:, None]
+        ri = active[None, :]
+        B, N = stop - start, len(active)
+        shared = (self.subj_e[start:stop] @ self.subj_r[active].T) > 0
+        covered = self.def_e[start:stop] @ self.str_r[active].T
+
+        col = np.full(self.N, -1, np.int64)
+        col[active] = np.arange(N)
+
+        def scatter(e_pos, r_pos):
+            out = np.zeros((B, N), dtype=bool)
+            sel = (e_pos >= start) & (e_pos < stop)
+            c = col[r_pos[sel]]
+            ok = c >= 0
+            out[e_pos[sel][ok] - start, c[ok]] = True
+            return out
+
+        # A teacher of role «оба» can be on both sides: only those rows can be self-pairs.
+        tid_pos = {t: j for j, t in enumerate(self.r_tid)}
+        both = [(i, tid_pos[t]) for i, t in enumerate(self.e_tid[start:stop], start) if t in tid_pos]
+        self_pairs = scatter(np.array([b[0] for b in both], np.int64), np.array([b[1] for b in both], np.int64))
+        fmt_e, fmt_r = self.e_fmt[ei], self.r_fmt[ri]
+        fmt = self.fmt_table[fmt_e, fmt_r].astype(np.int64)
+        geo_idx = (fmt * self.S + self.e_sch[ei]) * self.S + self.r_sch[ri]
+        none = None
+        masks = {
+            "self": self_pairs,
+            "forbidden": scatter(self.fb_e, self.fb_r),
+            "same_school": (self.e_sch[ei] == self.r_sch[ri]) if not cons.allow_same_school else none,
+            "format": self.incompatible[fmt_e, fmt_r],
+            "distance": self.far[geo_idx] if cons.max_distance_km is not None else none,
+            "subject": ~shared if cons.require_subject_match else none,
+            "relevance": ((covered == 0) & ~shared) if cons.require_relevance else none,
+        }
+        excluded = np.zeros((B, N), dtype=bool)
+        counts = {}
+        for name, mask in masks.items():
+            if mask is None:
+                counts[name] = np.zeros(B, np.int64)
+                continue
+            counts[name] = (mask & ~excluded).sum(axis=1)
+            excluded |= mask
+        feasible = ~excluded
+        score = self.fast_score(ei, ri, shared, covered)
+        pr, pc, bonus = self.pref_bonus(start, stop, active)
+        score[pr, pc] += bonus
+        return feasible, counts, score
+
+    def pairs(self, ei: np.ndarray, ri: np.ndarray) -> pd.DataFrame:
+        """The pairs frame for explicit (mentee position, mentor position) lists."""
+        shared = np.einsum("ij,ij->i", self.subj_e[ei], self.subj_r[ri]) > 0 if len(ei) else np.zeros(0, bool)
+        covered = np.einsum("ij,ij->i", self.def_e[ei], self.str_r[ri]) if len(ei) else np.zeros(0)
+        comps = self.components(ei, ri, shared, covered)
+        score = self.fast_score(ei, ri, shared, covered)
+        if self.wsum > 0:
+            score = score + self._w("preference") / self.wsum * comps["preference"]
+        return pd.DataFrame({
+            "mentee_id": self.e_id[ei] if len(ei) else np.array([], dtype=object),
+            "mentor_id": self.r_id[ri] if len(ri) else np.array([], dtype=object),
+            "score": score,
+            **{c: np.asarray(comps[c], float) for c in COMPONENTS},
+            "distance_km": self.school_dist[self.e_sch[ei], self.r_sch[ri]].astype(float),
+            "pair_format": np.asarray(FORMAT_NAMES, dtype=object)[self.pair_format(ei, ri).astype(np.int64)]
+            if len(ei) else np.array([], dtype=object),
+            "n_covered": np.asarray(covered).astype(np.int64),
+            "n_deficits": self.n_def[ei].astype(np.int64),
+        })
 
 
 def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.DataFrame,
                      forbidden: pd.DataFrame, preferences: pd.DataFrame,
-                     config: MatchConfig) -> Candidates:
-    """Score every feasible (mentee, mentor) pair.
+                     config: MatchConfig, top_k: int | None = None) -> Candidates:
+    """Score every feasible (mentee, mentor) pair, or the ``top_k`` best per mentee.
 
     Parameters
     ----------
@@ -155,140 +369,54 @@ def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.D
     preferences : DataFrame
         ``mentee_id``, ``mentor_id``, ``rank`` (1 = first wish).
     config : MatchConfig
+    top_k : int, optional
+        Keep only the ``top_k`` best feasible mentors per mentee (by score,
+        then mentor order); ``None`` keeps all.
 
     Returns
     -------
     Candidates
     """
-    w = config.weights
-    cons = config.constraints
-    sc = config.scales
-    weights = np.array([getattr(w, c) for c in COMPONENTS], dtype=float)
-    wsum = weights.sum()
-
-    M, N = len(mentees), len(mentors)
-    E, R = _side(mentees, schools), _side(mentors, schools)
-    subj_vocab = {s: i for i, s in enumerate(sorted({x for t in pd.concat([mentees["subjects"], mentors["subjects"]]) for x in t}))}
-    def_vocab = {s: i for i, s in enumerate(sorted({x for t in pd.concat([mentees["deficits"], mentors["strengths"]]) for x in t}))}
-    subj_e, subj_r = _one_hot(mentees["subjects"], subj_vocab), _one_hot(mentors["subjects"], subj_vocab)
-    def_e, str_r = _one_hot(mentees["deficits"], def_vocab), _one_hot(mentors["strengths"], def_vocab)
-    n_def = def_e.sum(axis=1)
-
-    r_consent = mentors["consent"].to_numpy(dtype=bool)
-    r_capacity = mentors["capacity"].to_numpy(dtype=int) > 0
-    r_category = mentors["category"].map(CATEGORY_SCORE).fillna(0.0).to_numpy(dtype=float)
-
-    e_index = {t: i for i, t in enumerate(E["id"])}
-    r_index = {t: i for i, t in enumerate(R["id"])}
-
-    def pair_index(df: pd.DataFrame):
-        ok = df["mentee_id"].isin(e_index) & df["mentor_id"].isin(r_index)
-        d = df[ok]
-        return (d["mentee_id"].map(e_index).to_numpy(dtype=np.int64),
-                d["mentor_id"].map(r_index).to_numpy(dtype=np.int64), d)
-
-    fb_e, fb_r, _ = pair_index(forbidden)
-    pf_e, pf_r, pf = pair_index(preferences)
-    pf_val = 1.0 / pf["rank"].to_numpy(dtype=float) if len(pf) else np.zeros(0)
-
-    block = max(1, _BLOCK_PAIRS // max(N, 1))
-    out_parts: list[dict[str, np.ndarray]] = []
-    excl = np.zeros((M, len(EXCLUSIONS)), dtype=np.int64)
-    feasible_count = np.zeros(M, dtype=np.int64)
-
-    for start in range(0, M, block):
+    model = _Model(mentees, mentors, schools, forbidden, preferences, config)
+    M, N = model.M, model.N
+    no_consent = ~model.r_consent
+    zero_cap = model.r_consent & ~model.r_capacity
+    active = np.flatnonzero(model.r_consent & model.r_capacity)
+    excl = {k: np.zeros(M, np.int64) for k in EXCLUSIONS}
+    excl["consent"][:] = int(no_consent.sum())
+    excl["capacity"][:] = int(zero_cap.sum())
+    feasible_count = np.zeros(M, np.int64)
+    best_pruned = np.full(M, np.nan)
+    kept_e, kept_r = [], []
+    block = max(1, _BLOCK_PAIRS // max(len(active), 1))
+    for start in range(0, M if len(active) else 0, block):
         stop = min(M, start + block)
-        rows = slice(start, stop)
-        B = stop - start
-
-        same_person = E["id"][rows, None] == R["id"][None, :]
-        same_school = E["school"][rows, None] == R["school"][None, :]
-        fe, fr = E["format"][rows, None], R["format"][None, :]
-        incompatible = ((fe == 0) & (fr == 1)) | ((fe == 1) & (fr == 0))
-        pair_fmt = np.where((fe == 0) | (fr == 0), 0, np.where((fe == 1) | (fr == 1), 1, 2)).astype(np.int8)
-        dist = haversine_km(E["lat"][rows, None], E["lon"][rows, None], R["lat"][None, :], R["lon"][None, :])
-        shared = (subj_e[rows] @ subj_r.T) > 0
-        covered = def_e[rows] @ str_r.T
-
-        forbid = np.zeros((B, N), dtype=bool)
-        sel = (fb_e >= start) & (fb_e < stop)
-        forbid[fb_e[sel] - start, fb_r[sel]] = True
-
-        masks = {
-            "self": same_person,
-            "consent": np.broadcast_to(~r_consent[None, :], (B, N)),
-            "capacity": np.broadcast_to(~r_capacity[None, :], (B, N)),
-            "forbidden": forbid,
-            "same_school": same_school if not cons.allow_same_school else np.zeros((B, N), bool),
-            "format": incompatible,
-            "distance": ((pair_fmt == 0) & (dist > cons.max_distance_km))
-            if cons.max_distance_km is not None else np.zeros((B, N), bool),
-            "subject": ~shared if cons.require_subject_match else np.zeros((B, N), bool),
-            "relevance": ((covered == 0) & ~shared) if cons.require_relevance else np.zeros((B, N), bool),
-        }
-        excluded = np.zeros((B, N), dtype=bool)
-        for k, name in enumerate(EXCLUSIONS):
-            first = masks[name] & ~excluded
-            excl[rows, k] = first.sum(axis=1)
-            excluded |= masks[name]
-        feasible = ~excluded
-        feasible_count[rows] = feasible.sum(axis=1)
-        ei, ri = np.nonzero(feasible)
-        if len(ei) == 0:
-            continue
-        gi = ei + start
-
-        d = dist[ei, ri]
-        fmt = pair_fmt[ei, ri]
-        ratio = np.minimum(d / sc.distance_scale_km, 1.0)
-        dist_c = np.where(fmt == 0, 1.0 - ratio, np.where(fmt == 2, 1.0 - 0.5 * ratio, 1.0))
-        dist_c = np.where(np.isnan(d) & (fmt != 1), 0.5, dist_c)
-        ce, cr = E["cluster"][gi], R["cluster"][ri]
-        clus = np.where(np.isnan(ce) | np.isnan(cr), 0.5, np.where(cr > ce, 1.0, np.where(cr == ce, 0.5, 0.0)))
-        other = ~same_school[ei, ri]
-        if sc.school_preference == "same":
-            other = ~other
-        ncov = covered[ei, ri]
-        nd = n_def[gi]
-        comps = {
-            "coverage": np.where(nd > 0, ncov / np.maximum(nd, 1), 0.0),
-            "subject": shared[ei, ri].astype(float),
-            "experience": np.clip((R["exp"][ri] - E["exp"][gi]) / sc.experience_full_gap_years, 0.0, 1.0),
-            "category": r_category[ri],
-            "cluster": clus,
-            "distance": dist_c,
-            "preference": np.zeros(len(gi)),
-            "network": other.astype(float),
-        }
-        out_parts.append({"e": gi, "r": ri, "distance_km": d, "fmt": fmt,
-                          "n_covered": ncov.astype(np.int64), "n_deficits": nd.astype(np.int64), **comps})
-
-    cat = {k: np.concatenate([p[k] for p in out_parts]) if out_parts else np.zeros(0)
-           for k in ("e", "r", "distance_km", "fmt", "n_covered", "n_deficits", *COMPONENTS)}
-    e_arr, r_arr = cat["e"].astype(np.int64), cat["r"].astype(np.int64)
-    if len(pf_e) and len(e_arr):
-        key = e_arr * max(N, 1) + r_arr
-        order = np.argsort(key)
-        pkey = pf_e * max(N, 1) + pf_r
-        pos = np.searchsorted(key[order], pkey)
-        hit = (pos < len(key)) & (key[order][np.minimum(pos, len(key) - 1)] == pkey)
-        cat["preference"][order[pos[hit]]] = pf_val[hit]
-    comp_matrix = np.column_stack([cat[c] for c in COMPONENTS]) if len(e_arr) else np.zeros((0, len(COMPONENTS)))
-    score = comp_matrix @ weights / wsum if wsum > 0 else np.zeros(len(e_arr))
-
-    pairs = pd.DataFrame({
-        "mentee_id": E["id"][e_arr] if len(e_arr) else np.array([], dtype=object),
-        "mentor_id": R["id"][r_arr] if len(r_arr) else np.array([], dtype=object),
-        "score": score,
-        **{c: cat[c].astype(float) for c in COMPONENTS},
-        "distance_km": cat["distance_km"].astype(float),
-        "pair_format": np.asarray(FORMAT_NAMES, dtype=object)[cat["fmt"].astype(np.int64)] if len(e_arr)
-        else np.array([], dtype=object),
-        "n_covered": cat["n_covered"].astype(np.int64),
-        "n_deficits": cat["n_deficits"].astype(np.int64),
-    })
+        feasible, counts, score = model.block(start, stop, active)
+        for k, v in counts.items():
+            excl[k][start:stop] = v
+        nfeas = feasible.sum(axis=1)
+        feasible_count[start:stop] = nfeas
+        if top_k is None or top_k >= len(active):
+            ei, ci = np.nonzero(feasible)
+        else:
+            masked = np.where(feasible, score, -np.inf)
+            # k-th largest score per row; ties at the cut are kept in mentor order (deterministic).
+            kth = -np.partition(-masked, top_k - 1, axis=1)[:, top_k - 1]
+            above = masked > kth[:, None]
+            tied = masked == kth[:, None]
+            room = top_k - above.sum(axis=1)
+            keep = (above | (tied & (np.cumsum(tied, axis=1) <= room[:, None]))) & feasible
+            ei, ci = np.nonzero(keep)
+            rest = np.where(keep, -np.inf, masked).max(axis=1)
+            best_pruned[start:stop] = np.where(np.isfinite(rest), rest, np.nan)
+        kept_e.append(ei + start)
+        kept_r.append(active[ci])
+    e_arr = np.concatenate(kept_e) if kept_e else np.zeros(0, np.int64)
+    r_arr = np.concatenate(kept_r) if kept_r else np.zeros(0, np.int64)
+    pairs = model.pairs(e_arr, r_arr)
     pairs = pairs.sort_values(["mentee_id", "mentor_id"], kind="stable").reset_index(drop=True)
-    exclusions = pd.DataFrame(excl, columns=list(EXCLUSIONS), index=pd.Index(E["id"], name="mentee_id"))
+    exclusions = pd.DataFrame({k: excl[k] for k in EXCLUSIONS}, index=pd.Index(model.e_id, name="mentee_id"))
     exclusions["feasible"] = feasible_count
     exclusions["mentors"] = N
+    exclusions["best_pruned"] = best_pruned
     return Candidates(pairs=pairs, exclusions=exclusions)
