@@ -1,30 +1,42 @@
 """Exact capacitated assignment: most mentees matched, then the highest total score.
 
-The problem is a min-cost flow (research note matching.md §4.1)::
+The problem is a min-cost circulation (research note matching.md §4.1)::
 
-    source ──1──▶ mentee ──1, cost −s──▶ mentor ──capacity──▶ sink
+    source ──1──▶ mentee ──1, cost −(B + s)──▶ mentor ──capacity──▶ sink ──▶ source
 
-solved with OR-Tools ``SimpleMinCostFlow.solve_max_flow_with_min_cost``,
-which first maximises the flow (the number of matched mentees) and then, among
-all maximum flows, minimises the cost (maximises the total score). The result
-is integral and optimal (network-flow integrality), so it is exact, not a
-heuristic. Arcs are added with the vectorised numpy calls.
+solved with OR-Tools ``SimpleMinCostFlow``. Every matched pair earns the
+bonus ``B`` on top of its integer score ``s``; ``B`` exceeds the largest total
+score any assignment can have, so the optimum first matches the most mentees
+and then, among all such assignments, has the highest total score. Network
+flows have integral optima, so the result is exact, not a heuristic. Arcs are
+added with the vectorised numpy calls.
 
 Integer scaling
 ---------------
 Min-cost flow needs integer costs. If every score is an integer (within
 1e-9) the scores are used as they are and the optimum is exact. Otherwise
-scores are multiplied by ``scale = 10**k``, with ``k`` chosen so that the
-largest ``|score| · scale`` is below 10⁹, and rounded to the nearest integer.
-Each rounded score differs from the true one by at most ``0.5 / scale``, so
-the returned assignment's true total score is within ``P / scale`` of the true
-optimum, where ``P`` is the number of pairs in it (for scores in [0, 1]:
-``scale = 10⁹``, i.e. within ``P · 10⁻⁹``). The number of matched mentees is
-always exactly maximal.
+scores are multiplied by ``scale = 10**k`` and rounded, with ``k`` as large
+as the 64-bit cost range allows (``k = 9`` for scores in [0, 1] up to tens of
+thousands of nodes). Each rounded score differs from the true one by at most
+``0.5 / scale``, so the returned assignment's true total score is within
+``P / scale`` of the true optimum, where ``P`` is the number of pairs in it.
+The number of matched mentees is always exactly maximal.
 
-Determinism: edges are sorted by (mentee_id, mentor_id) before the graph is
-built, so equal inputs give equal outputs; among several optimal assignments
-the one the solver reaches from that order is returned.
+Optimality certificate
+----------------------
+With ``potentials=True`` the solver also returns node potentials ``π`` of
+the optimal flow, computed as shortest-path distances in its residual graph
+(vectorised Bellman–Ford) and verified: every residual arc has a
+non-negative reduced cost. An edge that was *not* offered
+to the solver, ``(i, j)`` with score ``x``, could not improve the result if
+``B + ⌈x · scale⌉ ≤ π_i − π_j`` (its reduced cost is non-negative; rounding
+up keeps the test on the safe side); when this
+holds for every left-out edge, the assignment is optimal for the full edge
+set (LP duality). :func:`matching.engine.match` uses this to solve on the
+best candidates only and still prove optimality over all feasible pairs.
+
+Determinism: edges are taken in the order given (the DataFrame API sorts them
+by mentee_id, mentor_id first), so equal inputs give equal outputs.
 """
 
 from __future__ import annotations
@@ -37,30 +49,173 @@ import numpy as np
 import pandas as pd
 from ortools.graph.python import min_cost_flow
 
-_TARGET = 10**9
+#: Largest |unit cost| × (nodes + 1) allowed, with a margin below 2**63 for the solver's own scaling.
+_COST_LIMIT = 2**61
 
 
 @dataclass(frozen=True)
 class Scaling:
-    """How scores were turned into integer costs: ``cost = −round(score · scale)``."""
+    """How scores were turned into integer costs: ``cost = −(big + round(score · scale))``."""
 
     scale: float
     exact: bool
+    big: int
 
 
-def integer_scores(scores: np.ndarray) -> tuple[np.ndarray, Scaling]:
-    """Scale float scores to int64 as described in the module docstring."""
+def integer_scores(scores: np.ndarray, n_mentees: int = 1, n_nodes: int = 2) -> tuple[np.ndarray, Scaling]:
+    """Scale float scores to int64 as described in the module docstring.
+
+    Parameters
+    ----------
+    scores : array of float
+    n_mentees : int
+        Number of mentees (bounds how many pairs one assignment has).
+    n_nodes : int
+        Nodes of the flow graph (bounds the cost range the solver accepts).
+
+    Raises
+    ------
+    ValueError
+        Non-finite scores, or integer scores too large for 64-bit costs.
+    """
     scores = np.asarray(scores, dtype=float)
-    if scores.size == 0:
-        return scores.astype(np.int64), Scaling(1.0, True)
-    if not np.all(np.isfinite(scores)):
+    if scores.size and not np.all(np.isfinite(scores)):
         raise ValueError("scores must be finite numbers")
-    if np.allclose(scores, np.round(scores), rtol=0, atol=1e-9) and np.abs(scores).max() < 2**40:
-        return np.round(scores).astype(np.int64), Scaling(1.0, True)
-    top = max(float(np.abs(scores).max()), 1e-300)
-    k = math.floor(math.log10(_TARGET / top))
-    scale = 10.0 ** k
-    return np.round(scores * scale).astype(np.int64), Scaling(scale, False)
+    top = float(np.abs(scores).max()) if scores.size else 0.0
+    pairs = max(int(n_mentees), 1) + 1
+    # Need (pairs * top * scale * 2 + 1) * (n_nodes + 1) < _COST_LIMIT.
+    budget = _COST_LIMIT / (2 * pairs * (n_nodes + 1))
+    if scores.size == 0 or np.allclose(scores, np.round(scores), rtol=0, atol=1e-9):
+        if top > budget:
+            raise ValueError(f"integer scores up to {top:g} are too large for exact 64-bit costs")
+        ints = np.round(scores).astype(np.int64)
+        return ints, Scaling(1.0, True, int(2 * pairs * max(top, 1) + 1))
+    k = min(9, math.floor(math.log10(budget / top)))
+    scale = 10.0**k
+    ints = np.round(scores * scale).astype(np.int64)
+    big = int(2 * pairs * max(int(np.abs(ints).max()), 1) + 1)
+    return ints, Scaling(scale, False, big)
+
+
+@dataclass
+class FlowSolution:
+    """Result of :func:`solve_arrays`.
+
+    Attributes
+    ----------
+    chosen : ndarray of bool
+        Per edge: is it in the optimal assignment.
+    scaling : Scaling
+    mentee_potential, mentor_potential : ndarray of int64 or None
+        Node potentials ``π`` (with ``potentials=True``), per mentee and
+        mentor position.
+    """
+
+    chosen: np.ndarray
+    scaling: Scaling
+    mentee_potential: np.ndarray | None = None
+    mentor_potential: np.ndarray | None = None
+
+    def cannot_improve(self, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """For edges not offered to the solver: True where adding the edge could not
+        improve the optimum (non-negative reduced cost), see the module docstring."""
+        s = np.ceil(np.asarray(scores, float) * self.scaling.scale).astype(np.int64)  # conservative
+        e_idx, r_idx = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64)
+        return self.scaling.big + s <= self.mentee_potential[e_idx] - self.mentor_potential[r_idx]
+
+    def improvement_bound(self, e_idx: np.ndarray, best_score: np.ndarray) -> np.ndarray:
+        """True where *no* edge of mentee ``e_idx`` with score ≤ ``best_score`` can improve
+        the optimum, whatever its mentor (uses the largest mentor potential)."""
+        s = np.ceil(np.asarray(best_score, float) * self.scaling.scale).astype(np.int64)
+        e_idx = np.asarray(e_idx, np.int64)
+        return self.scaling.big + s + self.mentor_potential.max(initial=0) <= self.mentee_potential[e_idx]
+
+
+def solve_arrays(e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray, n_mentees: int,
+                 capacity: np.ndarray, *, potentials: bool = False) -> FlowSolution:
+    """The optimal assignment on integer positions (the core of :func:`solve_assignment`).
+
+    Parameters
+    ----------
+    e_idx, r_idx : int arrays, shape (E,)
+        Mentee position (0 … n_mentees − 1) and mentor position
+        (0 … len(capacity) − 1) of each edge; no edge may repeat.
+    scores : float array, shape (E,)
+    n_mentees : int
+    capacity : int array, shape (N,)
+        Capacity of each mentor (≥ 0).
+    potentials : bool
+        Also compute and verify node potentials (the optimality certificate).
+
+    Raises
+    ------
+    RuntimeError
+        The solver did not report an optimum, or the certificate check failed
+        (neither is expected for valid input).
+    """
+    e_idx = np.asarray(e_idx, np.int64)
+    r_idx = np.asarray(r_idx, np.int64)
+    capacity = np.asarray(capacity, np.int64)
+    M, N, E = int(n_mentees), len(capacity), len(e_idx)
+    n_nodes = M + N + 2
+    ints, scaling = integer_scores(scores, M, n_nodes)
+    source, sink = 0, M + N + 1
+    tails = np.concatenate([np.zeros(M, np.int64), 1 + e_idx, 1 + M + np.arange(N, dtype=np.int64),
+                            np.array([sink], np.int64)])
+    heads = np.concatenate([1 + np.arange(M, dtype=np.int64), 1 + M + r_idx, np.full(N, sink, np.int64),
+                            np.array([source], np.int64)])
+    caps = np.concatenate([np.ones(M, np.int64), np.ones(E, np.int64), capacity, np.array([M], np.int64)])
+    costs = np.concatenate([np.zeros(M, np.int64), -(scaling.big + ints), np.zeros(N, np.int64),
+                            np.zeros(1, np.int64)])
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    if E:
+        status = smcf.solve()
+        if status != smcf.OPTIMAL:
+            raise RuntimeError(f"min-cost flow ended with status {status!r}")
+        flows = np.asarray(smcf.flows(arcs), np.int64)
+    else:
+        flows = np.zeros(len(arcs), np.int64)
+    sol = FlowSolution(chosen=flows[M:M + E] > 0, scaling=scaling)
+    if potentials:
+        pi = _potentials(tails, heads, caps, costs, flows, n_nodes)
+        sol.mentee_potential = pi[1:1 + M]
+        sol.mentor_potential = pi[1 + M:1 + M + N]
+    return sol
+
+
+def _potentials(tails, heads, caps, costs, flows, n_nodes) -> np.ndarray:
+    """Shortest-path distances from a virtual root in the residual graph of an optimal flow.
+
+    The root reaches every node at cost 0, so all distances start at 0; then
+    Bellman–Ford rounds relax every residual arc at once (numpy, grouped by
+    head) until nothing changes. An optimal flow has no negative cycle, so
+    this ends within ``n_nodes`` rounds (a few hundred on a 20,000 × 10,000
+    instance). Verified at the end: every residual arc has a non-negative
+    reduced cost.
+    """
+    fwd = flows < caps
+    bwd = flows > 0
+    rt = np.concatenate([tails[fwd], heads[bwd]])
+    rh = np.concatenate([heads[fwd], tails[bwd]])
+    rc = np.concatenate([costs[fwd], -costs[bwd]])
+    order = np.argsort(rh, kind="stable")
+    rt, rh, rc = rt[order], rh[order], rc[order]
+    d = np.zeros(n_nodes, np.int64)
+    if len(rt):
+        starts = np.flatnonzero(np.r_[True, rh[1:] != rh[:-1]])
+        head_of_group = rh[starts]
+        for _ in range(n_nodes + 1):
+            best = np.minimum.reduceat(d[rt] + rc, starts)
+            improved = best < d[head_of_group]
+            if not improved.any():
+                break
+            d[head_of_group[improved]] = best[improved]
+        else:
+            raise RuntimeError("potentials: negative cycle in the residual graph (flow not optimal)")
+        if (rc + d[rt] - d[rh]).min() < 0:
+            raise RuntimeError("potentials: a residual arc has a negative reduced cost")
+    return d
 
 
 def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int]) -> pd.DataFrame:
@@ -99,11 +254,10 @@ def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int]) -> pd.Dat
         raise ValueError(f"edges lacks columns {sorted(missing)}; expected mentee_id, mentor_id, score")
     if len(edges) == 0:
         out = edges.iloc[0:0].copy()
-        out.attrs["scaling"] = Scaling(1.0, True)
+        out.attrs["scaling"] = Scaling(1.0, True, 1)
         return out
     e = edges.sort_values(["mentee_id", "mentor_id", "score"], ascending=[True, True, False], kind="stable")
     e = e.drop_duplicates(["mentee_id", "mentor_id"], keep="first")
-
     mentee_codes, mentees = pd.factorize(e["mentee_id"], sort=True)
     mentor_codes, mentors = pd.factorize(e["mentor_id"], sort=True)
     unknown = [m for m in mentors if m not in capacity]
@@ -112,25 +266,7 @@ def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int]) -> pd.Dat
     cap = np.array([int(capacity[m]) for m in mentors], dtype=np.int64)
     if (cap < 0).any():
         raise ValueError(f"capacity must be ≥ 0, got {dict(zip(mentors[cap < 0], cap[cap < 0]))!r}")
-
-    costs, scaling = integer_scores(e["score"].to_numpy())
-    M, N = len(mentees), len(mentors)
-    source, sink = 0, M + N + 1
-    tails = np.concatenate([np.zeros(M, np.int64), 1 + mentee_codes.astype(np.int64),
-                            1 + M + np.arange(N, dtype=np.int64)])
-    heads = np.concatenate([1 + np.arange(M, dtype=np.int64), 1 + M + mentor_codes.astype(np.int64),
-                            np.full(N, sink, np.int64)])
-    caps = np.concatenate([np.ones(M, np.int64), np.ones(len(e), np.int64), cap])
-    unit = np.concatenate([np.zeros(M, np.int64), -costs, np.zeros(N, np.int64)])
-
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, unit)
-    smcf.set_nodes_supplies(np.array([source, sink], np.int64), np.array([M, -M], np.int64))
-    status = smcf.solve_max_flow_with_min_cost()
-    if status != smcf.OPTIMAL:
-        raise RuntimeError(f"min-cost flow ended with status {status!r}")
-    flows = smcf.flows(arcs[M:M + len(e)])
-    chosen = e.iloc[np.flatnonzero(flows > 0)]
-    out = chosen.sort_values("mentee_id", kind="stable").reset_index(drop=True)
-    out.attrs["scaling"] = scaling
+    sol = solve_arrays(mentee_codes, mentor_codes, e["score"].to_numpy(float), len(mentees), cap)
+    out = e.iloc[np.flatnonzero(sol.chosen)].sort_values("mentee_id", kind="stable").reset_index(drop=True)
+    out.attrs["scaling"] = sol.scaling
     return out

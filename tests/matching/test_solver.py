@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from scipy.optimize import linear_sum_assignment
 
 from matching import solve_assignment
-from matching.solver import integer_scores
+from hypothesis import strategies as st
+
+from matching.solver import integer_scores, solve_arrays
 from tests.strategies import assignment_instances
 
 ORLIB = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "orlib" / "assign"
@@ -130,7 +132,7 @@ def test_deterministic_and_order_independent():
 
 def test_integer_scaling_documented_precision():
     ints, s = integer_scores(np.array([0.5, 0.123456789]))
-    assert not s.exact and s.scale == 1e9
+    assert not s.exact and s.scale == 1e9 and s.big > 2 * 500000000
     assert ints.tolist() == [500000000, 123456789]
     ints, s = integer_scores(np.array([3.0, -2.0]))
     assert s.exact and ints.tolist() == [3, -2]
@@ -145,3 +147,33 @@ def test_bad_input_raises():
     with pytest.raises(ValueError, match="≥ 0"):
         solve_assignment(edges, {"x": -1})
     assert solve_assignment(edges.iloc[0:0], {}).empty
+
+
+@settings(max_examples=150, deadline=None)
+@given(assignment_instances(max_mentees=8, max_mentors=5, integer=False), st.integers(1, 3))
+def test_certificate_is_sound(instance, k):
+    """Solve on each mentee's k best edges; if every left-out edge passes the reduced-cost
+    test, the restricted optimum must equal the full optimum (and whenever the two differ,
+    some left-out edge must fail the test)."""
+    edges, capacity = instance
+    if edges.empty:
+        return
+    mentees = sorted(edges["mentee_id"].unique())
+    mentors = sorted(capacity)
+    e_pos = {m: i for i, m in enumerate(mentees)}
+    r_pos = {m: i for i, m in enumerate(mentors)}
+    ranked = edges.sort_values(["mentee_id", "score", "mentor_id"], ascending=[True, False, True])
+    kept = ranked.groupby("mentee_id").head(k)
+    left = ranked.drop(kept.index)
+    cap = np.array([capacity[m] for m in mentors])
+    sol = solve_arrays(kept["mentee_id"].map(e_pos).to_numpy(), kept["mentor_id"].map(r_pos).to_numpy(),
+                       kept["score"].to_numpy(), len(mentees), cap, potentials=True)
+    restricted = (int(sol.chosen.sum()), float(kept["score"].to_numpy()[sol.chosen].sum()))
+    full = _oracle(edges, capacity)
+    ok = sol.cannot_improve(left["mentee_id"].map(e_pos).to_numpy(), left["mentor_id"].map(r_pos).to_numpy(),
+                            left["score"].to_numpy())
+    if ok.all():
+        assert restricted[0] == full[0]
+        assert restricted[1] >= full[1] - (full[0] + 1) / sol.scaling.scale
+    if restricted[0] < full[0] or restricted[1] < full[1] - (full[0] + 1) / sol.scaling.scale:
+        assert not ok.all()
