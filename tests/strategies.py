@@ -1,4 +1,5 @@
-"""Hypothesis strategies shared by the test suites (kept in one place)."""
+"""Hypothesis strategies shared by the test suites (kept in one place): matching
+instances and registries first, then contests with complete long-form scores."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
+from contest import parse_contest
 from matching import schema
 
 
@@ -71,3 +73,69 @@ def registries(draw, max_teachers=14):
             prefs.append((a, b, draw(st.integers(1, 3))))
     return {"schools": schools, "teachers": teachers, "deficits": deficits,
             "locked": [], "forbidden": forbidden, "preferences": prefs}
+
+
+# --- contests ---------------------------------------------------------------
+
+AGGS = ["mean", "trimmed_mean", "median", "sum"]
+
+
+@st.composite
+def contest_dicts(draw, max_stages: int = 2, aggregations=AGGS, rounds=(None, 0, 1, 2), n_jurors: int = 5,
+                  max_tasks: int = 2):
+    """A contest mapping: 1..max_stages stages (all entries advance), 1..max_tasks tasks, 1..3 criteria."""
+    n_stages = draw(st.integers(1, max_stages))
+    crit_no = 0
+    stages = []
+    for s in range(n_stages):
+        tasks = []
+        for t in range(draw(st.integers(1, max_tasks))):
+            crits = []
+            for _ in range(draw(st.integers(1, 3))):
+                crit_no += 1
+                crits.append({"id": f"K{crit_no}", "name": f"Критерий {crit_no}",
+                              "max": draw(st.sampled_from([1, 3, 5, 10]))})
+            agg = draw(st.sampled_from(list(aggregations)))
+            task = {"id": f"T{t + 1}", "name": f"Задание {t + 1}", "aggregation": agg,
+                    "weight": draw(st.sampled_from([0.5, 1.0, 1.5, 2.0])), "criteria": crits}
+            if agg == "trimmed_mean":
+                task["trim"] = draw(st.integers(0, 2))
+            rnd = draw(st.sampled_from(list(rounds)))
+            if rnd is not None:
+                task["round"] = rnd
+            tasks.append(task)
+        stages.append({"id": f"S{s + 1}", "name": f"Этап {s + 1}", "tasks": tasks})
+    tie_break = draw(st.lists(st.sampled_from([s["id"] for s in stages]
+                                              + [f"{s['id']}.{t['id']}" for s in stages for t in s["tasks"]]),
+                              unique=True, max_size=2))
+    return {"name": "Конкурс", "stages": stages,
+            "ranking": {"stages": [s["id"] for s in stages], "tie_break": tie_break},
+            "awards": [{"title": "Победитель", "places": 1}, {"title": "Призёр", "places": 2},
+                       {"title": "Лауреат", "min_share": 0.5}],
+            "jury": {"per_entry": n_jurors}}
+
+
+@st.composite
+def scored_contests(draw, full_panel: bool = False, integer_scores: bool = False, **kw):
+    """(Contest, scores DataFrame): every entry scored in every task by a non-empty subset of jurors."""
+    n_jurors = draw(st.integers(2, 5))
+    kw.setdefault("n_jurors", n_jurors)
+    kw["n_jurors"] = n_jurors
+    c = parse_contest(draw(contest_dicts(**kw)))
+    n_entries = draw(st.integers(2, 6))
+    entries = [f"E{i}" for i in range(1, n_entries + 1)]
+    jurors = [f"J{i}" for i in range(1, n_jurors + 1)]
+    rows = []
+    for s in c.stages:
+        for t in s.tasks:
+            for e in entries:
+                panel = jurors if full_panel else draw(
+                    st.lists(st.sampled_from(jurors), min_size=1, max_size=n_jurors, unique=True))
+                for j in panel:
+                    for cr in t.criteria:
+                        if integer_scores:
+                            v = draw(st.integers(int(cr.min), int(cr.max)))
+                        else:
+                            v = draw(st.integers(0, int(cr.max) * 2)) / 2
+                        rows.append((e, j, cr.id, float(v)))
+    return c, pd.DataFrame(rows, columns=["entry_id", "juror_id", "criterion_id", "score"])

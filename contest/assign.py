@@ -1,0 +1,254 @@
+"""Assigning jurors to entries without conflicts of interest (CP-SAT).
+
+Rules (PRODUCT.md, "Contest definition": ``jury.per_entry``,
+``jury.recuse``; research note on contest regulations, §1.3 "Recusal"):
+
+* every entry gets exactly ``contest.per_entry`` jurors;
+* recusal is a hard constraint: with ``recuse: same_school`` a juror never
+  scores an entry one of whose ``school_ids`` equals the juror's
+  ``school_id`` (jurors without a school are never recused on this ground);
+  in every mode a juror whose full name is the mentor's or the mentee's
+  name of an entry never scores it;
+* the loads (entries per juror) are as even as possible: the solver first
+  minimises ``max load − min load``;
+* then it maximises the number of distinct juror pairs that score at least
+  one entry together, so that the severities of the jurors can be compared
+  through shared entries (linkage, as in many-facet Rasch judging plans).
+
+The solve is deterministic: one search worker, a fixed random seed and a
+*deterministic* time limit (``max_deterministic_time``), so the same input
+gives the same plan on any machine.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from itertools import combinations
+
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from contest.model import ContestError
+from contest.people import People
+from tandem.errors import Issue
+
+#: Deterministic time budget of one solve (CP-SAT "deterministic seconds").
+DETERMINISTIC_LIMIT = 10.0
+SEED = 20260101
+
+
+@dataclass
+class AssignmentStats:
+    """What the last :func:`assign_jury` solve did (for reports and notebooks).
+
+    Attributes
+    ----------
+    status : str
+        CP-SAT status name (``OPTIMAL`` or ``FEASIBLE``).
+    load_spread : int
+        ``max load − min load`` over all jurors, entries per juror.
+    pairs_together : int
+        Number of distinct juror pairs that share at least one entry.
+    pairs_total : int
+        Number of juror pairs that may share an entry at all.
+    seconds : float
+        Wall time of the solve.
+    """
+
+    status: str
+    load_spread: int
+    pairs_together: int
+    pairs_total: int
+    seconds: float
+
+
+LAST_STATS: AssignmentStats | None = None
+
+
+def conflicts(contest, people: People) -> dict[tuple[str, str], str]:
+    """Juror–entry pairs that must never meet, with the reason in Russian.
+
+    Returns
+    -------
+    dict
+        ``(entry_id, juror_id) → reason`` where reason is ``"ОО"`` (same
+        school, when ``contest.recuse == "same_school"``) or ``"участник"``
+        (the juror is the mentor or the mentee of the entry).
+    """
+    recuse = getattr(contest, "recuse", "same_school") or "none"
+    out: dict[tuple[str, str], str] = {}
+    for e in people.entries.itertuples(index=False):
+        names = {e.mentor_name.strip().lower(), e.mentee_name.strip().lower()}
+        for j in people.jury.itertuples(index=False):
+            if j.full_name.strip().lower() in names:
+                out[(e.entry_id, j.juror_id)] = "участник"
+            elif recuse == "same_school" and j.school_id and j.school_id in e.school_ids:
+                out[(e.entry_id, j.juror_id)] = "ОО"
+    return out
+
+
+def _check(entry_ids, juror_ids, per_entry, bad) -> None:
+    """The fast feasibility check: enough admissible jurors for every entry.
+
+    Jurors have no capacity limit, so this count is also sufficient.
+    """
+    issues = []
+    n = len(juror_ids)
+    for e in entry_ids:
+        ok = [j for j in juror_ids if (e, j) not in bad]
+        if len(ok) < per_entry:
+            by_school = [j for j in juror_ids if bad.get((e, j)) == "ОО"]
+            own = [j for j in juror_ids if bad.get((e, j)) == "участник"]
+            why = []
+            if by_school:
+                why.append(f"отведены по ОО: {', '.join(by_school)}")
+            if own:
+                why.append(f"участники этой работы: {', '.join(own)}")
+            reason = f" ({'; '.join(why)})" if why else ""
+            issues.append(Issue(f"работа {e}: допустимых экспертов {len(ok)} из {n}{reason}, нужно {per_entry}"))
+    if issues:
+        issues.append(Issue("добавьте в жюри экспертов из других организаций или уменьшите "
+                            "jury.per_entry в описании конкурса"))
+        raise ContestError(issues)
+
+
+def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=None) -> pd.DataFrame:
+    """Assign ``contest.per_entry`` jurors to every entry.
+
+    Parameters
+    ----------
+    contest : Contest
+        Uses ``per_entry`` and ``recuse`` (``"same_school"`` or ``"none"``).
+    people : People
+        Entries (with ``school_ids``) and jury (with ``school_id``).
+    stage_id : str, optional
+        The stage the plan is for; only used in messages. All stages use the
+        same rule.
+    entry_ids : iterable of str, optional
+        Assign only these entries (e.g. those that advanced to a later
+        stage). Default: all entries.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``entry_id`` (str), ``juror_id`` (str); ``per_entry`` rows per
+        entry, sorted by ``entry_id`` then ``juror_id``.
+
+    Raises
+    ------
+    ContestError
+        When an entry has fewer admissible jurors than ``per_entry``; the
+        message names every such entry, how many jurors remain and who was
+        recused and why (e.g. «работа E07: допустимых экспертов 2 из 7
+        (отведены по ОО: Ж03, Ж05), нужно 3»). Also when an ``entry_ids``
+        item is not in the people workbook.
+    """
+    global LAST_STATS
+    per_entry = int(getattr(contest, "per_entry", 3))
+    all_entries = list(people.entries["entry_id"])
+    if entry_ids is None:
+        entries = sorted(all_entries)
+    else:
+        entries = sorted(dict.fromkeys(str(e) for e in entry_ids))
+        unknown = [e for e in entries if e not in set(all_entries)]
+        if unknown:
+            raise ContestError([Issue(f"работы {', '.join(unknown)} нет в списке участников")])
+    jurors = sorted(people.jury["juror_id"])
+    if not entries:
+        return pd.DataFrame({"entry_id": pd.Series([], dtype=object), "juror_id": pd.Series([], dtype=object)})
+    if per_entry < 1:
+        raise ContestError("jury.per_entry должно быть не меньше 1")
+    bad = conflicts(contest, people)
+    _check(entries, jurors, per_entry, bad)
+
+    t0 = time.perf_counter()
+    m = cp_model.CpModel()
+    x = {(e, j): m.NewBoolVar(f"x_{e}_{j}") for e in entries for j in jurors if (e, j) not in bad}
+    for e in entries:
+        m.Add(sum(x[e, j] for j in jurors if (e, j) in x) == per_entry)
+    n_e = len(entries)
+    load = {}
+    for j in jurors:
+        load[j] = m.NewIntVar(0, n_e, f"load_{j}")
+        m.Add(load[j] == sum(x[e, j] for e in entries if (e, j) in x))
+    hi = m.NewIntVar(0, n_e, "max_load")
+    lo = m.NewIntVar(0, n_e, "min_load")
+    m.AddMaxEquality(hi, list(load.values()))
+    m.AddMinEquality(lo, list(load.values()))
+    # co-scoring pairs
+    together = []
+    partners: dict[str, list] = {j: [] for j in jurors}
+    pairs_possible = 0
+    if per_entry >= 2:
+        for a, b in combinations(jurors, 2):
+            shared = [e for e in entries if (e, a) in x and (e, b) in x]
+            if not shared:
+                continue
+            pairs_possible += 1
+            y = m.NewBoolVar(f"y_{a}_{b}")
+            zs = []
+            for e in shared:
+                z = m.NewBoolVar(f"z_{e}_{a}_{b}")
+                m.AddImplication(z, x[e, a])
+                m.AddImplication(z, x[e, b])
+                zs.append(z)
+            m.Add(y <= sum(zs))
+            together.append(y)
+            partners[a].append(y)
+            partners[b].append(y)
+    if together:
+        # a valid upper bound (each entry joins C(per_entry, 2) pairs) lets the solver prove optimality early
+        m.Add(sum(together) <= min(len(together), n_e * per_entry * (per_entry - 1) // 2))
+        for j in jurors:  # a juror meets at most (per_entry − 1) colleagues per entry
+            if partners[j]:
+                m.Add(sum(partners[j]) <= (per_entry - 1) * load[j])
+    # lexicographic objective: the spread first, then the number of pairs
+    big = len(together) + 1
+    m.Minimize((hi - lo) * big - sum(together))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_search_workers = 1
+    solver.parameters.random_seed = SEED
+    solver.parameters.max_deterministic_time = DETERMINISTIC_LIMIT
+    status = solver.Solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # pragma: no cover — excluded by _check
+        raise ContestError(f"не удалось распределить экспертов{f' (этап {stage_id})' if stage_id else ''}: "
+                           f"решатель вернул {solver.StatusName(status)}")
+    rows = [(e, j) for (e, j), var in x.items() if solver.Value(var)]
+    out = pd.DataFrame(rows, columns=["entry_id", "juror_id"]).sort_values(["entry_id", "juror_id"])
+    LAST_STATS = AssignmentStats(
+        status=solver.StatusName(status),
+        load_spread=int(solver.Value(hi) - solver.Value(lo)),
+        pairs_together=int(sum(solver.Value(y) for y in together)),
+        pairs_total=pairs_possible,
+        seconds=time.perf_counter() - t0,
+    )
+    return out.reset_index(drop=True)
+
+
+def loads(assignment: pd.DataFrame, people: People) -> pd.DataFrame:
+    """Entries per juror, including jurors with no entries.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``juror_id`` (str), ``full_name`` (str), ``load`` (int,
+        entries), in the jury order of ``people``.
+    """
+    counts = assignment.groupby("juror_id").size()
+    j = people.jury[["juror_id", "full_name"]].copy()
+    j["load"] = [int(counts.get(k, 0)) for k in j["juror_id"]]
+    return j.reset_index(drop=True)
+
+
+def co_scoring(assignment: pd.DataFrame) -> pd.DataFrame:
+    """How many entries each pair of jurors scores together.
+
+    Returns
+    -------
+    DataFrame
+        Square table (jurors × jurors, int): off-diagonal cells count shared
+        entries, the diagonal is each juror's load.
+    """
+    wide = pd.crosstab(assignment["entry_id"], assignment["juror_id"])
+    return (wide.T @ wide).astype(int)

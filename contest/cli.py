@@ -1,0 +1,179 @@
+"""Command line of the contest package (PRODUCT.md, "Command line").
+
+::
+
+    python -m contest sheets CONTEST.yaml PEOPLE.xlsx --out DIR/ [--stage S1] [--scores SCORES]
+    python -m contest results CONTEST.yaml PEOPLE.xlsx SCORES --out PROTOCOL.xlsx
+                              [--adjustments ADJ.csv] [--public PUBLIC.xlsx]
+    python -m contest assign CONTEST.yaml PEOPLE.xlsx [--stage S1] [--scores SCORES]
+
+Exit 0 on success; exit 2 with a Russian message naming file, sheet, row and
+column on bad input (no traceback, :func:`tandem.cli.run_cli`). Every input
+is read and checked before anything is written, and every file is written
+through a temporary file (:func:`tandem.xlsx.atomic_save`), so a failed run
+leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+from typing import Sequence
+
+from contest.assign import assign_jury, loads
+from contest.model import ContestError, load_contest
+from contest.people import load_people
+from contest.protocol import build_protocol, build_public
+from contest.scores_io import advanced_entries, load_adjustments, load_scores, sha256
+from contest.sheets import build_sheets
+from tandem.errors import Issue
+from tandem.xlsx import atomic_save
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Russian usage errors turned into exit code 2 via ContestError."""
+
+    def error(self, message):  # pragma: no cover — formatting only
+        raise ContestError(Issue(f"неверные аргументы командной строки: {message}\n{self.format_usage()}"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m contest", description="Конкурсы педагогов: оценочные листы жюри и протокол.")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("sheets", help="оценочные листы для каждого члена жюри")
+    s.add_argument("contest", help="описание конкурса (YAML)")
+    s.add_argument("people", help="книга с листами «Участники» и «Жюри» (.xlsx)")
+    s.add_argument("--out", required=True, help="папка для листов")
+    s.add_argument("--stage", help="этап (по умолчанию первый)")
+    s.add_argument("--scores", help="баллы предыдущих этапов (для второго и следующих этапов)")
+    a = sub.add_parser("assign", help="показать распределение жюри и нагрузку")
+    a.add_argument("contest")
+    a.add_argument("people")
+    a.add_argument("--stage")
+    a.add_argument("--scores")
+    r = sub.add_parser("results", help="итоги: протокол, сводная ведомость, согласованность")
+    r.add_argument("contest")
+    r.add_argument("people")
+    r.add_argument("scores", help="баллы: CSV/xlsx в длинном формате или папка заполненных оценочных листов")
+    r.add_argument("--out", required=True, help="файл протокола (.xlsx)")
+    r.add_argument("--adjustments", help="бонусы и штрафы (CSV/xlsx: Код работы, Этап, Баллы, Основание)")
+    r.add_argument("--public", help="публичный рейтинг (.xlsx) без имён участников, не давших согласие")
+    return p
+
+
+def _stage_plan(contest, people, stage: str | None, scores_path: str | None):
+    """(stage_id, assignment) for the ``sheets`` and ``assign`` commands."""
+    ids = [s.id for s in contest.stages]
+    stage = stage or ids[0]
+    if stage not in ids:
+        raise ContestError(Issue(f"этапа «{stage}» нет в описании конкурса; этапы: {', '.join(ids)}"))
+    k = ids.index(stage)
+    entry_ids = None
+    if k > 0:
+        if not scores_path:
+            raise ContestError(Issue(f"для этапа {stage} укажите --scores с баллами этапа {ids[k - 1]}: "
+                                     f"по ним определяются работы, прошедшие на этап"))
+        ss = load_scores(scores_path, contest, people)
+        prev = ss.scores[ss.scores["stage_id"].isin(ids[:k])]
+        if not (prev["stage_id"] == ids[k - 1]).any():
+            raise ContestError(Issue(f"в баллах нет оценок этапа {ids[k - 1]}", file=Path(scores_path).name))
+        entry_ids = advanced_entries(contest, people, prev, ids[k - 1])
+        if not entry_ids:
+            raise ContestError(Issue(f"ни одна работа не прошла на этап {stage}"))
+    return stage, assign_jury(contest, people, stage_id=stage, entry_ids=entry_ids)
+
+
+def cmd_sheets(args) -> int:
+    contest = load_contest(args.contest)
+    people = load_people(args.people)
+    stage, plan = _stage_plan(contest, people, args.stage, args.scores)
+    books = build_sheets(contest, people, plan, stage)  # everything built before anything is written
+    out = Path(args.out)
+    for name, wb in books.items():
+        atomic_save(wb, out / name)
+    ld = loads(plan, people)
+    print(f"Конкурс «{contest.name}», этап {stage}: работ {plan['entry_id'].nunique()}, "
+          f"экспертов на работу {contest.per_entry}.")
+    print("Нагрузка: " + ", ".join(f"{r.juror_id} — {r.load}" for r in ld.itertuples()))
+    print(f"Оценочные листы ({len(books)}) сохранены в папку {out}.")
+    return 0
+
+
+def cmd_assign(args) -> int:
+    contest = load_contest(args.contest)
+    people = load_people(args.people)
+    stage, plan = _stage_plan(contest, people, args.stage, args.scores)
+    print(f"Этап {stage}: распределение жюри (работа: эксперты)")
+    for eid, g in plan.groupby("entry_id"):
+        print(f"  {eid}: {', '.join(g['juror_id'])}")
+    ld = loads(plan, people)
+    print("Нагрузка: " + ", ".join(f"{r.juror_id} — {r.load}" for r in ld.itertuples()))
+    return 0
+
+
+def cmd_results(args) -> int:
+    from contest.agreement import agreement
+    from contest.scoring import score
+
+    contest = load_contest(args.contest)
+    people = load_people(args.people)
+    ss = load_scores(args.scores, contest, people)
+    adj = load_adjustments(args.adjustments, contest, people) if args.adjustments else None
+    try:
+        res = score(contest, ss.scores[["entry_id", "juror_id", "criterion_id", "score"]],
+                    entries=people.entries, jury=people.jury, adjustments=adj)
+    except ContestError as exc:  # problems of adjustment rows are located in the adjustments file
+        if adj is None:
+            raise
+        name = Path(args.adjustments).name
+        raise ContestError([i if i.file else replace(i, file=name) if i.row is not None else i
+                            for i in exc.issues]) from None
+    agr = agreement(res)
+    params = [(f"SHA-256 файла участников и жюри «{Path(args.people).name}»", sha256(args.people))]
+    for f in ss.files:
+        params.append((f"SHA-256 файла баллов «{Path(f).name}»", sha256(f)))
+    if args.adjustments:
+        params.append((f"SHA-256 файла корректировок «{Path(args.adjustments).name}»", sha256(args.adjustments)))
+    protocol = build_protocol(res, agr, people, params)
+    public = build_public(res, people) if args.public else None
+    out = atomic_save(protocol, args.out)
+    if public is not None:
+        atomic_save(public, args.public)
+    print(summary_text(res, people, ss, out, args.public))
+    return 0
+
+
+def summary_text(res, people, ss, out, public=None) -> str:
+    """A short Russian summary of the results for the terminal."""
+    r = res.ranking
+    titles = people.entries.set_index("entry_id")
+    lines = [f"Конкурс «{res.contest.name}» (версия {res.contest.version}): работ {len(r)}, "
+             f"экспертов {ss.scores['juror_id'].nunique()}, баллов {len(ss.scores)}."]
+    top = r[r["rank"] == r["rank"].min()] if len(r) else r
+    for rec in top.to_dict("records"):
+        e = titles.loc[rec["entry_id"]] if rec["entry_id"] in titles.index else None
+        who = f" — {e['title']} ({e['mentor_name']}, {e['mentee_name']})" if e is not None else ""
+        total = rec["total"]
+        if total == total:  # not NaN
+            pts = f"итоговый балл {total:g}"
+        else:
+            st = res.stages[res.stages["entry_id"] == rec["entry_id"]].dropna(subset=["total"])
+            pts = (f"итог ещё не подсчитан (не оценены этапы {', '.join(res.contest.ranking_stages)})"
+                   + (f"; балл этапа {st.iloc[-1]['stage_id']}: {st.iloc[-1]['total']:g}" if len(st) else ""))
+        lines.append(f"Первое место: {rec['entry_id']}{who}; {pts}"
+                     + (f", {rec['award']}" if rec.get("award") else "")
+                     + (" (равенство баллов: требует решения председателя)" if rec.get("tie_flag") else "") + ".")
+    ties = int(r["tie_flag"].astype(bool).sum()) if "tie_flag" in r else 0
+    if ties:
+        lines.append(f"Работ с неразрешённым равенством баллов: {ties} (см. примечания в протоколе).")
+    lines.append(f"Протокол: {out}")
+    if public:
+        lines.append(f"Публичный рейтинг: {public}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (bad input raises :class:`ContestError`)."""
+    args = _parser().parse_args(argv)
+    return {"sheets": cmd_sheets, "assign": cmd_assign, "results": cmd_results}[args.command](args)

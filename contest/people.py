@@ -1,0 +1,353 @@
+"""Participants and jury of a contest: the people workbook.
+
+The workbook has two sheets (PRODUCT.md, "Contest definition (YAML) and
+files"):
+
+* ``Участники`` / ``entries`` — one row per entry (a mentor–mentee pair or a
+  practice): ``entry_id``, ``title``, ``nomination``, ``mentor_name``,
+  ``mentee_name``, ``school_ids`` (codes of the schools, separated by ``;``)
+  and ``publish_consent`` (``да`` / ``нет``: may the names be published —
+  Federal Law 152-ФЗ «О персональных данных» requires consent);
+* ``Жюри`` / ``jury`` — one row per juror: ``juror_id``, ``full_name``,
+  ``organization``, ``school_id`` (empty for jurors who do not work at a
+  school of the district, e.g. the methodological centre) and ``role``
+  (``председатель`` / ``член жюри``).
+
+Each column may be headed by its English name or its Russian header; case and
+surrounding spaces are ignored. Every problem is collected and reported at
+once as :class:`tandem.errors.Issue` objects naming the file, sheet, Excel row
+and column.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from contest.model import ContestError
+from tandem.errors import Issue
+
+#: English name → Russian header of the ``entries`` sheet; (required?).
+ENTRY_COLUMNS: dict[str, tuple[str, bool]] = {
+    "entry_id": ("Код работы", True),
+    "title": ("Название", True),
+    "nomination": ("Номинация", False),
+    "mentor_name": ("Наставник", True),
+    "mentee_name": ("Наставляемый", True),
+    "school_ids": ("Коды ОО", True),
+    "publish_consent": ("Согласие на публикацию", False),
+}
+
+#: English name → Russian header of the ``jury`` sheet; (required?).
+JURY_COLUMNS: dict[str, tuple[str, bool]] = {
+    "juror_id": ("Код эксперта", True),
+    "full_name": ("ФИО", True),
+    "organization": ("Организация", False),
+    "school_id": ("Код ОО", False),
+    "role": ("Роль", True),
+}
+
+ENTRY_SHEET = ("entries", "Участники")
+JURY_SHEET = ("jury", "Жюри")
+
+CHAIR = "председатель"
+MEMBER = "член жюри"
+ROLES = (CHAIR, MEMBER)
+_YES = {"да", "yes", "true", "1", "д", "+"}
+_NO = {"нет", "no", "false", "0", "н", "-", ""}
+
+#: Extra header spellings accepted (lower case), mapped to English names.
+_ALIASES = {
+    "код оо": "school_ids",  # on the entries sheet only (the jury sheet has it as school_id)
+    "школы": "school_ids",
+    "согласие": "publish_consent",
+    "код участника": "entry_id",
+    "код жюри": "juror_id",
+    "код члена жюри": "juror_id",
+}
+
+
+@dataclass
+class People:
+    """Entries and jury of one contest.
+
+    Attributes
+    ----------
+    entries : DataFrame
+        Columns ``entry_id`` (str), ``title`` (str), ``nomination`` (str,
+        ``""`` when absent), ``mentor_name`` (str), ``mentee_name`` (str),
+        ``school_ids`` (tuple of str, possibly empty), ``publish_consent``
+        (bool; ``False`` when the column is absent or the cell is empty —
+        names are then withheld from public outputs). Sorted by ``entry_id``.
+    jury : DataFrame
+        Columns ``juror_id`` (str), ``full_name`` (str), ``organization``
+        (str), ``school_id`` (str, ``""`` when the juror has no school),
+        ``role`` (``"председатель"`` or ``"член жюри"``). The chair comes
+        first, then members by ``juror_id``.
+    source : str or None
+        File name the people were read from.
+    """
+
+    entries: pd.DataFrame
+    jury: pd.DataFrame
+    source: str | None = None
+
+    @property
+    def chair(self) -> pd.Series:
+        """The row of the jury chair."""
+        return self.jury[self.jury["role"] == CHAIR].iloc[0]
+
+
+def text(value) -> str:
+    """A cell value as clean text: ``None``/NaN → ``""``; ``101.0`` → ``"101"``."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    if value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+def split_list(value) -> tuple[str, ...]:
+    """Split a ``;``-separated cell into a tuple of non-empty stripped items."""
+    return tuple(p.strip() for p in text(value).replace(",", ";").split(";") if p.strip())
+
+
+def _norm(header) -> str:
+    return " ".join(str(header).strip().lower().replace("ё", "е").split())
+
+
+def match_columns(
+    df: pd.DataFrame, spec: dict[str, tuple[str, bool]], where: dict, issues: list[Issue]
+) -> dict[str, str]:
+    """Map the English names of ``spec`` to the headers found in ``df``.
+
+    Headers are compared after lower-casing and collapsing spaces; English
+    names and Russian headers are both accepted. Missing required columns are
+    added to ``issues``.
+
+    Returns
+    -------
+    dict
+        English name → the column label in ``df``.
+    """
+    lookup = {}
+    for name, (header, _req) in spec.items():
+        lookup[_norm(name)] = name
+        lookup[_norm(header)] = name
+    for alias, name in _ALIASES.items():
+        if name in spec and alias not in lookup:
+            lookup[alias] = name
+    found: dict[str, str] = {}
+    for col in df.columns:
+        name = lookup.get(_norm(col))
+        if name and name not in found:
+            found[name] = col
+    for name, (header, req) in spec.items():
+        if req and name not in found:
+            issues.append(Issue(f"нет обязательного столбца «{header}» ({name})", **where))
+    return found
+
+
+def _find_sheet(sheets: dict[str, pd.DataFrame], names: tuple[str, str]) -> str | None:
+    wanted = {_norm(n) for n in names}
+    for title in sheets:
+        if _norm(title) in wanted:
+            return title
+    return None
+
+
+def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
+    try:
+        return pd.read_excel(path, sheet_name=None, engine="calamine", dtype=object)
+    except FileNotFoundError:
+        raise ContestError(Issue("файл не найден", file=path.name)) from None
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise ContestError(
+            Issue(f"не удалось прочитать книгу Excel (.xlsx): {exc}", file=path.name)
+        ) from None
+
+
+def _parse_entries(df: pd.DataFrame, file: str, sheet: str, issues: list[Issue]) -> pd.DataFrame:
+    where = {"file": file, "sheet": sheet}
+    cols = match_columns(df, ENTRY_COLUMNS, where, issues)
+    if any(req and name not in cols for name, (_h, req) in ENTRY_COLUMNS.items()):
+        return pd.DataFrame(columns=list(ENTRY_COLUMNS))
+    rows = []
+    seen: dict[str, int] = {}
+    for i, rec in enumerate(df.to_dict("records")):
+        row = i + 2
+        values = {name: rec.get(label) for name, label in cols.items()}
+        if all(text(v) == "" for v in values.values()):
+            continue  # blank line
+        eid = text(values["entry_id"])
+        hdr = lambda n: str(cols[n])  # noqa: E731 — header as written in the file
+        if not eid:
+            issues.append(Issue("пустой код работы", file, sheet, row, hdr("entry_id")))
+        elif eid in seen:
+            issues.append(Issue(f"код работы «{eid}» повторяется (уже был в строке {seen[eid]})",
+                                file, sheet, row, hdr("entry_id")))
+        else:
+            seen[eid] = row
+        for name in ("title", "mentor_name", "mentee_name"):
+            if not text(values[name]):
+                issues.append(Issue(f"пустое значение; ожидалось: {ENTRY_COLUMNS[name][0].lower()}",
+                                    file, sheet, row, hdr(name)))
+        consent = False
+        if "publish_consent" in cols:
+            raw = text(values["publish_consent"]).lower()
+            if raw in _YES:
+                consent = True
+            elif raw not in _NO:
+                issues.append(Issue(f"ожидалось «да» или «нет», получено «{raw}»",
+                                    file, sheet, row, hdr("publish_consent")))
+        rows.append({
+            "entry_id": eid,
+            "title": text(values["title"]),
+            "nomination": text(values.get("nomination")),
+            "mentor_name": text(values["mentor_name"]),
+            "mentee_name": text(values["mentee_name"]),
+            "school_ids": split_list(values["school_ids"]),
+            "publish_consent": consent,
+            "_row": row,
+        })
+    if not rows:
+        issues.append(Issue("нет ни одной работы (участника)", file, sheet))
+    return pd.DataFrame(rows, columns=list(ENTRY_COLUMNS) + ["_row"])
+
+
+def _parse_jury(df: pd.DataFrame, file: str, sheet: str, issues: list[Issue]) -> pd.DataFrame:
+    where = {"file": file, "sheet": sheet}
+    cols = match_columns(df, JURY_COLUMNS, where, issues)
+    if any(req and name not in cols for name, (_h, req) in JURY_COLUMNS.items()):
+        return pd.DataFrame(columns=list(JURY_COLUMNS))
+    rows = []
+    seen: dict[str, int] = {}
+    chairs: list[int] = []
+    for i, rec in enumerate(df.to_dict("records")):
+        row = i + 2
+        values = {name: rec.get(label) for name, label in cols.items()}
+        if all(text(v) == "" for v in values.values()):
+            continue
+        hdr = lambda n: str(cols[n])  # noqa: E731
+        jid = text(values["juror_id"])
+        if not jid:
+            issues.append(Issue("пустой код эксперта", file, sheet, row, hdr("juror_id")))
+        elif jid in seen:
+            issues.append(Issue(f"код эксперта «{jid}» повторяется (уже был в строке {seen[jid]})",
+                                file, sheet, row, hdr("juror_id")))
+        else:
+            seen[jid] = row
+        if not text(values["full_name"]):
+            issues.append(Issue("пустое ФИО эксперта", file, sheet, row, hdr("full_name")))
+        role = _norm(text(values["role"]))
+        if role in ("член", "член жюри", "эксперт", "member"):
+            role = MEMBER
+        elif role in ("председатель", "председатель жюри", "chair"):
+            role = CHAIR
+            chairs.append(row)
+        else:
+            issues.append(Issue(f"неизвестная роль «{text(values['role'])}»; "
+                                f"ожидалось «{CHAIR}» или «{MEMBER}»", file, sheet, row, hdr("role")))
+        school_ids = split_list(values.get("school_id"))
+        if len(school_ids) > 1:
+            issues.append(Issue(f"у эксперта может быть только один код ОО, получено «{text(values['school_id'])}»",
+                                file, sheet, row, str(cols["school_id"])))
+        rows.append({
+            "juror_id": jid,
+            "full_name": text(values["full_name"]),
+            "organization": text(values.get("organization")),
+            "school_id": school_ids[0] if school_ids else "",
+            "role": role,
+            "_row": row,
+        })
+    if not rows:
+        issues.append(Issue("в жюри нет ни одного эксперта", file, sheet))
+    elif not chairs:
+        issues.append(Issue(f"не указан председатель жюри: в столбце «{cols['role']}» "
+                            f"ровно у одного эксперта должно стоять «{CHAIR}»", file, sheet))
+    elif len(chairs) > 1:
+        issues.append(Issue(f"председатель жюри должен быть один, а указан в строках "
+                            f"{', '.join(map(str, chairs))}", file, sheet, chairs[1], str(cols["role"])))
+    return pd.DataFrame(rows, columns=list(JURY_COLUMNS) + ["_row"])
+
+
+def load_people(path) -> People:
+    """Read and validate a people workbook (``.xlsx``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The workbook with sheets ``Участники`` / ``entries`` and
+        ``Жюри`` / ``jury`` (column contract in the module docstring and in
+        :data:`ENTRY_COLUMNS`, :data:`JURY_COLUMNS`).
+
+    Returns
+    -------
+    People
+
+    Raises
+    ------
+    ContestError
+        With one :class:`~tandem.errors.Issue` per problem: unreadable file,
+        missing sheet or required column, empty or duplicate ids, unknown
+        role, no chair or several chairs, bad consent value, empty title or
+        names. All problems are reported together.
+    """
+    path = Path(path)
+    sheets = _read_workbook(path)
+    file = path.name
+    issues: list[Issue] = []
+    frames = {}
+    for key, names, parser in (("entries", ENTRY_SHEET, _parse_entries), ("jury", JURY_SHEET, _parse_jury)):
+        title = _find_sheet(sheets, names)
+        if title is None:
+            issues.append(Issue(f"нет листа «{names[1]}» (или «{names[0]}»); листы в файле: "
+                                f"{', '.join(map(str, sheets)) or 'нет'}", file=file))
+            continue
+        frames[key] = parser(sheets[title], file, title, issues)
+    if issues:
+        raise ContestError(issues)
+    return make_people(frames["entries"], frames["jury"], source=file)
+
+
+def make_people(entries: pd.DataFrame, jury: pd.DataFrame, source: str | None = None) -> People:
+    """Build :class:`People` from already clean frames (tests, notebooks).
+
+    ``school_ids`` may be given as ``;``-separated text or as tuples;
+    missing optional columns get their defaults (empty text, no consent).
+    """
+    e = entries.copy()
+    for name in ENTRY_COLUMNS:
+        if name not in e.columns:
+            e[name] = False if name == "publish_consent" else ""
+    e["school_ids"] = [v if isinstance(v, tuple) else split_list(v) if not isinstance(v, list) else tuple(v)
+                       for v in e["school_ids"]]
+    for name in ("entry_id", "title", "nomination", "mentor_name", "mentee_name"):
+        e[name] = [text(v) for v in e[name]]
+    e["publish_consent"] = [bool(v) for v in e["publish_consent"]]
+    e = e[list(ENTRY_COLUMNS)].sort_values("entry_id", kind="stable").reset_index(drop=True)
+    j = jury.copy()
+    for name in JURY_COLUMNS:
+        if name not in j.columns:
+            j[name] = ""
+    for name in JURY_COLUMNS:
+        j[name] = [text(v) for v in j[name]]
+    j["_chair"] = (j["role"] != CHAIR).astype(int)
+    j = j.sort_values(["_chair", "juror_id"], kind="stable")[list(JURY_COLUMNS)].reset_index(drop=True)
+    return People(entries=e, jury=j, source=source)
+
+
+def people_template_frames() -> dict[str, pd.DataFrame]:
+    """Empty ``Участники`` and ``Жюри`` tables with the Russian headers."""
+    return {
+        ENTRY_SHEET[1]: pd.DataFrame(columns=[h for h, _ in ENTRY_COLUMNS.values()]),
+        JURY_SHEET[1]: pd.DataFrame(columns=[h for h, _ in JURY_COLUMNS.values()]),
+    }

@@ -1,0 +1,445 @@
+"""Reading and checking jury scores: long-form tables or filled score sheets.
+
+Two input forms are accepted (PRODUCT.md, "Command line": ``SCORES`` is a
+long-form CSV/xlsx or a folder of filled per-juror sheets):
+
+* long form — a CSV (UTF-8, UTF-8 with BOM or cp1251; separator ``,``, ``;``
+  or tab; decimal comma accepted) or an ``.xlsx`` sheet with the columns
+  ``entry_id`` «Код работы», ``juror_id`` «Код эксперта», ``criterion_id``
+  «Код критерия», ``score`` «Балл» (points);
+* a folder of sheets written by :mod:`contest.sheets` and filled by the
+  jurors (a single filled sheet ``.xlsx`` is accepted too).
+
+Whatever the form, :func:`load_scores` checks everything and reports every
+problem at once, naming file, sheet, row or cell: unknown entry, juror or
+criterion; non-numeric or out-of-range scores; duplicated scores; two sheets
+of one juror for one stage; a juror scoring an entry they are recused from or
+were not assigned by the deterministic jury plan (:func:`contest.assign_jury`,
+recomputed from the same contest and people files); an entry scored at a
+stage it did not advance to; missing scores of an assigned juror. A stage
+with no scores at all is "not yet scored" and is not an error. Nothing is
+dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from contest.assign import assign_jury, conflicts
+from contest.model import ContestError
+from contest.people import People, match_columns, text
+from contest.sheets import META, SCORE_COLUMNS, fmt_num, parse_number, read_sheet
+from tandem.errors import Issue
+
+#: English name → (Russian header, required) of a long-form score table.
+LONG_COLUMNS = {
+    "entry_id": ("Код работы", True),
+    "juror_id": ("Код эксперта", True),
+    "criterion_id": ("Код критерия", True),
+    "score": ("Балл", True),
+}
+
+#: English name → (Russian header, required) of an adjustments table.
+ADJ_COLUMNS = {
+    "entry_id": ("Код работы", True),
+    "stage_id": ("Этап", True),
+    "points": ("Баллы", True),
+    "reason": ("Основание", False),
+}
+
+_LOC = ["file", "sheet", "row", "column", "cell"]
+
+
+@dataclass
+class ScoreSet:
+    """Validated scores and what they were checked against.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        Columns ``entry_id``, ``juror_id``, ``criterion_id`` (str), ``score``
+        (float, points), ``stage_id`` (str) — one row per juror, entry and
+        criterion; sorted. Pass ``scores[["entry_id", "juror_id",
+        "criterion_id", "score"]]`` to :func:`contest.score`.
+    assignment : DataFrame
+        The jury plan of the stages that have scores: ``stage_id``,
+        ``entry_id``, ``juror_id``.
+    files : list of Path
+        Input files read (for the hashes in the protocol).
+    """
+
+    scores: pd.DataFrame
+    assignment: pd.DataFrame
+    files: list = field(default_factory=list)
+
+
+def sha256(path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _issue(loc: dict, message: str) -> Issue:
+    """An Issue at a score's location (a cell of a sheet or a row of a table)."""
+    if loc.get("cell"):
+        return Issue(f"ячейка {loc['cell']}: {message}", file=loc.get("file"), sheet=loc.get("sheet"))
+    row = loc.get("row")
+    return Issue(message, file=loc.get("file"), sheet=loc.get("sheet") or None,
+                 row=None if row is None or pd.isna(row) else int(row), column=loc.get("column") or None)
+
+
+def read_table(path: Path, sheet_names=("Баллы", "scores")) -> tuple[pd.DataFrame, str | None]:
+    """Read a CSV or the first matching sheet of an xlsx as text cells.
+
+    Returns
+    -------
+    (DataFrame, sheet)
+        All cells as Python objects (CSV: str), and the sheet name used
+        (``None`` for CSV).
+
+    Raises
+    ------
+    ContestError
+        Unreadable file or undecodable text.
+    """
+    if path.suffix.lower() == ".csv":
+        raw = path.read_bytes()
+        for enc in ("utf-8-sig", "cp1251"):
+            try:
+                txt = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover — cp1251 decodes every byte but a few
+            raise ContestError(Issue("не удалось прочитать текст: ожидалась кодировка UTF-8 или cp1251", file=path.name))
+        first = txt.splitlines()[0] if txt.strip() else ""
+        sep = max((";", ",", "\t"), key=first.count) if first else ","
+        df = pd.read_csv(io.StringIO(txt), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+        return df, None
+    try:
+        book = pd.read_excel(path, sheet_name=None, engine="calamine", dtype=object)
+    except Exception as exc:
+        raise ContestError(Issue(f"не удалось прочитать книгу Excel (.xlsx): {exc}", file=path.name)) from None
+    wanted = {s.lower() for s in sheet_names}
+    for name, df in book.items():
+        if str(name).strip().lower() in wanted:
+            return df, name
+    name = next(iter(book))
+    return book[name], name
+
+
+def _criteria(contest) -> dict:
+    """criterion_id → (stage_id, Criterion)."""
+    return {c.id: (s.id, c) for s in contest.stages for t in s.tasks for c in t.criteria}
+
+
+def read_long(path: Path, contest, people: People, issues: list[Issue]) -> pd.DataFrame:
+    """Read a long-form table; row-level problems go to ``issues``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`contest.sheets.SCORE_COLUMNS` plus ``row`` and ``column``
+        (location of each score), only the rows without problems.
+    """
+    df, sheet = read_table(path)
+    where = {"file": path.name, "sheet": sheet}
+    cols = match_columns(df, LONG_COLUMNS, where, issues)
+    if len(cols) < len(LONG_COLUMNS):
+        return pd.DataFrame(columns=SCORE_COLUMNS + ["row", "column"])
+    crit = _criteria(contest)
+    entries = set(people.entries["entry_id"])
+    jurors = set(people.jury["juror_id"])
+    rows = []
+    for i, rec in enumerate(df.to_dict("records")):
+        r = i + 2
+        v = {k: rec.get(c) for k, c in cols.items()}
+        if all(text(x) == "" for x in v.values()):
+            continue
+        loc = {"file": path.name, "sheet": sheet, "row": r}
+        eid, jid, cid = text(v["entry_id"]), text(v["juror_id"]), text(v["criterion_id"])
+        ok = True
+        for key, val, known, what in (("entry_id", eid, entries, "работы"), ("juror_id", jid, jurors, "эксперта")):
+            if not val:
+                issues.append(_issue({**loc, "column": str(cols[key])}, f"пустой код {what}"))
+                ok = False
+            elif val not in known:
+                issues.append(_issue({**loc, "column": str(cols[key])},
+                                     f"неизвестный код {what} «{val}» (нет в файле участников и жюри)"))
+                ok = False
+        if cid not in crit:
+            issues.append(_issue({**loc, "column": str(cols["criterion_id"])},
+                                 f"неизвестный код критерия «{cid}»; в конкурсе: {', '.join(crit)}"))
+            continue
+        stage_id, c = crit[cid]
+        x = parse_number(v["score"])
+        ids_ok = ok
+        sloc = {**loc, "column": str(cols["score"])}
+        if text(v["score"]) == "":
+            issues.append(_issue(sloc, f"нет балла; ожидалось число от {fmt_num(c.min)} до {fmt_num(c.max)}"))
+            ok = False
+        elif x is None:
+            issues.append(_issue(sloc, f"ожидалось число от {fmt_num(c.min)} до {fmt_num(c.max)}, "
+                                       f"получено «{text(v['score'])}»"))
+            ok = False
+        elif not (c.min <= x <= c.max):
+            issues.append(_issue(sloc, f"балл {fmt_num(x)} вне диапазона {fmt_num(c.min)}–{fmt_num(c.max)} "
+                                       f"(критерий {cid})"))
+            ok = False
+        if ids_ok:  # invalid scores are kept (valid=False) so that they are not reported again as missing
+            rows.append((eid, jid, cid, x if ok else None, stage_id, path.name, sheet, "", ok, r, str(cols["score"])))
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS + ["row", "column"])
+
+
+def read_folder(paths: list[Path], contest, people: People, issues: list[Issue]) -> pd.DataFrame:
+    """Read filled score sheets; sheet-level problems go to ``issues``."""
+    frames = []
+    seen: dict[tuple[str, str], str] = {}
+    jurors = set(people.jury["juror_id"])
+    for p in paths:
+        res = read_sheet(p, contest)
+        issues.extend(res.issues)
+        if res.juror_id and res.stage_id and not any(
+                "другой версии" in i.message or "другого конкурса" in i.message for i in res.issues):
+            if res.juror_id not in jurors:
+                issues.append(Issue(f"эксперта «{res.juror_id}» нет в листе «Жюри» файла участников",
+                                    file=p.name))
+                continue
+            key = (res.juror_id, res.stage_id)
+            if key in seen:
+                issues.append(Issue(f"второй лист эксперта {res.juror_id} за этап {res.stage_id}: "
+                                    f"уже прочитан файл «{seen[key]}»; оставьте один из них", file=p.name))
+                continue
+            seen[key] = p.name
+        frames.append(res.scores)
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCORE_COLUMNS)
+    df["row"] = None
+    df["column"] = ""
+    return df
+
+
+def expected_assignment(contest, people: People, scores: pd.DataFrame) -> pd.DataFrame:
+    """The jury plan of every stage that has scores.
+
+    The first stage covers all entries; a later stage covers the entries that
+    advanced from the previous one according to ``contest.score`` on the
+    scores of the earlier stages (PRODUCT.md: "a later stage sees only
+    advanced entries").
+
+    Returns
+    -------
+    DataFrame
+        Columns ``stage_id``, ``entry_id``, ``juror_id`` (str).
+    """
+    from contest.scoring import score  # core
+
+    frames = []
+    stage_ids = [s.id for s in contest.stages]
+    scored = set(scores["stage_id"]) if len(scores) else set()
+    for k, sid in enumerate(stage_ids):
+        if sid not in scored:
+            continue
+        if k == 0:
+            ids = None
+        else:
+            prev = scores[scores["stage_id"].isin(stage_ids[:k])]
+            ids = advanced_entries(contest, people, prev, stage_ids[k - 1], score)
+        a = assign_jury(contest, people, stage_id=sid, entry_ids=ids)
+        a.insert(0, "stage_id", sid)
+        frames.append(a)
+    if not frames:
+        return pd.DataFrame(columns=["stage_id", "entry_id", "juror_id"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def advanced_entries(contest, people: People, scores: pd.DataFrame, stage_id: str, score_fn=None) -> list[str]:
+    """Entries that advanced from ``stage_id`` to the next stage, by ``contest.score``."""
+    if score_fn is None:
+        from contest.scoring import score as score_fn
+    res = score_fn(contest, scores[["entry_id", "juror_id", "criterion_id", "score"]],
+                   entries=people.entries, jury=people.jury)
+    st = res.stages
+    return sorted(st[(st["stage_id"] == stage_id) & st["advanced"].astype(bool)]["entry_id"])
+
+
+def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
+    """Cross-row checks: duplicates, recusal, assignment, completeness.
+
+    Returns the expected assignment (see :func:`expected_assignment`).
+    """
+    key = ["entry_id", "juror_id", "criterion_id"]
+    dup = raw[raw.duplicated(key, keep=False)]
+    for _k, g in dup.groupby(key, sort=True):
+        first = g.iloc[0]
+        for rec in g.iloc[1:].to_dict("records"):
+            where0 = f"ячейка {first['cell']} файла «{first['file']}»" if first["cell"] else f"строка {first['row']}"
+            issues.append(_issue(rec, f"повторный балл эксперта {rec['juror_id']} работе {rec['entry_id']} "
+                                      f"по критерию {rec['criterion_id']} (первый — {where0})"))
+    raw = raw.drop_duplicates(key)
+    bad = conflicts(contest, people)
+    schools = dict(zip(people.jury["juror_id"], people.jury["school_id"]))
+    recused = set()
+    for rec in raw.drop_duplicates(["entry_id", "juror_id"]).to_dict("records"):
+        why = bad.get((rec["entry_id"], rec["juror_id"]))
+        if why:
+            recused.add((rec["entry_id"], rec["juror_id"]))
+            reason = (f"работает в той же ОО ({schools.get(rec['juror_id'])})" if why == "ОО"
+                      else "является участником этой работы")
+            issues.append(_issue(rec, f"эксперт {rec['juror_id']} отведён от работы {rec['entry_id']}: {reason}; "
+                                      f"его баллы этой работе не принимаются"))
+    first = contest.stages[0].id
+    if issues:  # the plan of later stages depends on clean earlier scores: check the first stage only
+        raw = raw[raw["stage_id"] == first]
+    plan = expected_assignment(contest, people, raw[raw["valid"].astype(bool)])
+    planned = set(zip(plan["stage_id"], plan["entry_id"], plan["juror_id"]))
+    stage_entries = plan.groupby("stage_id")["entry_id"].apply(set).to_dict()
+    for rec in raw.drop_duplicates(["stage_id", "entry_id", "juror_id"]).to_dict("records"):
+        t = (rec["stage_id"], rec["entry_id"], rec["juror_id"])
+        if t in planned:
+            continue
+        if rec["entry_id"] not in stage_entries.get(rec["stage_id"], set()):
+            issues.append(_issue(rec, f"работа {rec['entry_id']} не прошла на этап {rec['stage_id']}, "
+                                      f"баллы за этот этап ей не ставятся"))
+        else:
+            issues.append(_issue(rec, f"работа {rec['entry_id']} не назначена эксперту {rec['juror_id']} "
+                                      f"на этапе {rec['stage_id']} по распределению жюри (если состав жюри или "
+                                      f"участников изменился после выдачи листов, выдайте листы заново)"))
+    crit_by_stage = {s.id: [c.id for t in s.tasks for c in t.criteria] for s in contest.stages}
+    have = raw.groupby(["stage_id", "entry_id", "juror_id"])["criterion_id"].apply(set).to_dict()
+    files = raw.groupby(["stage_id", "juror_id"])["file"].first().to_dict()
+    for (sid, eid, jid) in sorted(planned):
+        got = have.get((sid, eid, jid), set())
+        missing = [c for c in crit_by_stage[sid] if c not in got]
+        if not missing:
+            continue
+        f = files.get((sid, jid))
+        if not got and f is None:
+            msg = f"нет баллов эксперта {jid} работе {eid} на этапе {sid}"
+            if (raw["cell"] != "").any():
+                msg += " (нет оценочного листа этого эксперта за этот этап или в нём нет этой работы)"
+            issues.append(Issue(msg))
+        else:
+            issues.append(Issue(f"эксперт {jid} не выставил баллы работе {eid} (этап {sid}) по критериям "
+                                f"{', '.join(missing)}", file=f))
+    return plan
+
+
+def load_scores(path, contest, people: People) -> ScoreSet:
+    """Read and check the scores of a contest.
+
+    Parameters
+    ----------
+    path : str or Path
+        A long-form ``.csv`` / ``.xlsx``, a filled score sheet ``.xlsx``, or a
+        folder of filled sheets (``*.xlsx``; Excel lock files ``~$*`` are
+        skipped).
+    contest : Contest
+    people : People
+
+    Returns
+    -------
+    ScoreSet
+
+    Raises
+    ------
+    ContestError
+        Listing every problem (see the module docstring).
+    """
+    path = Path(path)
+    issues: list[Issue] = []
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx"
+                       and not p.name.startswith(("~$", ".")))
+        for other in sorted(path.iterdir()):
+            if other.suffix.lower() in (".xls", ".xlsm", ".ods", ".csv") and not other.name.startswith(("~$", ".")):
+                issues.append(Issue("в папке оценочных листов принимаются только файлы .xlsx, выданные командой "
+                                    "«python -m contest sheets»; этот файл не прочитан — уберите его из папки "
+                                    "или сохраните лист как .xlsx", file=other.name))
+        if not files:
+            raise ContestError(issues + [Issue("в папке нет файлов .xlsx с оценочными листами", file=path.name)])
+        raw = read_folder(files, contest, people, issues)
+    elif not path.exists():
+        raise ContestError(Issue("файл не найден", file=path.name))
+    else:
+        files = [path]
+        if path.suffix.lower() == ".xlsx" and _is_sheet(path):
+            raw = read_folder(files, contest, people, issues)
+        else:
+            raw = read_long(path, contest, people, issues)
+    if not issues and raw.empty:
+        issues.append(Issue("нет ни одного балла", file=path.name))
+    plan = check_scores(contest, people, raw, issues)
+    if issues:
+        raise ContestError(issues)
+    out = raw[raw["valid"].astype(bool)][["entry_id", "juror_id", "criterion_id", "score", "stage_id"]].copy()
+    out["score"] = out["score"].astype(float)
+    order = {c: i for i, c in enumerate(_criteria(contest))}
+    out["_o"] = out["criterion_id"].map(order)
+    out = out.sort_values(["entry_id", "juror_id", "_o"]).drop(columns="_o").reset_index(drop=True)
+    return ScoreSet(scores=out, assignment=plan, files=files)
+
+
+def _is_sheet(path: Path) -> bool:
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True)
+        return META in wb.sheetnames
+    except Exception:
+        return False
+
+
+def load_adjustments(path, contest, people: People) -> pd.DataFrame:
+    """Read bonuses and penalties (CSV or xlsx).
+
+    Columns ``entry_id`` «Код работы», ``stage_id`` «Этап», ``points``
+    «Баллы» (points; penalties negative), ``reason`` «Основание» (optional).
+
+    Returns
+    -------
+    DataFrame
+        ``entry_id``, ``stage_id`` (str), ``points`` (float), ``reason`` (str).
+
+    Raises
+    ------
+    ContestError
+        Unknown entry or stage, non-numeric points, missing columns.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ContestError(Issue("файл не найден", file=path.name))
+    df, sheet = read_table(path, ("Корректировки", "adjustments"))
+    issues: list[Issue] = []
+    where = {"file": path.name, "sheet": sheet}
+    cols = match_columns(df, ADJ_COLUMNS, where, issues)
+    rows = []
+    if not issues:
+        entries = set(people.entries["entry_id"])
+        stages = [s.id for s in contest.stages]
+        for i, rec in enumerate(df.to_dict("records")):
+            r = i + 2
+            v = {k: rec.get(c) for k, c in cols.items()}
+            if all(text(x) == "" for x in v.values()):
+                continue
+            eid, sid, pts = text(v["entry_id"]), text(v["stage_id"]), parse_number(v["points"])
+            if eid not in entries:
+                issues.append(Issue(f"неизвестный код работы «{eid}»", path.name, sheet, r, str(cols["entry_id"])))
+            if sid not in stages:
+                issues.append(Issue(f"неизвестный этап «{sid}»; ожидалось одно из: {', '.join(stages)}",
+                                    path.name, sheet, r, str(cols["stage_id"])))
+            if pts is None:
+                issues.append(Issue(f"ожидалось число баллов (штраф — со знаком минус), получено «{text(v['points'])}»",
+                                    path.name, sheet, r, str(cols["points"])))
+            rows.append((eid, sid, pts, text(v.get("reason"))))
+    if issues:
+        raise ContestError(issues)
+    return pd.DataFrame(rows, columns=["entry_id", "stage_id", "points", "reason"])

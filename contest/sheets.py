@@ -1,0 +1,372 @@
+"""Per-juror score sheets («оценочный лист члена жюри»): writing and reading.
+
+One workbook per juror and stage. Its visible sheet «Оценочный лист» has one
+row per entry assigned to the juror and one column per criterion of the
+stage, grouped under the task names, with the criterion's range, a row total
+and a note column — the form of the regional regulations (research note on
+contest regulations, §1.3: "One row per participant, one column per
+criterion, a row sum and a note field. The juror and the responsible
+secretary sign and date it"). Below the table are the signature lines.
+
+Protection (research note on the Excel ecosystem, §A2.1): only the score and
+note cells are unlocked; score cells carry a data validation «decimal between
+min and max» with a Russian error text; the sheet is protected with
+filtering and sorting allowed; the workbook structure is locked. A
+``veryHidden`` sheet «_tandem» records what the sheet is — format, contest
+name and version (:attr:`Contest.version`), juror, stage — and the address of
+every entry-id, criterion-id and score cell, so that :func:`read_sheet` can
+detect sheets of another contest or juror and edited structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from contest.people import People, text
+from tandem.errors import Issue
+from tandem.xlsx import atomic_save, new_workbook, set_cell
+
+FORMAT = "tandem.contest.sheet/1"
+MAIN = "Оценочный лист"
+META = "_tandem"
+FIRST_ROW = 11  # first entry row
+FIRST_COL = 4  # first criterion column (D)
+SCORE_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def fmt_num(x: float) -> str:
+    """``3.0`` → ``"3"``, ``2.5`` → ``"2,5"`` (Russian decimal comma)."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else f"{x:g}".replace(".", ",")
+
+
+def sheet_file_name(juror_id: str, stage_id: str) -> str:
+    """File name of a juror's sheet, e.g. ``Ж03_S1.xlsx`` (unsafe characters → ``_``)."""
+    safe = re.sub(r"[^\w\-]+", "_", f"{juror_id}_{stage_id}")
+    return f"{safe}.xlsx"
+
+
+def stage_criteria(contest, stage_id: str) -> list[tuple]:
+    """``(task, criterion)`` pairs of a stage, in definition order."""
+    return [(t, c) for t in contest.stage(stage_id).tasks for c in t.criteria]
+
+
+def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame) -> Workbook:
+    """The score-sheet workbook of one juror for one stage.
+
+    Parameters
+    ----------
+    contest : Contest
+    stage_id : str
+    juror : Series
+        A row of ``People.jury`` (``juror_id``, ``full_name``, ``organization``).
+    entries : DataFrame
+        Rows of ``People.entries`` assigned to this juror, in the order to show.
+
+    Returns
+    -------
+    Workbook
+        Not yet saved (see :func:`write_sheets`).
+    """
+    stage = contest.stage(stage_id)
+    crit = stage_criteria(contest, stage_id)
+    wb = new_workbook()
+    ws = wb.create_sheet(MAIN)
+    ws.sheet_properties.tabColor = "FFC000"
+    last_col = FIRST_COL + len(crit) + 1  # total + note
+    set_cell(ws["A1"], "Оценочный лист члена жюри").font = Font(bold=True, size=14)
+    set_cell(ws["A2"], f"Конкурс: {contest.name}").font = Font(bold=True)
+    set_cell(ws["A3"], f"Этап: {stage.id} — {stage.name}")
+    org = f", {juror['organization']}" if text(juror.get("organization")) else ""
+    set_cell(ws["A4"], f"Член жюри: {juror['full_name']} (код {juror['juror_id']}){org}")
+    set_cell(ws["A5"], "Впишите балл в каждую жёлтую ячейку: число в пределах, указанных под критерием "
+                       "(дробные допускаются, например 2,5). Остальные ячейки защищены; "
+                       "не переименовывайте лист и не меняйте коды работ и критериев.")
+    ws["A5"].font = Font(italic=True, color="555555")
+    # header block: row 7 tasks, row 8 criterion ids, row 9 names, row 10 ranges
+    for col, label in ((1, "№"), (2, "Код работы"), (3, "Название работы")):
+        c = set_cell(ws.cell(10, col), label)
+        c.font = Font(bold=True)
+    col = FIRST_COL
+    manifest: list[tuple] = []
+    validations: dict[tuple[float, float], DataValidation] = {}
+    for task in stage.tasks:
+        start = col
+        for cr in task.criteria:
+            set_cell(ws.cell(8, col), cr.id).font = Font(bold=True)
+            set_cell(ws.cell(9, col), cr.name)
+            set_cell(ws.cell(10, col), f"от {fmt_num(cr.min)} до {fmt_num(cr.max)}")
+            manifest.append(("criterion", ws.cell(8, col).coordinate, "", cr.id, cr.min, cr.max))
+            col += 1
+        set_cell(ws.cell(7, start), f"{task.id}. {task.name} (макс. {fmt_num(task.max_points)})").font = Font(bold=True)
+        if col - 1 > start:
+            ws.merge_cells(start_row=7, start_column=start, end_row=7, end_column=col - 1)
+    set_cell(ws.cell(10, col), "Итого").font = Font(bold=True)
+    set_cell(ws.cell(10, col + 1), "Примечание").font = Font(bold=True)
+    for r in range(7, 11):
+        for c in range(1, last_col + 1):
+            cell = ws.cell(r, c)
+            cell.fill = HEAD_FILL
+            cell.border = BOX
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, e in enumerate(entries.itertuples(index=False)):
+        r = FIRST_ROW + i
+        set_cell(ws.cell(r, 1), i + 1)
+        set_cell(ws.cell(r, 2), e.entry_id)
+        manifest.append(("entry", ws.cell(r, 2).coordinate, e.entry_id, "", None, None))
+        set_cell(ws.cell(r, 3), e.title)
+        for k, (_task, cr) in enumerate(crit):
+            cell = ws.cell(r, FIRST_COL + k)
+            cell.protection = Protection(locked=False)
+            cell.fill = SCORE_FILL
+            key = (float(cr.min), float(cr.max))
+            if key not in validations:
+                lo, hi = fmt_num(key[0]), fmt_num(key[1])
+                validations[key] = DataValidation(
+                    type="decimal", operator="between", formula1=repr(key[0]), formula2=repr(key[1]),
+                    allow_blank=True, showErrorMessage=True, errorStyle="stop",
+                    errorTitle="Недопустимый балл", error=f"Введите число от {lo} до {hi}.",
+                    showInputMessage=True, promptTitle="Балл", prompt=f"от {lo} до {hi}")
+            validations[key].add(cell.coordinate)
+            manifest.append(("score", cell.coordinate, e.entry_id, cr.id, cr.min, cr.max))
+        if crit:
+            first = get_column_letter(FIRST_COL)
+            lastc = get_column_letter(FIRST_COL + len(crit) - 1)
+            ws.cell(r, FIRST_COL + len(crit)).value = f"=SUM({first}{r}:{lastc}{r})"
+        note = ws.cell(r, FIRST_COL + len(crit) + 1)
+        note.protection = Protection(locked=False)
+        for c in range(1, last_col + 1):
+            ws.cell(r, c).border = BOX
+    for dv in validations.values():
+        ws.add_data_validation(dv)
+    end = FIRST_ROW + max(len(entries), 1) - 1
+    ws.auto_filter.ref = f"A10:{get_column_letter(last_col)}{end}"
+    sig = end + 3
+    set_cell(ws.cell(sig, 1), f"Член жюри ______________________ / {juror['full_name']} /")
+    set_cell(ws.cell(sig + 2, 1), "Дата «____» ________________ 20___ г.")
+    set_cell(ws.cell(sig + 4, 1), "Ответственный секретарь ______________________ / ______________________ /")
+    ws.column_dimensions["A"].width = 5
+    ws.column_dimensions["B"].width = 12
+    ws.column_dimensions["C"].width = 40
+    for k in range(len(crit)):
+        ws.column_dimensions[get_column_letter(FIRST_COL + k)].width = 16
+    ws.column_dimensions[get_column_letter(FIRST_COL + len(crit))].width = 9
+    ws.column_dimensions[get_column_letter(FIRST_COL + len(crit) + 1)].width = 30
+    ws.row_dimensions[9].height = 60
+    ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False  # False = allowed
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.print_options.gridLines = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+
+    meta = wb.create_sheet(META)
+    rows = [("format", FORMAT), ("contest_name", contest.name), ("contest_version", contest.version),
+            ("juror_id", juror["juror_id"]), ("stage_id", stage.id), ("main_sheet", MAIN), ()]
+    rows.append(("kind", "cell", "entry_id", "criterion_id", "min", "max"))
+    rows += manifest
+    for r, vals in enumerate(rows, 1):
+        for c, v in enumerate(vals, 1):
+            set_cell(meta.cell(r, c), v)
+    meta.sheet_state = "veryHidden"
+    meta.protection.sheet = True
+    wb.active = 0
+    wb.security.lockStructure = True
+    return wb
+
+
+def build_sheets(contest, people: People, assignment: pd.DataFrame, stage_id: str) -> dict[str, Workbook]:
+    """Workbooks of all jurors who have entries in ``assignment``.
+
+    Returns
+    -------
+    dict
+        File name (:func:`sheet_file_name`) → workbook, in jury order.
+    """
+    out = {}
+    by_juror = assignment.groupby("juror_id")["entry_id"].apply(list).to_dict()
+    for juror in people.jury.itertuples(index=False):
+        ids = by_juror.get(juror.juror_id)
+        if not ids:
+            continue
+        entries = people.entries[people.entries["entry_id"].isin(ids)].sort_values("entry_id")
+        out[sheet_file_name(juror.juror_id, stage_id)] = build_sheet(
+            contest, stage_id, pd.Series(juror._asdict()), entries)
+    return out
+
+
+def write_sheets(contest, people: People, assignment: pd.DataFrame, stage_id: str, out_dir) -> list[Path]:
+    """Build every juror's sheet in memory, then save each one atomically.
+
+    Returns
+    -------
+    list of Path
+        The files written, in jury order.
+    """
+    books = build_sheets(contest, people, assignment, stage_id)
+    out_dir = Path(out_dir)
+    return [atomic_save(wb, out_dir / name) for name, wb in books.items()]
+
+
+# --------------------------------------------------------------------- reading
+SCORE_COLUMNS = ["entry_id", "juror_id", "criterion_id", "score", "stage_id", "file", "sheet", "cell", "valid"]
+
+@dataclass
+class SheetRead:
+    """What one filled sheet contained.
+
+    Attributes
+    ----------
+    file : str
+        File name.
+    juror_id, stage_id, contest_version : str
+        From the hidden sheet («_tandem»).
+    scores : DataFrame
+        Columns ``entry_id``, ``juror_id``, ``criterion_id`` (str),
+        ``score`` (float, points; NaN when invalid), ``stage_id`` (str),
+        ``file``, ``sheet``, ``cell`` (str: where the score was read),
+        ``valid`` (bool: the cell passed the checks).
+    issues : list of Issue
+        Problems found; the scores are only valid when this is empty.
+    """
+
+    file: str
+    juror_id: str = ""
+    stage_id: str = ""
+    contest_version: str = ""
+    scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCORE_COLUMNS))
+    issues: list = field(default_factory=list)
+
+
+def parse_number(value) -> float | None:
+    """A score cell as a number: accepts numbers and text like ``"2,5"``; ``None`` if not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    s = text(value).replace(",", ".").replace("\u00a0", "").replace(" ", "")
+    try:
+        x = float(s)
+    except ValueError:
+        return None
+    return x if x == x and abs(x) != float("inf") else None
+
+
+def read_sheet(path, contest) -> SheetRead:
+    """Read one filled score sheet and check it against ``contest``.
+
+    Checks: the file is a sheet of this workbench (hidden sheet present), of
+    this contest (name) and this version of its definition
+    (:attr:`Contest.version`), of a stage that exists; the visible sheet is
+    still called «Оценочный лист»; every entry-id and criterion-id cell still
+    holds what was written (rows or columns not moved, ids not changed);
+    every score cell holds a number within the criterion's ``min..max``.
+    Juror and assignment checks need the people and are done by
+    :func:`contest.scores_io.check_scores`.
+
+    Returns
+    -------
+    SheetRead
+        With ``issues`` naming file, sheet and cell, e.g. «файл «Ж03_S1.xlsx»,
+        лист «Оценочный лист»: ячейка D12: балл 5 вне диапазона 0–3».
+    """
+    path = Path(path)
+    res = SheetRead(file=path.name)
+
+    def bad(msg, sheet=None):
+        res.issues.append(Issue(msg, file=path.name, sheet=sheet))
+
+    try:
+        wb = load_workbook(path, data_only=True)
+    except Exception as exc:  # not a zip / not xlsx
+        bad(f"не удалось открыть как книгу Excel (.xlsx): {type(exc).__name__}")
+        return res
+    if META not in wb.sheetnames:
+        bad("это не оценочный лист, созданный командой «python -m contest sheets» "
+            "(нет служебного листа); используйте выданный файл")
+        return res
+    meta = wb[META]
+    info = {}
+    r = 1
+    while r < 50 and meta.cell(r, 1).value not in (None, "kind"):
+        info[text(meta.cell(r, 1).value)] = text(meta.cell(r, 2).value)
+        r += 1
+    while r < 60 and meta.cell(r, 1).value != "kind":
+        r += 1
+    if info.get("format") != FORMAT:
+        bad(f"неизвестный формат служебного листа «{info.get('format', '')}»; ожидался {FORMAT}")
+        return res
+    res.juror_id, res.stage_id = info.get("juror_id", ""), info.get("stage_id", "")
+    res.contest_version = info.get("contest_version", "")
+    if info.get("contest_name") != contest.name:
+        bad(f"лист другого конкурса: «{info.get('contest_name')}», ожидался «{contest.name}»")
+        return res
+    if res.contest_version != contest.version:
+        bad(f"лист выдан для другой версии описания конкурса ({res.contest_version}), "
+            f"текущая версия {contest.version}: правила или критерии изменились после выдачи листов; "
+            f"выдайте листы заново")
+        return res
+    stage_ids = [s.id for s in contest.stages]
+    if res.stage_id not in stage_ids:
+        bad(f"неизвестный этап «{res.stage_id}»; в конкурсе этапы {', '.join(stage_ids)}")
+        return res
+    main = info.get("main_sheet", MAIN)
+    if main not in wb.sheetnames:
+        bad(f"нет листа «{main}» (лист переименован или удалён); листы: {', '.join(n for n in wb.sheetnames if n != META)}")
+        return res
+    ws = wb[main]
+    crit = {c.id: c for _t, c in stage_criteria(contest, res.stage_id)}
+    rows = []
+    r += 1
+    while True:
+        kind = text(meta.cell(r, 1).value)
+        if not kind:
+            break
+        cell, eid, cid = text(meta.cell(r, 2).value), text(meta.cell(r, 3).value), text(meta.cell(r, 4).value)
+        r += 1
+        value = ws[cell].value
+        where = f"ячейка {cell}"
+        if kind == "entry":
+            if text(value) != eid:
+                bad(f"{where}: ожидался код работы «{eid}», найдено «{text(value)}» "
+                    f"(строки переставлены или код изменён)", main)
+        elif kind == "criterion":
+            if text(value) != cid:
+                bad(f"{where}: ожидался код критерия «{cid}», найдено «{text(value)}» "
+                    f"(столбцы переставлены или код изменён)", main)
+            if cid not in crit:
+                bad(f"{where}: критерия «{cid}» нет в этапе {res.stage_id}", main)
+        elif kind == "score":
+            c = crit.get(cid)
+            if c is None:
+                continue  # reported on its criterion cell
+            lo, hi = fmt_num(c.min), fmt_num(c.max)
+            x = parse_number(value)
+            ok = False
+            if value is None or text(value) == "":
+                bad(f"{where}: нет балла (работа {eid}, критерий {cid}); ожидалось число от {lo} до {hi}", main)
+            elif x is None:
+                bad(f"{where}: ожидалось число от {lo} до {hi}, получено «{text(value)}» "
+                    f"(работа {eid}, критерий {cid})", main)
+            elif not (c.min <= x <= c.max):
+                bad(f"{where}: балл {fmt_num(x)} вне диапазона {lo}–{hi} (работа {eid}, критерий {cid})", main)
+            else:
+                ok = True
+            rows.append((eid, res.juror_id, cid, x if ok else None, res.stage_id, path.name, main, cell, ok))
+    res.scores = pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    return res

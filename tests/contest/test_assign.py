@@ -1,0 +1,113 @@
+"""Jury assignment: recusal always holds, per_entry, even loads, infeasibility."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from tests.contest._io_fixtures import ENTRIES, JURY, contest, people
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import contest.assign as A
+from contest import ContestError
+from contest.assign import assign_jury, co_scoring, conflicts, loads
+from contest.people import make_people
+
+
+def test_small_plan():
+    c, p = contest(), people()
+    a = assign_jury(c, p)
+    assert list(a.columns) == ["entry_id", "juror_id"]
+    assert a.equals(a.sort_values(["entry_id", "juror_id"]).reset_index(drop=True))
+    assert (a.groupby("entry_id").size() == 3).all()
+    bad = conflicts(c, p)
+    assert not any((e, j) in bad for e, j in a.itertuples(index=False))
+    ld = loads(a, p)["load"]
+    assert ld.max() - ld.min() <= 1
+    assert A.LAST_STATS.status == "OPTIMAL"
+    # every pair of jurors meets at least once when that is possible
+    co = co_scoring(a)
+    assert A.LAST_STATS.pairs_together == A.LAST_STATS.pairs_total
+    assert (co.values >= 0).all()
+
+
+def test_deterministic():
+    c, p = contest(), people()
+    assert assign_jury(c, p).equals(assign_jury(c, p))
+
+
+def test_subset_of_entries_and_unknown_entry():
+    c, p = contest(), people()
+    a = assign_jury(c, p, stage_id="S2", entry_ids=["E03", "E01"])
+    assert sorted(set(a["entry_id"])) == ["E01", "E03"]
+    with pytest.raises(ContestError, match="E99"):
+        assign_jury(c, p, entry_ids=["E99"])
+
+
+def test_recusal_same_school_and_own_entry():
+    c, p = contest(), people()
+    bad = conflicts(c, p)
+    assert bad[("E01", "Ж02")] == "ОО"  # school 101
+    assert bad[("E03", "Ж02")] == "ОО"  # E03 has 101;103
+    assert ("E01", "Ж01") not in bad  # no school → never recused
+    jury = JURY.copy()
+    jury.loc[3, "full_name"] = "Петров Б.Б."  # the mentor of E02 sits on the jury
+    p2 = make_people(ENTRIES, jury)
+    assert conflicts(c, p2)[("E02", "Ж04")] == "участник"
+    none = replace(c, recuse="none")
+    assert set(conflicts(none, p).values()) == set()
+
+
+def test_infeasible_message_names_entries_and_recused():
+    p = people()
+    c5 = replace(contest(), per_entry=5)
+    with pytest.raises(ContestError) as exc:
+        assign_jury(c5, p)
+    text = exc.value.report()
+    assert "работа E01: допустимых экспертов 4 из 5 (отведены по ОО: Ж02), нужно 5" in text
+    assert "работа E05: допустимых экспертов 5 из 5" not in text
+
+
+@st.composite
+def instances(draw):
+    n_schools = draw(st.integers(2, 6))
+    schools = [f"{100 + i}" for i in range(n_schools)]
+    n_e = draw(st.integers(1, 12))
+    n_j = draw(st.integers(2, 8))
+    entries = pd.DataFrame({
+        "entry_id": [f"E{i:02d}" for i in range(n_e)],
+        "title": "t", "mentor_name": [f"m{i}" for i in range(n_e)], "mentee_name": [f"n{i}" for i in range(n_e)],
+        "school_ids": [";".join(draw(st.lists(st.sampled_from(schools), min_size=1, max_size=2, unique=True)))
+                       for _ in range(n_e)],
+    })
+    jury = pd.DataFrame({
+        "juror_id": [f"J{i}" for i in range(n_j)], "full_name": [f"j{i}" for i in range(n_j)],
+        "school_id": [draw(st.sampled_from(schools + [""])) for _ in range(n_j)],
+        "role": ["председатель"] + ["член жюри"] * (n_j - 1),
+    })
+    per_entry = draw(st.integers(1, min(4, n_j)))
+    return make_people(entries, jury), per_entry
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_property_recusal_per_entry_and_balance(inst):
+    p, per_entry = inst
+    c = replace(contest(), per_entry=per_entry)
+    bad = conflicts(c, p)
+    feasible = all(sum((e, j) not in bad for j in p.jury["juror_id"]) >= per_entry for e in p.entries["entry_id"])
+    if not feasible:
+        with pytest.raises(ContestError, match="допустимых экспертов"):
+            assign_jury(c, p)
+        return
+    a = assign_jury(c, p)
+    assert not any((e, j) in bad for e, j in a.itertuples(index=False))
+    assert (a.groupby("entry_id").size() == per_entry).all()
+    assert set(a["entry_id"]) == set(p.entries["entry_id"])
+    assert not a.duplicated().any()
+    # spread ≤ 1 whenever no juror is forced out by recusal (all jurors admissible everywhere)
+    if not bad:
+        ld = loads(a, p)["load"]
+        assert ld.max() - ld.min() <= 1

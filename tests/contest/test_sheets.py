@@ -1,0 +1,271 @@
+"""Score sheets: write → fill → read back, protection, and every tamper case."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from tests.contest._io_fixtures import JURY, ENTRIES, contest, people
+from openpyxl import load_workbook
+
+from contest import ContestError
+from contest.assign import assign_jury
+from contest.people import make_people
+from contest.scores_io import load_scores
+from contest.sheets import MAIN, META, build_sheet, read_sheet, sheet_file_name, write_sheets
+
+
+def fill(path, value_of=lambda eid, jid, cid: 2.0, overrides=None):
+    """Fill every score cell of a sheet like a juror would (openpyxl, structure kept)."""
+    wb = load_workbook(path)
+    meta, ws = wb[META], wb[MAIN]
+    jid = next(r[1].value for r in meta.iter_rows() if r[0].value == "juror_id")
+    cells = {}
+    for row in meta.iter_rows(values_only=True):
+        if row[0] == "score":
+            ws[row[1]] = value_of(row[2], jid, row[3])
+            cells[(row[2], row[3])] = row[1]
+    for (eid, cid), v in (overrides or {}).items():
+        ws[cells[(eid, cid)]] = v
+    wb.save(path)
+    return cells
+
+
+def value_of(eid, jid, cid):
+    return float((int(eid[1:]) * 7 + int(jid[1:]) * 3 + int(cid[1:])) % 4) + (0.5 if cid == "K3" else 0.0)
+
+
+@pytest.fixture
+def issued(tmp_path):
+    c, p = contest(), people()
+    plan = assign_jury(c, p)
+    files = write_sheets(c, p, plan, "S1", tmp_path / "sheets")
+    return c, p, plan, files
+
+
+def test_roundtrip_equals_scores(issued):
+    c, p, plan, files = issued
+    assert [f.name for f in files] == [sheet_file_name(j, "S1") for j in p.jury["juror_id"]]
+    for f in files:
+        fill(f, value_of)
+    ss = load_scores(files[0].parent, c, p)
+    expected = [(e, j, k, value_of(e, j, k)) for e, j in plan.itertuples(index=False) for k in ("K1", "K2", "K3")]
+    exp = pd.DataFrame(expected, columns=["entry_id", "juror_id", "criterion_id", "score"])
+    got = ss.scores[["entry_id", "juror_id", "criterion_id", "score"]]
+    key = ["entry_id", "juror_id", "criterion_id"]
+    pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True),
+                                  exp.sort_values(key).reset_index(drop=True), check_dtype=False)
+    assert set(ss.scores["stage_id"]) == {"S1"}
+    assert len(ss.files) == len(files)
+
+
+def test_sheet_layout_protection_validation(issued):
+    c, p, plan, files = issued
+    wb = load_workbook(files[0])
+    assert wb.sheetnames == [MAIN, META]
+    assert wb[META].sheet_state == "veryHidden"
+    ws = wb[MAIN]
+    assert ws.protection.sheet and not ws.protection.autoFilter and not ws.protection.sort
+    assert wb.security.lockStructure
+    assert "Орлова Л.Л." in ws["A4"].value and "Тестовый дуэт" in ws["A2"].value
+    dvs = ws.data_validations.dataValidation
+    assert {(d.type, d.formula1, d.formula2) for d in dvs} == {("decimal", "0.0", "3.0"), ("decimal", "0.0", "5.0")}
+    assert all("Введите число от" in d.error for d in dvs)
+    assert ws["D11"].protection.locked is False and ws["B11"].protection.locked is True
+    assert ws["D8"].value == "K1" and ws["F8"].value == "K3"
+    meta = {r[0]: r[1] for r in wb[META].iter_rows(values_only=True) if r[0]}
+    assert meta["contest_version"] == c.version and meta["juror_id"] == "Ж01" and meta["stage_id"] == "S1"
+    text = "\n".join(str(cell.value) for row in ws.iter_rows() for cell in row if cell.value)
+    assert "Член жюри ______" in text and "Дата" in text
+    # the sheet of Ж01 lists exactly the entries assigned to Ж01
+    mine = set(plan.loc[plan["juror_id"] == "Ж01", "entry_id"])
+    assert {ws.cell(r, 2).value for r in range(11, 11 + len(mine))} == mine
+    # the title starting with '=' is stored as text, not a formula
+    with zipfile.ZipFile(files[0]) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>Дуэт" not in xml
+
+
+def _err(folder, c, p):
+    with pytest.raises(ContestError) as exc:
+        load_scores(folder, c, p)
+    return [str(i) for i in exc.value.issues]
+
+
+def test_out_of_range_non_numeric_missing_and_decimal_comma(issued):
+    c, p, plan, files = issued
+    f = files[0]
+    cells = fill(f, overrides={})
+    eids = sorted(plan.loc[plan["juror_id"] == "Ж01", "entry_id"])
+    over = {(eids[0], "K1"): 5, (eids[0], "K2"): "много", (eids[1], "K3"): None, (eids[2], "K1"): "2,5"}
+    fill(f, overrides=over)
+    for g in files[1:]:
+        fill(g)
+    m = _err(f.parent, c, p)
+    assert f"файл «Ж01_S1.xlsx», лист «Оценочный лист»: ячейка {cells[(eids[0], 'K1')]}: балл 5 вне диапазона 0–3 " \
+           f"(работа {eids[0]}, критерий K1)" in m
+    assert any(f"ячейка {cells[(eids[0], 'K2')]}: ожидалось число от 0 до 3, получено «много»" in x for x in m)
+    assert any(f"ячейка {cells[(eids[1], 'K3')]}: нет балла" in x for x in m)
+    assert not any(cells[(eids[2], "K1")] + ":" in x for x in m)  # "2,5" is a number
+    assert len(m) == 3
+
+
+def test_wrong_version_and_contest(issued):
+    c, p, plan, files = issued
+    for g in files:
+        fill(g)
+    m = _err(files[0].parent, replace(c, version="000000000000"), p)
+    assert len(m) == len(files) and all("другой версии описания конкурса" in x for x in m)
+    m = _err(files[0].parent, replace(c, name="Другой конкурс"), p)
+    assert all("лист другого конкурса" in x for x in m)
+
+
+def test_edited_structure(issued):
+    c, p, plan, files = issued
+    for g in files:
+        fill(g)
+    wb = load_workbook(files[1])
+    ws = wb[MAIN]
+    ws["B12"] = "E99"
+    ws["E8"] = "K9"
+    wb.save(files[1])
+    wb = load_workbook(files[2])
+    wb[MAIN].title = "Лист1"
+    wb.save(files[2])
+    m = _err(files[0].parent, c, p)
+    assert any("Ж02_S1.xlsx" in x and "ячейка B12: ожидался код работы" in x and "найдено «E99»" in x for x in m)
+    assert any("ячейка E8: ожидался код критерия «K2», найдено «K9»" in x for x in m)
+    assert any("Ж03_S1.xlsx" in x and "нет листа «Оценочный лист»" in x for x in m)
+
+
+def test_not_a_sheet_and_broken_file(issued, tmp_path):
+    c, p, plan, files = issued
+    for g in files:
+        fill(g)
+    (files[0].parent / "заметки.xlsx").write_bytes(b"not a zip")
+    m = _err(files[0].parent, c, p)
+    assert m == ["файл «заметки.xlsx»: не удалось открыть как книгу Excel (.xlsx): BadZipFile"]
+
+
+def test_two_sheets_of_one_juror_and_missing_sheet(issued):
+    c, p, plan, files = issued
+    for g in files:
+        fill(g)
+    shutil.copy(files[0], files[0].parent / "Ж01_копия.xlsx")
+    files[4].unlink()
+    m = _err(files[0].parent, c, p)
+    assert any("Ж01_копия.xlsx" in x and "второй лист эксперта Ж01 за этап S1" in x for x in m) or \
+        any("Ж01_S1.xlsx" in x and "второй лист эксперта Ж01" in x for x in m)
+    missing = sorted(plan.loc[plan["juror_id"] == "Ж05", "entry_id"])
+    assert any(f"нет баллов эксперта Ж05 работе {missing[0]} на этапе S1" in x for x in m)
+
+
+def test_recused_and_unassigned_entries(issued):
+    c, p, plan, files = issued
+    for g in files:
+        fill(g)
+    folder = files[0].parent
+    juror = p.jury.set_index("juror_id").loc["Ж03"].copy()
+    juror["juror_id"] = "Ж03"
+    # Ж03 (school 102) gets a forged sheet with E02 (school 102) and an entry not assigned to Ж03
+    mine = set(plan.loc[plan["juror_id"] == "Ж03", "entry_id"])
+    not_mine = sorted(set(p.entries["entry_id"]) - mine - {"E02"})
+    forged = p.entries[p.entries["entry_id"].isin(["E02", not_mine[0]])]
+    target = folder / "Ж03_S1.xlsx"
+    build_sheet(c, "S1", juror, forged).save(target)
+    fill(target)
+    m = _err(folder, c, p)
+    assert any("Ж03_S1.xlsx" in x and "эксперт Ж03 отведён от работы E02: работает в той же ОО (102)" in x for x in m)
+    # after the recusal is fixed, the unassigned entry and the missing assigned ones are reported
+    forged = p.entries[p.entries["entry_id"].isin([not_mine[0]])]
+    build_sheet(c, "S1", juror, forged).save(target)
+    fill(target)
+    m = _err(folder, c, p)
+    assert any(f"работа {not_mine[0]} не назначена эксперту Ж03 на этапе S1" in x for x in m)
+    assert any(f"эксперт Ж03 не выставил баллы работе {sorted(mine)[0]}" in x for x in m), m
+
+
+def test_unknown_juror(issued):
+    c, p, plan, files = issued
+    for g in files:
+        fill(g)
+    p2 = make_people(ENTRIES, JURY[JURY["juror_id"] != "Ж05"])
+    m = _err(files[0].parent, c, p2)
+    assert any("Ж05_S1.xlsx" in x and "эксперта «Ж05» нет в листе «Жюри»" in x for x in m)
+
+
+def test_single_sheet_file_is_accepted_as_scores(issued):
+    c, p, plan, files = issued
+    fill(files[0])
+    r = read_sheet(files[0], c)
+    assert not r.issues and r.juror_id == "Ж01" and len(r.scores) == 3 * (plan["juror_id"] == "Ж01").sum()
+
+
+# ---------------------------------------------------------------- long form
+def _long(plan, value=value_of):
+    rows = [(e, j, k, value(e, j, k)) for e, j in plan.itertuples(index=False) for k in ("K1", "K2", "K3")]
+    return pd.DataFrame(rows, columns=["entry_id", "juror_id", "criterion_id", "score"])
+
+
+def test_long_csv_roundtrip_russian_cp1251_semicolon(tmp_path):
+    c, p = contest(), people()
+    plan = assign_jury(c, p)
+    df = _long(plan)
+    df.columns = ["Код работы", "Код эксперта", "Код критерия", "Балл"]
+    df["Балл"] = df["Балл"].map(lambda x: f"{x:g}".replace(".", ","))
+    path = tmp_path / "scores.csv"
+    df.to_csv(path, sep=";", index=False, encoding="cp1251")
+    ss = load_scores(path, c, p)
+    assert len(ss.scores) == len(df)
+    assert ss.scores["score"].sum() == pytest.approx(_long(plan)["score"].sum())
+
+
+def test_long_form_problems_name_row_and_column(tmp_path):
+    c, p = contest(), people()
+    plan = assign_jury(c, p)
+    df = _long(plan).astype(object)
+    df.loc[0, "score"] = 7  # K1 max 3
+    df.loc[1, "score"] = "x"
+    df.loc[2, "entry_id"] = "E77"
+    df.loc[3, "criterion_id"] = "K9"
+    df = pd.concat([df, df.iloc[[5]]], ignore_index=True)  # duplicate of row 7
+    path = tmp_path / "scores.xlsx"
+    df.to_excel(path, index=False, sheet_name="Баллы")
+    with pytest.raises(ContestError) as exc:
+        load_scores(path, c, p)
+    m = [str(i) for i in exc.value.issues]
+    assert "файл «scores.xlsx», лист «Баллы», строка 2, столбец «score»: балл 7 вне диапазона 0–3 (критерий K1)" in m
+    assert any("строка 3, столбец «score»: ожидалось число от 0 до 3, получено «x»" in x for x in m)
+    assert any("строка 4, столбец «entry_id»: неизвестный код работы «E77»" in x for x in m)
+    assert any("строка 5, столбец «criterion_id»: неизвестный код критерия «K9»" in x for x in m)
+    assert any(f"строка {len(df) + 1}" in x and "повторный балл" in x and "строка 7" in x for x in m)
+
+
+def test_long_form_missing_and_recused(tmp_path):
+    c, p = contest(), people()
+    plan = assign_jury(c, p)
+    df = _long(plan)
+    dropped = df.iloc[0]
+    df = df.iloc[1:]
+    path = tmp_path / "s.csv"
+    df.to_csv(path, index=False)
+    with pytest.raises(ContestError) as exc:
+        load_scores(path, c, p)
+    assert f"эксперт {dropped.juror_id} не выставил баллы работе {dropped.entry_id} (этап S1) по критериям K1" \
+        in exc.value.report()
+    df = pd.concat([_long(plan), pd.DataFrame([("E01", "Ж02", "K1", 1.0)], columns=df.columns)])
+    df.to_csv(path, index=False)
+    with pytest.raises(ContestError, match="эксперт Ж02 отведён от работы E01"):
+        load_scores(path, c, p)
+
+
+def test_foreign_files_in_folder_are_reported(issued):
+    c, p, plan, files = issued
+    for g in files:
+        fill(g)
+    (files[0].parent / "баллы.csv").write_text("x", encoding="utf-8")
+    m = _err(files[0].parent, c, p)
+    assert len(m) == 1 and m[0].startswith("файл «баллы.csv»: в папке оценочных листов принимаются только файлы .xlsx")
