@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test lab sample clean
+.PHONY: demo test lab sample bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	mkdir -p out
 	$(BIN)/python -m matching run data/sample_district.xlsx --out out/tandems.xlsx
+	$(BIN)/python -m contest sheets data/contests/pedagogical_duet.yaml data/contests/pedagogical_duet_people.xlsx --out out/contest_sheets
+	$(BIN)/python -m contest results data/contests/pedagogical_duet.yaml data/contests/pedagogical_duet_people.xlsx data/contests/pedagogical_duet_sheets --adjustments data/contests/pedagogical_duet_adjustments.csv --out out/protocol_duet.xlsx --public out/public_duet.xlsx
+	$(BIN)/python -m contest results data/contests/best_practices.yaml data/contests/best_practices_people.xlsx data/contests/best_practices_scores.csv --out out/protocol_practices.xlsx
 
 ## Set up and run every test (pytest's "no tests collected" is a failure too).
 test: $(STAMP)
@@ -28,6 +31,11 @@ lab: $(STAMP)
 ## Rebuild the sample data from its seeded generator.
 sample: $(STAMP)
 	$(BIN)/python data/make_sample.py
+	$(BIN)/python data/contests/make_samples.py
+
+## Speed measurements against baselines (not part of the tests).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/contest_scale.py
 
 clean:
 	rm -rf out .pytest_cache
