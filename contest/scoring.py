@@ -6,12 +6,14 @@ files", "Meaning"), stated here exactly as implemented:
 1. A juror's task score for an entry (``raw``) is the sum of that juror's
    criterion scores for the task, points.
 2. With ``normalization: zscore`` each raw score is replaced by
-   ``value = mean_all + z × std_all`` where, per juror and task,
+   ``value = mean_all + z × sd_within`` where, per juror and task,
    ``z = (raw − mean_j) / std_j`` over the entries that juror scored in that
    task (population standard deviation; ``std_j = 0`` or one entry → ``z = 0``),
-   and ``mean_all``, ``std_all`` are the mean and population standard deviation
-   of all raw scores of that task (all jurors, all entries). Otherwise
-   ``value = raw``.
+   ``mean_all`` is the mean of all raw scores of that task and ``sd_within``
+   the pooled within-juror standard deviation of the task
+   (``sqrt(mean((raw − mean_j)²))`` over all its scores). A juror's constant
+   shift changes neither z nor ``sd_within`` and moves ``mean_all`` equally for
+   every entry, so it cannot change the ranking. Otherwise ``value = raw``.
 3. The task score is the aggregation of the values over the jurors who scored
    the entry: ``mean``, ``median``, ``sum``, or ``trimmed_mean`` — the ``trim``
    highest and ``trim`` lowest values are dropped when more than 2 × ``trim``
@@ -202,8 +204,10 @@ def zscore_values(jt: pd.DataFrame) -> np.ndarray:
 
     ``z = (raw − mean_j) / std_j`` over the entries juror *j* scored in the
     task (population std; std 0 or a single entry → z = 0); then
-    ``value = mean_all + z × std_all`` with the mean and population std of all
-    raw scores of the task. Source: per-judge z-scores as used by NASA
+    ``value = mean_all + z × sd_within`` with the mean of all raw scores of the
+    task and the pooled within-juror standard deviation
+    ``sqrt(mean((raw − mean_j)²))`` over the task's scores (invariant to a
+    juror's constant shift). Source: per-judge z-scores as used by NASA
     TechLeap and WildHacks (research note §5.5), rescaled so totals stay in points.
 
     Parameters
@@ -223,8 +227,10 @@ def zscore_values(jt: pd.DataFrame) -> np.ndarray:
     z = np.divide(raw - mean_j, std_j, out=np.zeros_like(raw), where=std_j > _EPS)
     t = jt.groupby(["stage_id", "task_id"], sort=False, observed=True)["raw"]
     mean_all = t.transform("mean").to_numpy()
-    std_all = np.nan_to_num(t.transform("std", ddof=0).to_numpy())
-    return _snap(mean_all + _snap(z) * std_all)
+    resid2 = pd.Series((raw - mean_j) ** 2, index=jt.index)
+    sd_within = np.sqrt(resid2.groupby([jt["stage_id"], jt["task_id"]], sort=False, observed=True)
+                        .transform("mean").to_numpy())
+    return _snap(mean_all + _snap(z) * sd_within)
 
 
 # --------------------------------------------------------------------------
