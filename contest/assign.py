@@ -114,17 +114,18 @@ def _check(entry_ids, juror_ids, per_entry, bad) -> None:
 
 
 def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=None) -> pd.DataFrame:
-    """Assign ``contest.per_entry`` jurors to every entry.
+    """Assign jurors to every entry: the stage's ``jury.per_entry`` (else the contest's).
 
     Parameters
     ----------
     contest : Contest
-        Uses ``per_entry`` and ``recuse`` (``"same_school"`` or ``"none"``).
+        Uses ``per_entry`` (:meth:`Contest.per_entry_of` when ``stage_id`` is
+        given) and ``recuse`` (``"same_school"`` or ``"none"``).
     people : People
         Entries (with ``school_ids``) and jury (with ``school_id``).
     stage_id : str, optional
-        The stage the plan is for; only used in messages. All stages use the
-        same rule.
+        The stage the plan is for: its own ``jury.per_entry`` applies, and it
+        is named in messages.
     entry_ids : iterable of str, optional
         Assign only these entries (e.g. those that advanced to a later
         stage). Default: all entries.
@@ -145,7 +146,7 @@ def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=
         item is not in the people workbook.
     """
     global LAST_STATS
-    per_entry = int(getattr(contest, "per_entry", 3))
+    per_entry = int(contest.per_entry_of(stage_id) if stage_id else contest.per_entry)
     all_entries = list(people.entries["entry_id"])
     if entry_ids is None:
         entries = sorted(all_entries)

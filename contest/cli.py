@@ -94,7 +94,7 @@ def cmd_sheets(args) -> int:
         atomic_save(wb, out / name)
     ld = loads(plan, people)
     print(f"Конкурс «{contest.name}», этап {stage}: работ {plan['entry_id'].nunique()}, "
-          f"экспертов на работу {contest.per_entry}.")
+          f"экспертов на работу {contest.per_entry_of(stage)}.")
     print("Нагрузка: " + ", ".join(f"{r.juror_id} — {r.load}" for r in ld.itertuples()))
     print(f"Оценочные листы ({len(books)}) сохранены в папку {out}.")
     return 0

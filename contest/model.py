@@ -150,6 +150,10 @@ class Stage:
         ``advance: {min_share: x}``: entries whose stage total is at least
         x × the stage maximum advance.
     description : str
+    per_entry : int or None
+        Stage key ``jury: {per_entry: N}``: jurors per entry in this stage,
+        overriding the contest's ``jury.per_entry`` (e.g. the whole jury in an
+        in-person final); None — the contest's value.
     """
 
     id: str
@@ -158,6 +162,7 @@ class Stage:
     advance_top: int | None = None
     advance_min_share: float | None = None
     description: str = ""
+    per_entry: int | None = None
 
     def max_points(self, per_entry: int = 1) -> float:
         """Highest stage total without adjustments, points (weights and rounding applied).
@@ -277,15 +282,21 @@ class Contest:
         for s in self.stages:
             for t in s.tasks:
                 rows.append((s.id, t.id, t.name, float(t.weight), t.aggregation, int(t.trim), t.round,
-                             len(t.criteria), t.max_points, task_max(t, self.per_entry)))
+                             len(t.criteria), t.max_points, task_max(t, self.per_entry_of(s.id))))
         df = pd.DataFrame(rows, columns=["stage_id", "task_id", "task_name", "weight", "aggregation", "trim",
                                          "round", "n_criteria", "max_points", "max_weighted"])
         df["round"] = df["round"].astype("Int64")
         return df
 
+    def per_entry_of(self, stage_id: str) -> int:
+        """Jurors per entry in a stage: the stage's ``jury.per_entry``, else the contest's."""
+        stage = self.stage(stage_id)
+        return int(stage.per_entry) if stage.per_entry is not None else int(self.per_entry)
+
     def stage_max(self, stage_id: str) -> float:
-        """Highest stage total without adjustments, points (``sum`` tasks assume ``per_entry`` jurors)."""
-        return self.stage(stage_id).max_points(self.per_entry)
+        """Highest stage total without adjustments, points (``sum`` tasks assume the stage's
+        jurors per entry, :meth:`per_entry_of`)."""
+        return self.stage(stage_id).max_points(self.per_entry_of(stage_id))
 
     def max_total(self) -> float:
         """Highest possible final total over ``ranking_stages``, points.
@@ -332,7 +343,8 @@ def task_max(task: Task, per_entry: int = 1) -> float:
 # --------------------------------------------------------------------------
 
 _CONTEST_KEYS = {"name", "description", "stages", "ranking", "awards", "jury", "normalization"}
-_STAGE_KEYS = {"id", "name", "description", "advance", "tasks"}
+_STAGE_KEYS = {"id", "name", "description", "advance", "tasks", "jury"}
+_STAGE_JURY_KEYS = {"per_entry"}
 _TASK_KEYS = {"id", "name", "description", "weight", "aggregation", "trim", "round", "criteria"}
 _CRITERION_KEYS = {"id", "name", "description", "min", "max"}
 _RANKING_KEYS = {"stages", "tie_break"}
@@ -592,6 +604,11 @@ class _Parser:
                     share = self.share(a["min_share"], f"{path}.advance.min_share")
             if last:
                 self.err(f"{path}.advance", "у последнего этапа нет следующего — правило прохода (advance) здесь не нужно")
+        stage_per_entry = None
+        if m.get("jury") is not None:
+            j = self.mapping(m.get("jury"), f"{path}.jury", _STAGE_JURY_KEYS)
+            if j is not None and "per_entry" in j:
+                stage_per_entry = self.integer(j["per_entry"], f"{path}.jury.per_entry", 1)
         tasks: list[Task] = []
         task_ids: dict[str, int] = {}
         tasks_raw = self.seq(m.get("tasks"), f"{path}.tasks", "заданий")
@@ -611,7 +628,8 @@ class _Parser:
             return None
         return Stage(id=sid, name=self.text(m, "name", f"{path}.name"), tasks=tuple(tasks),
                      advance_top=top, advance_min_share=share,
-                     description=self.text(m, "description", f"{path}.description"))
+                     description=self.text(m, "description", f"{path}.description"),
+                     per_entry=stage_per_entry)
 
     def task(self, raw: Any, path: str, crit_ids: dict[str, str]) -> Task | None:
         m = self.mapping(raw, path, _TASK_KEYS, required=("id", "name", "criteria"))

@@ -280,7 +280,7 @@ def build_protocol(results, agreement, people: People, params: list[tuple[str, o
         rows.append((f"SHA-256 файла описания «{Path(c.source).name}»", sha256(c.source)))
     rows += [
         ("Нормализация", {"none": "нет", "zscore": "z-оценки по эксперту и заданию"}.get(c.normalization, c.normalization)),
-        ("Экспертов на работу", c.per_entry),
+        ("Экспертов на работу", "; ".join(f"{st.id}: {c.per_entry_of(st.id)}" for st in c.stages)),
         ("Отвод экспертов", {"same_school": "эксперт не оценивает работы своей ОО"}.get(c.recuse, "нет")),
         ("Этапы итоговой суммы", ", ".join(c.ranking_stages)),
         ("Правила разрешения равенства", ", ".join(c.tie_break) or "нет"),

@@ -344,10 +344,11 @@ def _stages(contest: Contest, df: pd.DataFrame, tasks: pd.DataFrame, adj: pd.Dat
             lack = [t.id for t in stage.tasks if t.id not in have]
             warnings.append(f"заявка «{e}»: в этапе «{stage.id}» нет оценок по заданиям {', '.join(lack)} "
                             "— засчитано 0 баллов")
-        few = st[st["n_jurors"] < contest.per_entry]
+        need = contest.per_entry_of(stage.id)
+        few = st[st["n_jurors"] < need]
         for _, r in few.iterrows():
             warnings.append(f"заявка «{r['entry_id']}»: задание «{r['stage_id']}.{r['task_id']}» оценили "
-                            f"{r['n_jurors']} эксперт(а) из {contest.per_entry}")
+                            f"{r['n_jurors']} эксперт(а) из {need}")
         advanced_prev = set(frame.loc[frame["advanced"], "entry_id"])
     cols = ["entry_id", "stage_id", "score", "adjustment", "total", "max", "rank", "advanced"]
     stages = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)

@@ -33,6 +33,17 @@ def test_small_plan():
     assert (co.values >= 0).all()
 
 
+def test_stage_jury_size_is_used_for_that_stage():
+    from tests.contest._io_fixtures import CONTEST
+    import copy
+    from contest import parse_contest
+    d = copy.deepcopy(CONTEST)
+    d["stages"][1]["jury"] = {"per_entry": 2}
+    c, p = parse_contest(d), people()
+    assert (assign_jury(c, p, stage_id="S1").groupby("entry_id").size() == 3).all()
+    assert (assign_jury(c, p, stage_id="S2").groupby("entry_id").size() == 2).all()
+
+
 def test_deterministic():
     c, p = contest(), people()
     assert assign_jury(c, p).equals(assign_jury(c, p))

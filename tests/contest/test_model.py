@@ -50,6 +50,7 @@ def test_pedagogical_duet_loads():
     assert [t.name for t in c.stage("S1").tasks] == ["Видеовизитка «Мы — дуэт»", "Совместный педагогический проект"]
     assert [t.name for t in c.stage("S2").tasks] == ["Совместный урок", "Решение педагогических кейсов", "Мастер-класс"]
     assert c.stage("S1").advance_top == 5
+    assert c.per_entry_of("S1") == 3 and c.per_entry_of("S2") == 5   # the final has its own jury size
     # research note §2: caps 15 + 15 in S1, 30 + 15 + 15 in S2
     assert [t.max_points for t in c.stage("S1").tasks] == [15, 15]
     assert [t.max_points for t in c.stage("S2").tasks] == [30, 15, 15]
@@ -303,3 +304,22 @@ def test_parse_is_deterministic_and_versioned():
     m = base()
     m["name"] = "Другой"
     assert parse_contest(m).version != a.version
+
+
+def test_stage_jury_size_overrides_contest_and_is_validated():
+    base = {"name": "К", "stages": [
+        {"id": "S1", "name": "Э1", "advance": {"top": 2},
+         "tasks": [{"id": "T1", "name": "З", "criteria": [{"id": "K1", "name": "К", "max": 3}]}]},
+        {"id": "S2", "name": "Э2", "jury": {"per_entry": 5},
+         "tasks": [{"id": "T2", "name": "З", "aggregation": "sum",
+                    "criteria": [{"id": "K2", "name": "К", "max": 4}]}]}],
+        "ranking": {"stages": ["S2"]}, "jury": {"per_entry": 2}}
+    c = parse_contest(base)
+    assert c.per_entry_of("S1") == 2 and c.per_entry_of("S2") == 5
+    assert c.max_total() == 20   # a sum task assumes the stage's 5 jurors × 4 points
+    bad = copy.deepcopy(base)
+    bad["stages"][1]["jury"] = {"per_entry": 0, "chair": "Ж01"}
+    with pytest.raises(ContestError) as exc:
+        parse_contest(bad)
+    text = str(exc.value)
+    assert "stages[1].jury.per_entry" in text and "chair" in text
