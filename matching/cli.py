@@ -46,10 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from matching.export import write_result
     from matching.registry import load_registry
 
+    from tandem.progress import tqdm_progress
+
     config = load_config(args.config)
     registry = load_registry(args.registry)
-    result = match(registry, config)
-    out = write_result(result, registry, args.out)
+    with tqdm_progress() as progress:
+        result = match(registry, config, progress=progress)
+        progress("Запись Excel", 0.0)
+        out = write_result(result, registry, args.out)
+        progress("Запись Excel", 1.0)
     print(result.summary())
     print(f"Наставляемых в реестре: {result.n_mentees}; время подбора: {result.solve_seconds:.2f} с.")
     print(f"Результат записан: {Path(out)}")

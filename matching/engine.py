@@ -22,6 +22,7 @@ from matching.registry import Registry, RegistryError
 from matching.scoring import EXCLUSIONS, build_candidates
 from matching.solver import solve_assignment
 from tandem.errors import Issue
+from tandem.progress import Progress, report
 
 _EXCLUSION_TEXT = {
     "self": "наставник и наставляемый — один человек",
@@ -122,7 +123,8 @@ def _pairs_frame(df) -> pd.DataFrame:
 
 def match(registry: Registry, config: MatchConfig | None = None, *,
           extra_locked: pd.DataFrame | None = None,
-          extra_forbidden: pd.DataFrame | None = None) -> MatchResult:
+          extra_forbidden: pd.DataFrame | None = None,
+          progress: Progress | None = None) -> MatchResult:
     """Form the best set of mentoring tandems for a registry.
 
     Parameters
@@ -136,6 +138,9 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
         registry's «Закрепления» / «Запреты» sheets for this run (e.g. from
         the notebook). An extra lock replaces any registry lock of the same
         mentee; an extra ban removes a registry lock of the same pair.
+    progress : callable, optional
+        ``progress(step, fraction)`` for «Оценка пар», «Подбор пар»,
+        «Объяснения» (:mod:`tandem.progress`).
 
     Returns
     -------
@@ -179,7 +184,8 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     locked = locked.drop_duplicates("mentee_id", keep="last")
 
     active = mentees[mentees["consent"]]
-    cand = build_candidates(active, mentors, registry.schools, forbidden, registry.preferences, config)
+    cand = build_candidates(active, mentors, registry.schools, forbidden, registry.preferences, config,
+                            progress=progress)
     pairs_all = cand.pairs
 
     # Locked pairs must be feasible under every hard constraint.
@@ -205,11 +211,14 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     is_locked_mentee = pairs_all["mentee_id"].isin(locked["mentee_id"])
     free_edges = pairs_all[~is_locked_mentee]
     remaining = (cap - locked_load.reindex(cap.index).fillna(0)).astype(int)
+    report(progress, "Подбор пар", 0.0)
     chosen = solve_assignment(free_edges, remaining.to_dict())
+    report(progress, "Подбор пар", 1.0)
     locked_rows = pairs_all.merge(locked[["mentee_id", "mentor_id"]], on=["mentee_id", "mentor_id"])
     result_pairs = pd.concat([locked_rows.assign(locked=True), chosen.assign(locked=False)], ignore_index=True)
     solve_seconds = time.perf_counter() - t0
 
+    report(progress, "Объяснения", 0.0)
     return _assemble(registry, config, cand, result_pairs, mentees, mentors, solve_seconds,
                      overrides=pd.concat([xl.assign(action="lock"), xf.assign(action="forbid")], ignore_index=True))
 

@@ -74,6 +74,7 @@ import numpy as np
 import pandas as pd
 
 from matching.config import COMPONENTS, MatchConfig
+from tandem.progress import Progress, report
 
 EXCLUSIONS = ("consent", "capacity", "self", "forbidden", "same_school", "format", "distance", "subject", "relevance")
 
@@ -355,7 +356,8 @@ class _Model:
 
 def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.DataFrame,
                      forbidden: pd.DataFrame, preferences: pd.DataFrame,
-                     config: MatchConfig, top_k: int | None = None) -> Candidates:
+                     config: MatchConfig, top_k: int | None = None,
+                     progress: Progress | None = None) -> Candidates:
     """Score every feasible (mentee, mentor) pair, or the ``top_k`` best per mentee.
 
     Parameters
@@ -372,6 +374,8 @@ def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.D
     top_k : int, optional
         Keep only the ``top_k`` best feasible mentors per mentee (by score,
         then mentor order); ``None`` keeps all.
+    progress : callable, optional
+        ``progress(step, fraction)`` after each block (:mod:`tandem.progress`).
 
     Returns
     -------
@@ -411,6 +415,7 @@ def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.D
             best_pruned[start:stop] = np.where(np.isfinite(rest), rest, np.nan)
         kept_e.append(ei + start)
         kept_r.append(active[ci])
+        report(progress, "Оценка пар", stop / M)
     e_arr = np.concatenate(kept_e) if kept_e else np.zeros(0, np.int64)
     r_arr = np.concatenate(kept_r) if kept_r else np.zeros(0, np.int64)
     pairs = model.pairs(e_arr, r_arr)

@@ -168,3 +168,12 @@ def test_properties_on_random_registries(tmp_path, tables):
     count, total = _oracle_count_and_score(cand.pairs, cap)
     assert len(r.pairs) == count
     assert r.objective == pytest.approx(total, abs=1e-6)
+
+
+def test_progress_is_reported_per_step(reg):
+    steps = []
+    match(reg, progress=lambda step, fraction: steps.append((step, fraction)))
+    names = [s for s, _ in steps]
+    assert names.index("Оценка пар") < names.index("Подбор пар") < names.index("Объяснения")
+    assert all(0.0 <= f <= 1.0 for _, f in steps)
+    assert ("Оценка пар", 1.0) in steps and ("Подбор пар", 1.0) in steps

@@ -1,0 +1,56 @@
+"""Progress reporting for long steps (loading, scoring, solving, writing).
+
+The core takes an optional callback ``progress(step, fraction)`` where
+``step`` is a short Russian label («Оценка пар», «Подбор пар», …) and
+``fraction`` is in [0, 1]. The command line shows it as a tqdm bar; the
+notebooks show it in the page. The core never imports either.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+#: ``progress(step, fraction)``; fraction in [0, 1].
+Progress = Callable[[str, float], None]
+
+
+def report(progress: Progress | None, step: str, fraction: float) -> None:
+    """Call ``progress`` if given (fraction clipped to [0, 1])."""
+    if progress is not None:
+        progress(step, min(1.0, max(0.0, float(fraction))))
+
+
+@contextmanager
+def tqdm_progress(enabled: bool | None = None) -> Iterator[Progress]:
+    """A callback that draws one tqdm bar per step on stderr.
+
+    Parameters
+    ----------
+    enabled : bool, optional
+        Default: only when stderr is a terminal (no bars in logs and tests).
+    """
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        yield lambda step, fraction: None
+        return
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def callback(step: str, fraction: float) -> None:
+        bar = bars.get(step)
+        if bar is None:
+            for other in bars.values():
+                other.close()
+            bar = bars[step] = tqdm(total=100, desc=step, unit="%", leave=False, file=sys.stderr,
+                                    bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}")
+        bar.update(int(round(fraction * 100)) - bar.n)
+
+    try:
+        yield callback
+    finally:
+        for bar in bars.values():
+            bar.close()
