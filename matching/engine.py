@@ -20,9 +20,14 @@ from matching.config import COMPONENTS, MatchConfig
 from matching.explain import pair_text, unmatched_reason
 from matching.registry import Registry, RegistryError
 from matching.scoring import EXCLUSIONS, build_candidates
-from matching.solver import solve_assignment
+from matching.solver import solve_arrays
 from tandem.errors import Issue
 from tandem.progress import Progress, report
+
+#: Above this many (mentee, mentor) combinations, match() keeps only the best candidates.
+FULL_SCAN_LIMIT = 4_000_000
+#: Candidates kept per mentee when pruning.
+DEFAULT_CANDIDATES = 50
 
 _EXCLUSION_TEXT = {
     "self": "наставник и наставляемый — один человек",
@@ -73,6 +78,9 @@ class MatchResult:
     solve_seconds : float
         Wall time of scoring and solving.
     config : MatchConfig
+    method : str
+        How optimality is established (all pairs offered, or best candidates
+        plus the optimality certificate), in Russian.
     overrides : DataFrame
         Manual locks / bans given to this run on top of the registry:
         ``mentee_id``, ``mentor_id``, ``action`` (``lock`` / ``forbid``).
@@ -88,6 +96,7 @@ class MatchResult:
     solve_seconds: float
     config: MatchConfig
     overrides: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["mentee_id", "mentor_id", "action"]))
+    method: str = ""
 
     @property
     def n_groups(self) -> int:
@@ -124,7 +133,8 @@ def _pairs_frame(df) -> pd.DataFrame:
 def match(registry: Registry, config: MatchConfig | None = None, *,
           extra_locked: pd.DataFrame | None = None,
           extra_forbidden: pd.DataFrame | None = None,
-          progress: Progress | None = None) -> MatchResult:
+          progress: Progress | None = None,
+          candidates: int | None | str = "auto") -> MatchResult:
     """Form the best set of mentoring tandems for a registry.
 
     Parameters
@@ -141,6 +151,13 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     progress : callable, optional
         ``progress(step, fraction)`` for «Оценка пар», «Подбор пар»,
         «Объяснения» (:mod:`tandem.progress`).
+    candidates : int, None or "auto"
+        Keep only this many best candidates per mentee before solving, and
+        prove optimality over all feasible pairs with the solver's
+        certificate (:func:`_solve`); ``None`` offers every feasible pair;
+        ``"auto"`` (default) prunes to :data:`DEFAULT_CANDIDATES` only when
+        mentees × mentors exceeds :data:`FULL_SCAN_LIMIT`. The result is the
+        same exact optimum either way.
 
     Returns
     -------
@@ -184,22 +201,28 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     locked = locked.drop_duplicates("mentee_id", keep="last")
 
     active = mentees[mentees["consent"]]
+    n_active_mentors = int((mentors["consent"] & (mentors["capacity"] > 0)).sum())
+    if candidates == "auto":
+        candidates = None if len(active) * n_active_mentors <= FULL_SCAN_LIMIT else DEFAULT_CANDIDATES
     cand = build_candidates(active, mentors, registry.schools, forbidden, registry.preferences, config,
-                            progress=progress)
-    pairs_all = cand.pairs
+                            top_k=candidates, progress=progress)
 
-    # Locked pairs must be feasible under every hard constraint.
-    key = pd.MultiIndex.from_frame(pairs_all[["mentee_id", "mentor_id"]])
-    lk = pd.MultiIndex.from_frame(locked[["mentee_id", "mentor_id"]])
-    feasible_locked = lk.isin(key)
-    if not feasible_locked.all():
-        title = registry.sheet_titles.get("locked", "Закрепления")
-        for r in locked[~feasible_locked].itertuples(index=False):
-            why = _why_infeasible(r.mentee_id, r.mentor_id, registry, config, forbidden)
-            row = None if pd.isna(r.excel_row) else int(r.excel_row)
-            issues.append(Issue(f"закреплённая пара «{r.mentee_id}» — «{r.mentor_id}» нарушает условие: {why}",
-                                file=registry.source if row else None, sheet=title if row else None, row=row,
-                                column="Наставник" if row else None))
+    # Locked pairs must be feasible under every hard constraint (checked pair by pair: with
+    # candidate pruning a feasible locked pair need not be among the kept candidates).
+    lock_rows = []
+    title = registry.sheet_titles.get("locked", "Закрепления")
+    for r in locked.itertuples(index=False):
+        one = build_candidates(teachers[teachers["teacher_id"] == r.mentee_id],
+                               teachers[teachers["teacher_id"] == r.mentor_id],
+                               registry.schools, forbidden, registry.preferences, config)
+        if len(one.pairs) and by_id.at[r.mentee_id, "consent"]:
+            lock_rows.append(one.pairs)
+            continue
+        why = _why_infeasible(r.mentee_id, r.mentor_id, registry, config, forbidden)
+        row = None if pd.isna(r.excel_row) else int(r.excel_row)
+        issues.append(Issue(f"закреплённая пара «{r.mentee_id}» — «{r.mentor_id}» нарушает условие: {why}",
+                            file=registry.source if row else None, sheet=title if row else None, row=row,
+                            column="Наставник" if row else None))
     locked_load = locked["mentor_id"].value_counts()
     cap = mentors.set_index("teacher_id")["capacity"]
     over = locked_load[locked_load > cap.reindex(locked_load.index).fillna(0)]
@@ -208,24 +231,77 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     if issues:
         raise RegistryError(issues)
 
-    is_locked_mentee = pairs_all["mentee_id"].isin(locked["mentee_id"])
-    free_edges = pairs_all[~is_locked_mentee]
     remaining = (cap - locked_load.reindex(cap.index).fillna(0)).astype(int)
     report(progress, "Подбор пар", 0.0)
-    chosen = solve_assignment(free_edges, remaining.to_dict())
+    chosen, method = _solve(cand, set(locked["mentee_id"]), remaining)
     report(progress, "Подбор пар", 1.0)
-    locked_rows = pairs_all.merge(locked[["mentee_id", "mentor_id"]], on=["mentee_id", "mentor_id"])
+    locked_rows = pd.concat(lock_rows, ignore_index=True) if lock_rows else cand.pairs.iloc[0:0]
     result_pairs = pd.concat([locked_rows.assign(locked=True), chosen.assign(locked=False)], ignore_index=True)
     solve_seconds = time.perf_counter() - t0
 
     report(progress, "Объяснения", 0.0)
-    return _assemble(registry, config, cand, result_pairs, mentees, mentors, solve_seconds,
-                     overrides=pd.concat([xl.assign(action="lock"), xf.assign(action="forbid")], ignore_index=True))
+    result = _assemble(registry, config, cand, result_pairs, mentees, mentors, solve_seconds,
+                       overrides=pd.concat([xl.assign(action="lock"), xf.assign(action="forbid")], ignore_index=True))
+    result.method = method
+    return result
+
+
+def _solve(cand, locked_mentees: set, remaining: pd.Series) -> tuple[pd.DataFrame, str]:
+    """The optimal free pairs (locked mentees excluded) and a description of how optimality is known.
+
+    Without pruning, every feasible pair is offered to the exact solver. With
+    top-K pruning the solver's node potentials certify the result (see
+    :mod:`matching.solver`): a mentee whose best pruned score cannot beat its
+    potential by the largest mentor potential is safe; the others are
+    rescanned against all mentors, every pair with a negative reduced cost is
+    added, and the problem is solved again, until no such pair remains.
+    """
+    model = cand.model
+    M, N = model.M, model.N
+    e_index, r_index = pd.Index(model.e_id), pd.Index(model.r_id)
+    free = ~cand.pairs["mentee_id"].isin(locked_mentees).to_numpy()
+    e = e_index.get_indexer(cand.pairs["mentee_id"])[free]
+    r = r_index.get_indexer(cand.pairs["mentor_id"])[free]
+    s = cand.pairs["score"].to_numpy(float)[free]
+    capacity = remaining.reindex(model.r_id).fillna(0).to_numpy(np.int64)
+    best_pruned = cand.exclusions["best_pruned"].to_numpy(float)
+    is_locked = np.isin(model.e_id, list(locked_mentees))
+    pruned = np.flatnonzero(~np.isnan(best_pruned) & ~is_locked)
+    if not len(pruned):
+        sol = solve_arrays(e, r, s, M, capacity)
+        method = "все допустимые пары переданы точному решателю"
+    else:
+        rounds = added = rescanned = 0
+        while True:
+            rounds += 1
+            sol = solve_arrays(e, r, s, M, capacity, potentials=True)
+            suspects = pruned[~sol.improvement_bound(pruned, best_pruned[pruned])]
+            rescanned += len(suspects)
+            known = np.sort(e * N + r)
+            new_e, new_r, new_s = [], [], []
+            for part, active, feasible, score in cand.rescan(suspects):
+                ii, jj = np.nonzero(feasible)
+                pe, pr, ps = part[ii], active[jj], score[ii, jj]
+                key = pe * N + pr
+                pos = np.minimum(np.searchsorted(known, key), max(len(known) - 1, 0))
+                fresh = known[pos] != key if len(known) else np.ones(len(key), bool)
+                bad = fresh & ~sol.cannot_improve(pe, pr, ps)
+                new_e.append(pe[bad]); new_r.append(pr[bad]); new_s.append(ps[bad])
+            n_new = int(sum(len(x) for x in new_e))
+            if n_new == 0:
+                break
+            added += n_new
+            e = np.concatenate([e, *new_e]); r = np.concatenate([r, *new_r]); s = np.concatenate([s, *new_s])
+        method = (f"лучшие {int(cand.pairs.groupby('mentee_id').size().max())} кандидатов на наставляемого "
+                  f"+ сертификат оптимальности по всем допустимым парам (раундов {rounds}, "
+                  f"перепроверено наставляемых {rescanned}, добавлено пар {added})")
+    chosen_e, chosen_r = e[sol.chosen], r[sol.chosen]
+    chosen = model.pairs(chosen_e, chosen_r).sort_values("mentee_id", kind="stable").reset_index(drop=True)
+    return chosen, method
 
 
 def _why_infeasible(mentee_id, mentor_id, registry: Registry, config: MatchConfig, forbidden) -> str:
     """Which hard constraint a single pair breaks (for locked-pair messages)."""
-    t = registry.teachers.set_index("teacher_id")
     one_e = registry.teachers[registry.teachers["teacher_id"] == mentee_id]
     one_r = registry.teachers[registry.teachers["teacher_id"] == mentor_id]
     if not bool(one_e["consent"].iloc[0]):

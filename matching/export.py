@@ -92,6 +92,7 @@ def parameters_table(result: MatchResult, registry: Registry, made_at: dt.dateti
         ("Сформировано (UTC)", made_at.strftime("%Y-%m-%d %H:%M:%S")),
         ("Статус решателя", result.status),
         ("Метод", "OR-Tools min-cost flow: сначала максимум пар, затем максимум суммы баллов"),
+        ("Полнота перебора", result.method),
         ("Наставляемых в реестре", result.n_mentees),
         ("Пар сформировано", len(result.pairs)),
         ("Без наставника", len(result.unmatched)),

@@ -68,7 +68,7 @@ optimality certificate (see there).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -116,6 +116,18 @@ class Candidates:
 
     pairs: pd.DataFrame
     exclusions: pd.DataFrame
+    model: "_Model | None" = field(default=None, repr=False)
+
+    def rescan(self, rows: np.ndarray, block_pairs: int = _BLOCK_PAIRS):
+        """Yield ``(rows_block, mentor_positions, feasible, score)`` for mentee positions
+        ``rows`` against all active mentors, in blocks (for the optimality check)."""
+        m = self.model
+        active = np.flatnonzero(m.r_consent & m.r_capacity)
+        step = max(1, block_pairs // max(len(active), 1))
+        for i in range(0, len(rows), step):
+            part = np.asarray(rows[i:i + step], np.int64)
+            feasible, _, score = m.block(part, active)
+            yield part, active, feasible, score
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -270,41 +282,47 @@ class _Model:
             total = total / self.wsum
         return total
 
-    def pref_bonus(self, start: int, stop: int, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, cols, bonus) of the preferences inside a block: the weighted 1 / rank."""
-        sel = (self.pref_e >= start) & (self.pref_e < stop)
-        col = np.full(self.N, -1, np.int64)
-        col[active] = np.arange(len(active))
-        c = col[self.pref_r[sel]]
-        ok = c >= 0
+    def _block_positions(self, rows: np.ndarray, active: np.ndarray, e_pos: np.ndarray, r_pos: np.ndarray):
+        """Positions inside a rows × active block of pairs given by mentee / mentor positions."""
+        row_of = np.full(self.M, -1, np.int64)
+        row_of[rows] = np.arange(len(rows))
+        col_of = np.full(self.N, -1, np.int64)
+        col_of[active] = np.arange(len(active))
+        r, c = row_of[e_pos], col_of[r_pos]
+        ok = (r >= 0) & (c >= 0)
+        return r[ok], c[ok], ok
+
+    def pref_bonus(self, rows: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(block rows, block cols, bonus) of the preferences inside a block: the weighted 1 / rank."""
+        r, c, ok = self._block_positions(rows, active, self.pref_e, self.pref_r)
         w = self._w("preference") / self.wsum if self.wsum > 0 else 0.0
-        return self.pref_e[sel][ok] - start, c[ok], w * self.pref_val[sel][ok]
+        return r, c, w * self.pref_val[ok]
 
     # -- blocks ------------------------------------------------------------------------------------
 
-    def block(self, start: int, stop: int, active: np.ndarray):
-        """Feasibility, exclusion counts and scores for mentees ``start:stop`` × active mentors."""
-        cons = self.config.constraints
-        ei = np.arange(start, stop)[:, None]
-        ri = active[None, :]
-        B, N = stop - start, len(active)
-        shared = (self.subj_e[start:stop] @ self.subj_r[active].T) > 0
-        covered = self.def_e[start:stop] @ self.str_r[active].T
+    def block(self, rows: np.ndarray, active: np.ndarray):
+        """Feasibility, exclusion counts and scores for mentee positions ``rows`` × ``active`` mentors.
 
-        col = np.full(self.N, -1, np.int64)
-        col[active] = np.arange(N)
+        Returns ``feasible`` (bool, rows × active), ``counts`` (reason → int
+        per row) and ``score`` (float, rows × active).
+        """
+        cons = self.config.constraints
+        rows = np.asarray(rows, np.int64)
+        ei = rows[:, None]
+        ri = active[None, :]
+        B, N = len(rows), len(active)
+        shared = (self.subj_e[rows] @ self.subj_r[active].T) > 0
+        covered = self.def_e[rows] @ self.str_r[active].T
 
         def scatter(e_pos, r_pos):
             out = np.zeros((B, N), dtype=bool)
-            sel = (e_pos >= start) & (e_pos < stop)
-            c = col[r_pos[sel]]
-            ok = c >= 0
-            out[e_pos[sel][ok] - start, c[ok]] = True
+            r, c, _ = self._block_positions(rows, active, e_pos, r_pos)
+            out[r, c] = True
             return out
 
         # A teacher of role «оба» can be on both sides: only those rows can be self-pairs.
         tid_pos = {t: j for j, t in enumerate(self.r_tid)}
-        both = [(i, tid_pos[t]) for i, t in enumerate(self.e_tid[start:stop], start) if t in tid_pos]
+        both = [(i, tid_pos[t]) for i, t in zip(rows.tolist(), self.e_tid[rows]) if t in tid_pos]
         self_pairs = scatter(np.array([b[0] for b in both], np.int64), np.array([b[1] for b in both], np.int64))
         fmt_e, fmt_r = self.e_fmt[ei], self.r_fmt[ri]
         fmt = self.fmt_table[fmt_e, fmt_r].astype(np.int64)
@@ -329,7 +347,7 @@ class _Model:
             excluded |= mask
         feasible = ~excluded
         score = self.fast_score(ei, ri, shared, covered)
-        pr, pc, bonus = self.pref_bonus(start, stop, active)
+        pr, pc, bonus = self.pref_bonus(rows, active)
         score[pr, pc] += bonus
         return feasible, counts, score
 
@@ -395,7 +413,7 @@ def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.D
     block = max(1, _BLOCK_PAIRS // max(len(active), 1))
     for start in range(0, M if len(active) else 0, block):
         stop = min(M, start + block)
-        feasible, counts, score = model.block(start, stop, active)
+        feasible, counts, score = model.block(np.arange(start, stop), active)
         for k, v in counts.items():
             excl[k][start:stop] = v
         nfeas = feasible.sum(axis=1)
@@ -424,4 +442,4 @@ def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.D
     exclusions["feasible"] = feasible_count
     exclusions["mentors"] = N
     exclusions["best_pruned"] = best_pruned
-    return Candidates(pairs=pairs, exclusions=exclusions)
+    return Candidates(pairs=pairs, exclusions=exclusions, model=model)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 import matching
@@ -177,3 +178,22 @@ def test_progress_is_reported_per_step(reg):
     assert names.index("Оценка пар") < names.index("Подбор пар") < names.index("Объяснения")
     assert all(0.0 <= f <= 1.0 for _, f in steps)
     assert ("Оценка пар", 1.0) in steps and ("Подбор пар", 1.0) in steps
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(registries(max_teachers=16), st.integers(1, 3))
+def test_pruned_candidates_with_certificate_give_the_full_optimum(tmp_path, tables, k):
+    """Keeping only k candidates per mentee must not change the optimum: the certificate
+    adds back every pruned pair that could improve it."""
+    reg = load_registry(write_xlsx(tmp_path / "rand.xlsx", tables))
+    full = match(reg, candidates=None)
+    pruned = match(reg, candidates=k)
+    assert len(pruned.pairs) == len(full.pairs)
+    assert pruned.objective == pytest.approx(full.objective, abs=1e-6)
+    assert sorted(pruned.unmatched["mentee_id"]) == sorted(full.unmatched["mentee_id"]) or \
+        pruned.objective == pytest.approx(full.objective, abs=1e-6)
+
+
+def test_method_is_reported(reg):
+    assert match(reg).method == "все допустимые пары переданы точному решателю"
+    assert match(reg, candidates=1).method.startswith("лучшие 1 кандидатов на наставляемого")
