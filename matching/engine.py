@@ -333,11 +333,13 @@ def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, o
                                - pairs["mentee_id"].map(t["experience_years"])).astype(float)
     pairs["other_school"] = pairs["mentee_school"] != pairs["mentor_school"]
     pairs["group_size"] = pairs.groupby("mentor_id")["mentee_id"].transform("size").astype(int)
-    cl = schools["cluster"] if "cluster" in schools else pd.Series(dtype=object)
+    cl = (schools["cluster"] if "cluster" in schools else pd.Series(dtype=object)).fillna("")
+    categories = pairs["mentor_id"].map(t["category"]).fillna("").tolist()
+    r_cl = pairs["mentor_school"].map(cl).fillna("").tolist()
+    e_cl = pairs["mentee_school"].map(cl).fillna("").tolist()
     pairs["explanation"] = [
-        pair_text(row, deficit_names, t.at[row["mentor_id"], "category"],
-                  cl.get(row["mentor_school"], "") or "", cl.get(row["mentee_school"], "") or "")
-        for _, row in pairs.iterrows()
+        pair_text(row, deficit_names, cat, rc, ec)
+        for row, cat, rc, ec in zip(pairs.to_dict("records"), categories, r_cl, e_cl)
     ]
     cols = ["mentee_id", "mentee_name", "mentee_school", "mentor_id", "mentor_name", "mentor_school", "score",
             *COMPONENTS, "covered", "uncovered", "shared_subjects", "experience_gap", "distance_km",
@@ -349,20 +351,18 @@ def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, o
     assigned = pairs.groupby("mentor_id")["mentee_name"].apply(list)
     cap = mentors.set_index("teacher_id")["capacity"]
     rows = []
-    feasible_by_mentee = {k: g.sort_values("score", ascending=False, kind="stable")
-                          for k, g in cand.pairs.groupby("mentee_id", sort=False)}
-    for _, m in mentees.iterrows():
+    left = mentees[~mentees["teacher_id"].isin(matched)]
+    best = cand.pairs[cand.pairs["mentee_id"].isin(left["teacher_id"])]
+    best = (best.sort_values(["mentee_id", "score", "mentor_id"], ascending=[True, False, True], kind="stable")
+            .groupby("mentee_id", sort=False).head(3))
+    best_by_mentee = {k: list(zip(g["mentor_id"], g["score"])) for k, g in best.groupby("mentee_id", sort=False)}
+    excl_rows = cand.exclusions.reindex(left["teacher_id"])
+    names = t["full_name"]
+    for m, (_, excl) in zip(left.to_dict("records"), excl_rows.iterrows()):
         mid = m["teacher_id"]
-        if mid in matched:
-            continue
-        excl = cand.exclusions.loc[mid] if mid in cand.exclusions.index else None
-        busy = []
-        g = feasible_by_mentee.get(mid)
-        if g is not None:
-            for r in g.head(3).itertuples(index=False):
-                busy.append({"mentor": f"{t.at[r.mentor_id, 'full_name']} ({r.mentor_id})", "score": r.score,
-                             "capacity": int(cap.get(r.mentor_id, 0)), "took": assigned.get(r.mentor_id, [])})
-        code, text = unmatched_reason(m, excl, busy, config, deficit_names)
+        busy = [{"mentor": f"{names[r]} ({r})", "score": sc, "capacity": int(cap.get(r, 0)),
+                 "took": assigned.get(r, [])} for r, sc in best_by_mentee.get(mid, [])]
+        code, text = unmatched_reason(m, None if excl.isna().all() else excl, busy, config, deficit_names)
         rows.append({"mentee_id": mid, "mentee_name": m["full_name"], "school_id": m["school_id"],
                      "reason_code": code, "reason": text})
     unmatched = pd.DataFrame(rows, columns=["mentee_id", "mentee_name", "school_id", "reason_code", "reason"])
