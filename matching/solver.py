@@ -1,17 +1,19 @@
 """Exact capacitated assignment: most mentees matched, then the highest total score.
 
-The problem is a min-cost circulation (research note matching.md §4.1)::
+The problem is a min-cost flow (research note matching.md §4.1)::
 
-    source ──1──▶ mentee ──1, cost −(B + s)──▶ mentor ──capacity──▶ sink ──▶ source
+    source ──1──▶ mentee ──1, cost −s──▶ mentor ──capacity──▶ sink
 
-solved with OR-Tools ``SimpleMinCostFlow`` (a complete bipartite graph with
-every capacity 1 goes to scipy's ``linear_sum_assignment`` instead, which is
-faster there and exact on floats). Every matched pair earns the
-bonus ``B`` on top of its integer score ``s``; ``B`` exceeds the largest total
-score any assignment can have, so the optimum first matches the most mentees
-and then, among all such assignments, has the highest total score. Network
-flows have integral optima, so the result is exact, not a heuristic. Arcs are
-added with the vectorised numpy calls.
+solved with OR-Tools ``SimpleMinCostFlow.solve_max_flow_with_min_cost``: the
+flow is maximal (the most mentees matched) and, among maximum flows, of
+minimum cost (the highest total score). The same optimum is that of the
+circulation with a return arc sink → source in which every matched pair
+earns a bonus ``B`` larger than any assignment's total score (cost
+``−(B + s)``); the certificate below is stated on that form. Network flows
+have integral optima, so the result is exact, not a heuristic. Arcs are added
+with the vectorised numpy calls. A complete bipartite graph with every
+capacity 1 goes to scipy's ``linear_sum_assignment`` instead, which is faster
+there and exact on floats.
 
 Integer scaling
 ---------------
@@ -164,17 +166,17 @@ def solve_arrays(e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray, n_men
     n_nodes = M + N + 2
     ints, scaling = integer_scores(scores, M, n_nodes)
     source, sink = 0, M + N + 1
-    tails = np.concatenate([np.zeros(M, np.int64), 1 + e_idx, 1 + M + np.arange(N, dtype=np.int64),
-                            np.array([sink], np.int64)])
-    heads = np.concatenate([1 + np.arange(M, dtype=np.int64), 1 + M + r_idx, np.full(N, sink, np.int64),
-                            np.array([source], np.int64)])
-    caps = np.concatenate([np.ones(M, np.int64), np.ones(E, np.int64), capacity, np.array([M], np.int64)])
-    costs = np.concatenate([np.zeros(M, np.int64), -(scaling.big + ints), np.zeros(N, np.int64),
-                            np.zeros(1, np.int64)])
+    tails = np.concatenate([np.zeros(M, np.int64), 1 + e_idx, 1 + M + np.arange(N, dtype=np.int64)])
+    heads = np.concatenate([1 + np.arange(M, dtype=np.int64), 1 + M + r_idx, np.full(N, sink, np.int64)])
+    caps = np.concatenate([np.ones(M, np.int64), np.ones(E, np.int64), capacity])
+    zeros_m, zeros_n = np.zeros(M, np.int64), np.zeros(N, np.int64)
     smcf = min_cost_flow.SimpleMinCostFlow()
-    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, np.concatenate([zeros_m, -ints, zeros_n]))
+    smcf.set_nodes_supplies(np.array([source, sink], np.int64), np.array([M, -M], np.int64))
     if E:
-        status = smcf.solve()
+        # Max flow first (most mentees), then min cost among maximum flows (highest score):
+        # the lexicographic optimum, equal to the circulation optimum with the bonus B.
+        status = smcf.solve_max_flow_with_min_cost()
         if status != smcf.OPTIMAL:
             raise RuntimeError(f"min-cost flow ended with status {status!r}")
         flows = np.asarray(smcf.flows(arcs), np.int64)
@@ -182,7 +184,12 @@ def solve_arrays(e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray, n_men
         flows = np.zeros(len(arcs), np.int64)
     sol = FlowSolution(chosen=flows[M:M + E] > 0, scaling=scaling)
     if potentials:
-        pi = _potentials(tails, heads, caps, costs, flows, n_nodes)
+        # Certificate on the circulation form: pair arcs cost −(B + s), return arc sink → source.
+        matched = int(flows[M:M + E].sum())
+        pi = _potentials(np.concatenate([tails, [sink]]), np.concatenate([heads, [source]]),
+                         np.concatenate([caps, [M]]),
+                         np.concatenate([zeros_m, -(scaling.big + ints), zeros_n, [0]]),
+                         np.concatenate([flows, [matched]]), n_nodes)
         sol.mentee_potential = pi[1:1 + M]
         sol.mentor_potential = pi[1 + M:1 + M + N]
     return sol
@@ -197,6 +204,12 @@ def _solve_dense(e_idx, r_idx, scores, M: int, N: int) -> FlowSolution:
     """
     from scipy.optimize import linear_sum_assignment
 
+    flat = e_idx * N + r_idx
+    if (flat == np.arange(M * N)).all():  # row-major already: no scatter needed
+        rows, cols = linear_sum_assignment(scores.reshape(M, N), maximize=True)
+        chosen = np.zeros(len(e_idx), bool)
+        chosen[rows * N + cols] = True
+        return FlowSolution(chosen=chosen, scaling=Scaling(1.0, True, 0))
     weight = np.empty((M, N))
     weight[e_idx, r_idx] = scores
     rows, cols = linear_sum_assignment(weight, maximize=True)
@@ -279,17 +292,29 @@ def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int]) -> pd.Dat
         out = edges.iloc[0:0].copy()
         out.attrs["scaling"] = Scaling(1.0, True, 1)
         return out
-    e = edges.sort_values(["mentee_id", "mentor_id", "score"], ascending=[True, True, False], kind="stable")
-    e = e.drop_duplicates(["mentee_id", "mentor_id"], keep="first")
-    mentee_codes, mentees = pd.factorize(e["mentee_id"], sort=True)
-    mentor_codes, mentors = pd.factorize(e["mentor_id"], sort=True)
+    mentee_codes, mentees = pd.factorize(edges["mentee_id"], sort=True)
+    mentor_codes, mentors = pd.factorize(edges["mentor_id"], sort=True)
     unknown = [m for m in mentors if m not in capacity]
     if unknown:
         raise ValueError(f"capacity has no entry for mentors {unknown[:5]!r}; expected an int for each")
     cap = np.array([int(capacity[m]) for m in mentors], dtype=np.int64)
     if (cap < 0).any():
         raise ValueError(f"capacity must be ≥ 0, got {dict(zip(mentors[cap < 0], cap[cap < 0]))!r}")
-    sol = solve_arrays(mentee_codes, mentor_codes, e["score"].to_numpy(float), len(mentees), cap)
-    out = e.iloc[np.flatnonzero(sol.chosen)].sort_values("mentee_id", kind="stable").reset_index(drop=True)
+    score = edges["score"].to_numpy(float)
+    # Order edges by (mentee, mentor) and keep the highest score of a repeated pair.
+    key = mentee_codes.astype(np.int64) * len(mentors) + mentor_codes
+    if len(key) < 2 or (key[1:] > key[:-1]).all():
+        order = np.arange(len(key))  # already in (mentee, mentor) order without repeats
+    else:
+        order = np.argsort(key, kind="stable")
+    if (key[order][1:] == key[order][:-1]).any():  # repeated pairs: highest score first within a key
+        order = np.lexsort((-score, key))
+    first = np.ones(len(order), bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    keep = order[first]
+    sol = solve_arrays(mentee_codes[keep], mentor_codes[keep], score[keep], len(mentees), cap)
+    rows = np.sort(keep[sol.chosen], kind="stable")  # original positions; ids sorted below
+    out = edges.iloc[rows]
+    out = out.iloc[np.argsort(mentee_codes[rows], kind="stable")].reset_index(drop=True)
     out.attrs["scaling"] = sol.scaling
     return out
