@@ -120,12 +120,17 @@ class FlowSolution:
     mentee_potential: np.ndarray | None = None
     mentor_potential: np.ndarray | None = None
 
+    def slack(self, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Reduced cost ``π_i − π_j − (B + ⌈x · scale⌉)`` of edges not offered to the solver
+        (int64; negative: adding the edge could improve the optimum)."""
+        s = np.ceil(np.asarray(scores, float) * self.scaling.scale).astype(np.int64)  # conservative
+        e_idx, r_idx = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64)
+        return self.mentee_potential[e_idx] - self.mentor_potential[r_idx] - (self.scaling.big + s)
+
     def cannot_improve(self, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """For edges not offered to the solver: True where adding the edge could not
         improve the optimum (non-negative reduced cost), see the module docstring."""
-        s = np.ceil(np.asarray(scores, float) * self.scaling.scale).astype(np.int64)  # conservative
-        e_idx, r_idx = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64)
-        return self.scaling.big + s <= self.mentee_potential[e_idx] - self.mentor_potential[r_idx]
+        return self.slack(e_idx, r_idx, scores) >= 0
 
     def improvement_bound(self, e_idx: np.ndarray, best_score: np.ndarray) -> np.ndarray:
         """True where *no* edge of mentee ``e_idx`` with score ≤ ``best_score`` can improve
