@@ -19,6 +19,15 @@ recomputed from the same contest and people files); an entry scored at a
 stage it did not advance to; missing scores of an assigned juror. A stage
 with no scores at all is "not yet scored" and is not an error. Nothing is
 dropped silently.
+
+Reading safety: workbooks pass :func:`tandem.xlsx.check_xlsx` (format,
+password, size, DTD, row and cell limits) and CSV text
+:func:`tandem.xlsx.read_text_file` (empty, UTF-16 and binary files are
+refused). A code that is unknown but matches a known one up to look-alike
+Latin / Cyrillic letters (``Е01`` / ``E01``, ``К1`` / ``K1``) is reported
+with the letters and their positions, never mapped silently. The name of a
+filled sheet's file does not matter (a renamed file is read by its hidden
+sheet); two sheets of one juror for one stage are refused.
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ from contest.assign import assign_jury, conflicts
 from contest.model import ContestError
 from contest.people import People, match_columns, text
 from contest.sheets import META, SCORE_COLUMNS, fmt_num, parse_number, read_sheet
-from tandem.errors import Issue
+from tandem.errors import Issue, lookalike_hint
 
 #: English name → (Russian header, required) of a long-form score table.
 LONG_COLUMNS = {
@@ -111,24 +120,31 @@ def read_table(path: Path, sheet_names=("Баллы", "scores")) -> tuple[pd.Dat
     ContestError
         Unreadable file or undecodable text.
     """
+    from tandem.errors import InputError
+    from tandem.xlsx import check_xlsx, read_text_file
+
     if path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
-        for enc in ("utf-8-sig", "cp1251"):
-            try:
-                txt = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover — cp1251 decodes every byte but a few
-            raise ContestError(Issue("не удалось прочитать текст: ожидалась кодировка UTF-8 или cp1251", file=path.name))
+        try:
+            txt = read_text_file(path)
+        except InputError as exc:
+            raise ContestError(exc.issues) from None
         first = txt.splitlines()[0] if txt.strip() else ""
         sep = max((";", ",", "\t"), key=first.count) if first else ","
-        df = pd.read_csv(io.StringIO(txt), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+        try:
+            df = pd.read_csv(io.StringIO(txt), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+            raise ContestError(Issue(f"не удалось разобрать CSV: {str(exc).strip()[:200]}; проверьте кавычки и "
+                                     f"разделители", file=path.name)) from None
         return df, None
     try:
+        check_xlsx(path)
+    except InputError as exc:
+        raise ContestError(exc.issues) from None
+    try:
         book = pd.read_excel(path, sheet_name=None, engine="calamine", dtype=object)
-    except Exception as exc:
-        raise ContestError(Issue(f"не удалось прочитать книгу Excel (.xlsx): {exc}", file=path.name)) from None
+    except Exception:
+        raise ContestError(Issue("не удалось прочитать книгу Excel (.xlsx); проверьте, что файл сохранён как "
+                                 "«Книга Excel (.xlsx)» и открывается в Excel", file=path.name)) from None
     wanted = {s.lower() for s in sheet_names}
     for name, df in book.items():
         if str(name).strip().lower() in wanted:
@@ -174,11 +190,13 @@ def read_long(path: Path, contest, people: People, issues: list[Issue]) -> pd.Da
                 ok = False
             elif val not in known:
                 issues.append(_issue({**loc, "column": str(cols[key])},
-                                     f"неизвестный код {what} «{val}» (нет в файле участников и жюри)"))
+                                     f"неизвестный код {what} «{val}» (нет в файле участников и жюри)"
+                                     + lookalike_hint(val, known)))
                 ok = False
         if cid not in crit:
             issues.append(_issue({**loc, "column": str(cols["criterion_id"])},
-                                 f"неизвестный код критерия «{cid}»; в конкурсе: {', '.join(crit)}"))
+                                 f"неизвестный код критерия «{cid}»{lookalike_hint(cid, crit)}; "
+                                 f"в конкурсе: {', '.join(crit)}"))
             continue
         stage_id, c = crit[cid]
         x = parse_number(v["score"])
@@ -227,8 +245,8 @@ def read_folder(paths: list[Path], contest, people: People, issues: list[Issue])
     return df
 
 
-def expected_assignment(contest, people: People, scores: pd.DataFrame) -> pd.DataFrame:
-    """The jury plan of every stage that has scores.
+def expected_assignment(contest, people: People, scores: pd.DataFrame, stages=None) -> pd.DataFrame:
+    """The jury plan of every stage that has scores (or of ``stages``, when given).
 
     The first stage covers all entries; a later stage covers the entries that
     advanced from the previous one according to ``contest.score`` on the
@@ -244,7 +262,7 @@ def expected_assignment(contest, people: People, scores: pd.DataFrame) -> pd.Dat
 
     frames = []
     stage_ids = [s.id for s in contest.stages]
-    scored = set(scores["stage_id"]) if len(scores) else set()
+    scored = set(stages) if stages is not None else (set(scores["stage_id"]) if len(scores) else set())
     for k, sid in enumerate(stage_ids):
         if sid not in scored:
             continue
@@ -299,7 +317,8 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
     first = contest.stages[0].id
     if issues:  # the plan of later stages depends on clean earlier scores: check the first stage only
         raw = raw[raw["stage_id"] == first]
-    plan = expected_assignment(contest, people, raw[raw["valid"].astype(bool)])
+    # Plan every stage that has rows at all: a stage whose scores are all invalid still has its jurors.
+    plan = expected_assignment(contest, people, raw[raw["valid"].astype(bool)], stages=set(raw["stage_id"]))
     planned = set(zip(plan["stage_id"], plan["entry_id"], plan["juror_id"]))
     stage_entries = plan.groupby("stage_id")["entry_id"].apply(set).to_dict()
     for rec in raw.drop_duplicates(["stage_id", "entry_id", "juror_id"]).to_dict("records"):
@@ -432,7 +451,8 @@ def load_adjustments(path, contest, people: People) -> pd.DataFrame:
                 continue
             eid, sid, pts = text(v["entry_id"]), text(v["stage_id"]), parse_number(v["points"])
             if eid not in entries:
-                issues.append(Issue(f"неизвестный код работы «{eid}»", path.name, sheet, r, str(cols["entry_id"])))
+                issues.append(Issue(f"неизвестный код работы «{eid}»{lookalike_hint(eid, entries)}",
+                                    path.name, sheet, r, str(cols["entry_id"])))
             if sid not in stages:
                 issues.append(Issue(f"неизвестный этап «{sid}»; ожидалось одно из: {', '.join(stages)}",
                                     path.name, sheet, r, str(cols["stage_id"])))

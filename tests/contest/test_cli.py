@@ -98,6 +98,15 @@ def test_bad_scores_exit_2_no_output(tmp_path, capsys):
     assert not out.exists() and not pub.exists()
 
 
+def test_first_stage_with_only_invalid_scores_is_not_called_not_advanced(tmp_path, capsys):
+    path = tmp_path / "scores.csv"
+    path.write_text("entry_id,juror_id,criterion_id,score\nД01,Ж01,V1,99\n", encoding="utf-8")
+    code, _o, err = cli(["results", *DUET, path, "--out", tmp_path / "p.xlsx"], capsys)
+    assert code == 2 and "балл 99 вне диапазона" in err
+    assert "не прошла на этап S1" not in err          # S1 is the first stage: everyone is in it
+    assert "не выставил баллы работе Д01 (этап S1)" in err
+
+
 def test_missing_files_and_unknown_stage(tmp_path, capsys):
     code, _o, err = cli(["results", *DUET, tmp_path / "нет.csv", "--out", tmp_path / "p.xlsx"], capsys)
     assert code == 2 and "файл «нет.csv»: файл не найден" in err
