@@ -28,6 +28,14 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+## The app for people who do not program: Voilà on this computer only (127.0.0.1),
+## code and tracebacks hidden; the start page links the three workflows.
+APP_PORT ?= 8866
+.PHONY: app
+app: $(STAMP)
+	@echo "Приложение: http://127.0.0.1:$(APP_PORT)/voila/render/00_start.ipynb (остановить: Ctrl+C)"
+	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1 --port=$(APP_PORT) --show_tracebacks=False --strip_sources=True
+
 ## Rebuild the sample data from its seeded generator.
 sample: $(STAMP)
 	$(BIN)/python data/make_sample.py

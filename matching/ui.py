@@ -68,6 +68,10 @@ SORTS = {
     "по расстоянию": ("Расстояние, км", True),
 }
 
+#: Page CSS: tab titles as wide as their Russian text (the default cuts them at 144 px).
+TAB_CSS = ("<style>.widget-tab > .lm-TabBar .lm-TabBar-tab, .widget-tab > .p-TabBar .p-TabBar-tab"
+           "{flex:0 0 auto !important;min-width:0 !important;max-width:none !important}</style>")
+
 _CLUSTER_COLORS = {"ШНОР": "#d9534f", "ШСОР": "#f0ad4e", "ШВОР": "#5cb85c"}
 
 
@@ -77,11 +81,12 @@ _CLUSTER_COLORS = {"ШНОР": "#d9534f", "ШСОР": "#f0ad4e", "ШВОР": "#5
 def frame_html(df: pd.DataFrame, max_rows: int = 500) -> str:
     """A DataFrame as an escaped HTML table in a scrollable box."""
     body = df.head(max_rows).to_html(index=False, escape=True, na_rep="", float_format=lambda x: f"{x:.2f}",
-                                     border=0, classes="tandem-table")
+                                     border=0, classes="tandem-table", justify="left")
     more = f"<p>Показаны первые {max_rows} строк из {len(df)}.</p>" if len(df) > max_rows else ""
     style = ("<style>.tandem-table{border-collapse:collapse;font-size:13px}"
              ".tandem-table th{background:#ddebf7;position:sticky;top:0}"
-             ".tandem-table td,.tandem-table th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}</style>")
+             ".tandem-table td,.tandem-table th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;max-width:480px}"
+             ".tandem-table td:last-child{min-width:320px}</style>")
     return f'{style}<div style="max-height:480px;overflow:auto">{body}</div>{more}'
 
 
@@ -102,7 +107,8 @@ def filter_table(df: pd.DataFrame, text: str = "", sort: str | None = None) -> p
         Case-insensitive substring («ё» = «е»); words separated by spaces
         must all occur in the row. Empty: every row.
     sort : str, optional
-        A key of :data:`SORTS`; ignored when its column is absent.
+        A key of :data:`SORTS`; ignored when its column is absent. Text
+        sorts alphabetically with «ё» as «е».
     """
     out = df
     words = [w for w in _fold(text).split() if w]
@@ -114,7 +120,8 @@ def filter_table(df: pd.DataFrame, text: str = "", sort: str | None = None) -> p
         out = df[keep]
     if sort in SORTS and SORTS[sort][0] in out.columns:
         col, asc = SORTS[sort]
-        out = out.sort_values(col, ascending=asc, kind="stable", na_position="last")
+        key = None if pd.api.types.is_numeric_dtype(out[col]) else (lambda c: c.astype(str).map(_fold))
+        out = out.sort_values(col, ascending=asc, kind="stable", na_position="last", key=key)
     return out.reset_index(drop=True)
 
 
@@ -270,9 +277,11 @@ def school_map_svg(registry: Registry, pairs: pd.DataFrame, width: int = 720, he
     xs = s["lon"].astype(float) * math.cos(lat0)
     ys = -s["lat"].astype(float)
     pad = 40
-    span = max(float(xs.max() - xs.min()), float(ys.max() - ys.min()), 1e-6)
-    k = min((width - 2 * pad), (height - 2 * pad)) / span
-    px = {sid: (pad + (x - xs.min()) * k, pad + (y - ys.min()) * k) for sid, x, y in zip(s["school_id"], xs, ys)}
+    k = min((width - 2 * pad) / max(float(xs.max() - xs.min()), 1e-6),
+            (height - 2 * pad) / max(float(ys.max() - ys.min()), 1e-6))
+    ox = (width - float(xs.max() - xs.min()) * k) / 2       # centre the drawing
+    oy = (height - float(ys.max() - ys.min()) * k) / 2
+    px = {sid: (ox + (x - xs.min()) * k, oy + (y - ys.min()) * k) for sid, x, y in zip(s["school_id"], xs, ys)}
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" style="background:#f7f9fc;border:1px solid #ccd">']
     links = pairs.groupby(["mentor_school", "mentee_school"]).size()
@@ -374,8 +383,7 @@ class TandemApp:
                                       description="Можно назначать наставника из той же школы",
                                       layout=W.Layout(width="auto"))
         self.max_distance = W.IntSlider(value=int(defaults.constraints.max_distance_km or 0), min=0, max=200, step=5,
-                                        description="Предел для очного формата, км (0 — без предела)",
-                                        style={"description_width": "320px"}, layout=W.Layout(width="560px"))
+                                        layout=W.Layout(width="420px"))
         self.run_button = W.Button(description="Сформировать пары", button_style="primary", icon="play",
                                    layout=W.Layout(width="220px"))
         self.progress = W.FloatProgress(value=0.0, min=0.0, max=1.0, layout=W.Layout(width="260px"))
@@ -499,7 +507,7 @@ class TandemApp:
             self.error, self.result = exc, None
             self.status.value = ("<b style='color:#b00'>В данных есть ошибки — исправьте их "
                                  "(в файле или в ручных закреплениях) и запустите снова.</b>")
-            self.problems.value = frame_html(exc.to_frame())
+            self.problems.value = frame_html(exc.to_frame().astype(object).fillna(""))
             self.summary.value = self.download.value = self.changes.value = ""
             self.progress.bar_style = "danger"
             self.progress_label.value = "Остановлено: ошибки в данных"
@@ -508,7 +516,8 @@ class TandemApp:
         self.error, self.registry, self.result = None, registry, result
         self.report_progress("Объяснения", 1.0)
         tables = result_tables(result, registry)
-        self.pairs_table = tables["Тандемы"][_PAGE_PAIR_COLUMNS]
+        self.pairs_table = tables["Тандемы"][_PAGE_PAIR_COLUMNS].copy()
+        self.pairs_table["Закреплена вручную"] = self.pairs_table["Закреплена вручную"].map({True: "да", False: ""})
         self._show_pairs()
         self.tab_views["Без наставника"].value = frame_html(tables["Нераспределённые"])
         self.tab_views["Нагрузка наставников"].value = load_chart_html(result) + frame_html(tables["Нагрузка"])
@@ -552,8 +561,11 @@ class TandemApp:
 
     def _update_choices(self, registry: Registry, result: MatchResult) -> None:
         me, mr = registry.mentees, registry.mentors
-        self.mentee_choice.options = [(f"{n} ({i})", i) for i, n in zip(me["teacher_id"], me["full_name"])]
-        self.mentor_choice.options = [(f"{n} ({i})", i) for i, n in zip(mr["teacher_id"], mr["full_name"])]
+        for choice, df in ((self.mentee_choice, me), (self.mentor_choice, mr)):
+            keep = choice.value
+            choice.options = [(f"{n} ({i})", i) for i, n in zip(df["teacher_id"], df["full_name"])]
+            if keep in set(df["teacher_id"]):
+                choice.value = keep                      # the last choice survives a re-run
         self.pair_choice.options = [(pair_label(r), (r["mentee_id"], r["mentor_id"]))
                                     for r in result.pairs.to_dict("records")]
         self.pair_choice.value = None
@@ -575,8 +587,8 @@ class TandemApp:
         if not self.locked and not self.forbidden:
             self.overrides_view.value = "<i>Ручных закреплений и запретов нет.</i>"
             return
-        items = ([f"<li>🔒 закреплена: {one(p)}</li>" for p in self.locked]
-                 + [f"<li>⛔ запрещена: {one(p)}</li>" for p in self.forbidden])
+        items = ([f"<li><b style='color:#17a2b8'>закреплена:</b> {one(p)}</li>" for p in self.locked]
+                 + [f"<li><b style='color:#e67e00'>запрещена:</b> {one(p)}</li>" for p in self.forbidden])
         self.overrides_view.value = ("<b>Будет учтено при следующем запуске:</b><ul style='margin:2px 0'>"
                                      + "".join(items) + "</ul>")
 
@@ -585,7 +597,9 @@ class TandemApp:
         weights = W.VBox([W.HTML("<b>Веса составляющих балла пары</b> (наведите указатель — пояснение)"),
                           *self.sliders.values()])
         constraints = W.VBox([W.HTML("<b>Жёсткие условия</b>"), self.subject_required, self.relevance_required,
-                              self.same_school, self.max_distance])
+                              self.same_school,
+                              W.HTML("Наибольшее расстояние между школами для очного формата, км (0 — без предела):"),
+                              self.max_distance])
         overrides = W.VBox([
             W.HTML("<h3 style='margin:8px 0 2px'>Ручные изменения</h3><p style='margin:0'>Выберите пару из таблицы "
                    "(или наставляемого и наставника), нажмите «Закрепить» или «Запретить», затем "
@@ -596,6 +610,7 @@ class TandemApp:
             self.overrides_view,
         ])
         return W.VBox([
+            W.HTML(TAB_CSS),
             W.HBox([self.source, self.upload]),
             W.HBox([weights, constraints]),
             W.HBox([self.run_button, self.progress, self.progress_label]),

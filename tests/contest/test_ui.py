@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import zipfile
 
 import pytest
 from openpyxl import load_workbook
+
+import pandas as pd
 
 from contest import ContestError
 from contest import ui
@@ -64,3 +67,117 @@ def test_single_csv_upload_and_errors(duet):
         ui.run_results(c, p, bad)
     assert ui.uploaded_files({"a.csv": {"content": b"x"}}) == [("a.csv", b"x")]
     assert ui.uploaded_files(({"name": "b.csv", "content": memoryview(b"y")},)) == [("b.csv", b"y")]
+
+
+# -- the pages, driven without a browser ---------------------------------------------
+
+
+def _upload(path):
+    """A ``FileUpload.value`` (ipywidgets 8) holding one file."""
+    return ({"name": path.name, "type": "", "size": path.stat().st_size, "content": memoryview(path.read_bytes()),
+             "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)},)
+
+
+def test_people_only_upload_uses_sample_contest_and_contest_only_is_an_error(duet):
+    c, p, s = duet
+    c2, p2, s2 = ui.load_inputs(next(iter(ui.SAMPLES)), (), [("люди.xlsx", s.people.read_bytes())])
+    assert s2 is None and c2.name == c.name and len(p2.entries) == len(p.entries)
+    with pytest.raises(ui.InputError, match="Участники и жюри"):
+        ui.load_inputs(None, [("c.yaml", s.contest.read_bytes())], ())
+
+
+def test_recusals_and_agreement_reading(duet):
+    c, p, s = duet
+    rec = ui.recusals_table(c, p)
+    assert list(rec.columns) == ["Код эксперта", "ФИО", "Код работы", "Название", "Причина"]
+    assert len(rec) == len(ui.conflicts(c, p)) > 0
+    plan = ui.plan_for_stage(c, p, "S1")
+    bad = set(zip(rec["Код работы"], rec["Код эксперта"]))
+    assert not bad & set(zip(plan["entry_id"], plan["juror_id"]))       # no recused juror is assigned
+    o = ui.run_results(c, p, s.sheets)
+    text = ui.agreement_reading(o.agreement, o.jurors)
+    assert text.startswith("В целом согласованность экспертов ") and "Елисеева" in text
+    assert list(ui.agreement_frame(o.agreement).columns)[-1] == "Вывод"
+    assert ui.winner_text(o, c.name).startswith(f"{c.name}: Победитель: Д04")
+    assert "Отметка" in o.ranking.columns
+
+
+def test_agreement_reading_levels():
+    import types
+
+    def agr(*readings):
+        return types.SimpleNamespace(tasks=pd.DataFrame({"reading": list(readings)}))
+
+    assert "высокая" in ui.agreement_reading(agr("согласованность экспертов высокая (W = 0.8)"))
+    mixed = ui.agreement_reading(agr("согласованность экспертов высокая", "согласованность экспертов низкая"))
+    assert mixed.startswith("В целом согласованность экспертов умеренная")
+    assert "оценить нельзя" in ui.agreement_reading(agr("недостаточно данных"))
+    jurors = pd.DataFrame({"ФИО": ["А"], "Отметка": [""]})
+    assert "Ни один эксперт не выделяется" in ui.agreement_reading(agr("x"), jurors)
+
+
+def test_tie_is_flagged_in_the_winner_text():
+    ranking = pd.DataFrame({"Код работы": ["A", "B"], "Название": ["а", "б"], "Итоговый балл": [5.0, 5.0],
+                            "Награда": ["Победитель", "Победитель"], "Отметка": [ui.TIE_NOTE, ui.TIE_NOTE]})
+    o = ui.Outcome(None, None, ranking, pd.DataFrame(), b"", b"")
+    text = ui.winner_text(o)
+    assert "A а — 5.00" in text and "B б" in text and ui.TIE_NOTE in text
+
+
+def test_problems_per_file():
+    err = ui.InputError([ui.Issue("x", file="a.xlsx"), ui.Issue("y", file="b.xlsx"), ui.Issue("z", file="a.xlsx"),
+                         ui.Issue("w")])
+    t = ui.problems_by_file(err)
+    assert t.to_dict("list") == {"Файл": ["a.xlsx", "b.xlsx", "—"], "Проблем": [2, 1, 1]}
+    assert "Найдено проблем во входных файлах: 4" in ui.problems_html(err)
+    assert "Не удалось" in ui.problems_html(RuntimeError("boom"))
+
+
+def test_setup_page_assigns_and_zips(duet):
+    app = ui.ContestSetupApp()
+    assert app.source.contest is not None and app.plan is not None
+    assert app.stage_choice.value == "S1" and "Нагрузка распределена" in app.loads_view.value
+    assert "работа из организации эксперта" in app.recusals_view.value
+    assert zipfile.ZipFile(io.BytesIO(app.sheets)).namelist()
+    assert "оценочные_листы_S1.zip" in app.download.value
+    app.stage_choice.value = "S2"
+    app.assign_button.click()                       # the sample's S1 scores decide who advances
+    assert app.plan["entry_id"].nunique() == app.source.contest.stages[0].advance_top
+
+
+def test_setup_page_second_stage_needs_previous_scores(duet):
+    c, p, s = duet
+    app = ui.ContestSetupApp(autorun=False)
+    app.source.people_upload.value = _upload(s.people)
+    app.source.load_button.click()
+    assert app.source.sample is None
+    app.stage_choice.value = "S2"
+    app.assign()
+    assert app.plan is None and "баллы предыдущих этапов" in app.problems.value
+    app.prev_scores.value = _upload(s.scores)
+    app.assign()
+    assert app.plan is not None and app.problems.value == ""
+
+
+def test_results_page_sample_then_uploads_and_problems(duet, tmp_path):
+    c, p, s = duet
+    app = ui.ContestResultsApp()
+    assert app.outcome is not None and "Победитель: Д04" in app.summary.value
+    assert "согласованность экспертов" in app.agreement_view.value and "протокол.xlsx" in app.download.value
+    # Many filled sheets at once.
+    files = sorted(s.sheets.glob("*.xlsx"))
+    app.scores_upload.value = tuple(_upload(f)[0] for f in files)
+    app.results_button.click()
+    assert app.error is None and f"загружено файлов: {len(files)}" in app.summary.value
+    # A bad file: problems per file, nothing else shown.
+    bad = tmp_path / "баллы.csv"
+    bad.write_text("entry_id,juror_id,criterion_id,score\nД01,X,V1,1\n", encoding="utf-8")
+    app.scores_upload.value = _upload(bad)
+    app.run()
+    assert app.outcome is None and "баллы.csv" in app.problems.value and app.summary.value == ""
+    # Own people without scores: asked to upload them.
+    app.source.people_upload.value = _upload(s.people)
+    app.source.load()
+    app.scores_upload.value = ()
+    app.run()
+    assert "загрузите баллы" in app.problems.value

@@ -18,7 +18,7 @@ def test_runs_on_the_sample_at_start():
     assert app.result is not None and app.error is None
     assert "Сформировано" in app.summary.value and "тандем" in app.summary.value
     assert "download=" in app.download.value and "base64," in app.download.value
-    assert "<table" in app.tabs.children[0].value
+    assert "<table" in app.pairs_view.value
     assert app.registry.source == SAMPLE_REGISTRY.name
 
 
@@ -52,3 +52,151 @@ def test_uploaded_registry_is_used(registry_path):
                          "last_modified": NOW},)
     app.run()
     assert app.registry.source == "мой.xlsx" and len(app.result.pairs) == 3
+
+
+# -- overrides, progress, diff, charts -------------------------------------------------
+
+import io  # noqa: E402
+import base64  # noqa: E402
+
+import pandas as pd  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
+
+from matching.ui import (DROPPED, KEPT, MOVED, NEW, STEPS, bars_html, changes_text, compare_results,  # noqa: E402
+                         coverage_by_area, filter_table, school_map_svg)
+
+
+def _workbook(app):
+    payload = app.download.value.split("base64,")[1].split('"')[0]
+    return load_workbook(io.BytesIO(base64.b64decode(payload)))
+
+
+def test_lock_from_the_table_rerun_shows_changes_and_records_override(registry_path):
+    app = TandemApp(sample=registry_path)
+    first = app.result
+    assert app.previous is None and app.changes.value == ""
+    before = {r.mentee_id: r.mentor_id for r in first.pairs.itertuples()}
+    assert before["Н1"] == "Т1"
+    app.pair_choice.value = ("Н1", "Т1")
+    assert (app.mentee_choice.value, app.mentor_choice.value) == ("Н1", "Т1")
+    app.forbid_button.click()
+    assert app.forbidden == [("Н1", "Т1")] and "запрещена" in app.overrides_view.value
+    app.run_button.click()
+    assert app.error is None and app.previous is first
+    after = {r.mentee_id: r.mentor_id for r in app.result.pairs.itertuples()}
+    assert after.get("Н1") != "Т1"
+    assert "По сравнению с прошлым запуском" in app.changes.value
+    assert "<table" in app.tab_views["Что изменилось"].value
+    assert "Учтено ручных изменений: 1" in app.summary.value
+    params = {r[0]: r[1] for r in _workbook(app)["Параметры"].iter_rows(min_row=2, values_only=True)}
+    assert params["Запрещено вручную"] == "Н1 — Т1"
+
+
+def test_lock_replaces_lock_of_same_mentee_and_lifts_ban(registry_path):
+    app = TandemApp(sample=registry_path, autorun=False)
+    app.forbid("Н1", "Т1")
+    app.lock("Н1", "Т3")
+    app.lock("Н1", "Т1")
+    assert app.locked == [("Н1", "Т1")] and app.forbidden == []
+    app.forbid("Н1", "Т1")
+    assert app.locked == [] and app.forbidden == [("Н1", "Т1")]
+    app.lock(None, "Т1")                       # nothing chosen: nothing happens
+    assert app.locked == []
+    app.clear_button.click()
+    assert app.forbidden == [] and "нет" in app.overrides_view.value
+    locked, forbidden = app.overrides_frames()
+    assert list(locked.columns) == ["mentee_id", "mentor_id"] and forbidden.empty
+
+
+def test_infeasible_lock_is_a_problem_table_and_keeps_the_baseline(registry_path):
+    app = TandemApp(sample=registry_path)
+    first = app.result
+    app.lock("Н1", "Т4")                       # Т4 has no consent
+    app.run()
+    assert app.result is None and "согласи" in app.problems.value
+    assert app.progress.bar_style == "danger"
+    app.clear_overrides()
+    app.run()
+    assert app.previous is first               # compared with the last good result
+
+
+def test_progress_reaches_the_end_and_is_reported_per_step(registry_path):
+    app = TandemApp(sample=registry_path, autorun=False)
+    seen = []
+    app.progress.observe(lambda ch: seen.append(ch["new"]), names="value")
+    app.run()
+    assert app.progress.value == 1.0 and app.progress_label.value == "Готово"
+    assert seen == sorted(seen) and len(seen) >= len(STEPS)
+    app.report_progress("Подбор пар", 0.5)
+    assert app.progress.value == (STEPS.index("Подбор пар") + 0.5) / len(STEPS)
+    assert app.progress_label.value == "Подбор пар: 50%"
+
+
+def test_compare_results_counts_kept_moved_new_dropped(registry_path):
+    from matching import load_registry, match
+
+    reg = load_registry(registry_path)
+    old = match(reg)
+    new = match(reg, extra_forbidden=pd.DataFrame({"mentee_id": ["Н1"], "mentor_id": ["Т1"]}))
+    changes, summary = compare_results(old, new)
+    assert set(changes["change"]) <= {KEPT, MOVED, NEW, DROPPED}
+    assert summary["kept"] + summary["moved"] + summary["dropped"] == len(old.pairs)
+    assert summary["kept"] + summary["moved"] + summary["new"] == len(new.pairs)
+    row = changes[changes["mentee_id"] == "Н1"].iloc[0]
+    assert row["old_mentor"].endswith("(Т1)") and row["change"] in (MOVED, DROPPED)
+    assert summary["objective_before"] == old.objective and summary["objective_after"] == new.objective
+    assert changes["change"].iloc[0] != KEPT                     # changed rows first
+    same, s2 = compare_results(old, old)
+    assert (same["change"] == KEPT).all() and s2["moved"] == s2["new"] == s2["dropped"] == 0
+    text = changes_text(s2)
+    assert text.startswith("По сравнению с прошлым запуском:") and "(+0.00)" in text
+
+
+def test_filter_and_sort_table():
+    df = pd.DataFrame({"Наставник": ["Бойко Пётр", "Алексеева Анна", "Ёлкина Вера"],
+                       "Итоговый балл пары": [0.5, 0.9, 0.7]})
+    assert filter_table(df, "петр")["Наставник"].tolist() == ["Бойко Пётр"]         # ё = е, any case
+    assert filter_table(df, "елкина 0.7")["Наставник"].tolist() == ["Ёлкина Вера"]  # every word
+    assert filter_table(df, "", "по баллу (сначала лучшие)")["Итоговый балл пары"].tolist() == [0.9, 0.7, 0.5]
+    assert filter_table(df, "", "по наставнику")["Наставник"].iloc[0] == "Алексеева Анна"
+    assert filter_table(df, "нет такого").empty
+    assert len(filter_table(df, "  ", "по расстоянию")) == 3                        # absent column: no sort
+
+
+def test_page_filter_widget_filters_the_pairs(registry_path):
+    app = TandemApp(sample=registry_path)
+    app.pairs_filter.value = "Орлова"
+    assert "Найдено пар: 1 из" in app.pairs_view.value and "Орлова" in app.pairs_view.value
+
+
+def test_charts_and_map(registry_path):
+    app = TandemApp(sample=registry_path)
+    g = coverage_by_area(app.result)
+    assert list(g.columns) == ["area", "mentees", "covered", "share"]
+    assert g["mentees"].sum() == app.result.coverage["mentees"].sum()
+    assert ((g["share"] >= 0) & (g["share"] <= 1)).all()
+    assert "методические" in app.tab_views["Покрытие дефицитов"].value
+    assert "Нагрузка наставников: назначено из вместимости" in app.tab_views["Нагрузка наставников"].value
+    svg = app.tab_views["Карта школ"].value
+    assert svg.count("<circle") >= 4 and "<line" in svg and "ОО-3" in svg
+    html_ = bars_html(["а", "б"], [1, 0], [2, 0], title="T")
+    assert "1 из 2" in html_ and "0 из 0" in html_ and "<h4" in html_
+
+
+def test_map_without_coordinates_says_so(registry_path):
+    from matching import load_registry
+
+    reg = load_registry(registry_path)
+    reg.schools = reg.schools.assign(lat=float("nan"))
+    assert "нет координат" in school_map_svg(reg, pd.DataFrame(columns=["mentor_school", "mentee_school"]))
+    reg2 = load_registry(registry_path)
+    reg2.schools.loc[reg2.schools["school_id"] == "ОО-4", "lat"] = float("nan")
+    assert "Без координат (нет на карте): ОО-4" in school_map_svg(reg2, TandemApp(sample=registry_path).result.pairs)
+
+
+def test_upload_switches_source_to_own_file(registry_path):
+    app = TandemApp(sample=registry_path, autorun=False)
+    data = registry_path.read_bytes()
+    app.upload.value = ({"name": "мой.xlsx", "type": "", "size": len(data), "content": memoryview(data),
+                         "last_modified": NOW},)
+    assert app.source.index == 1

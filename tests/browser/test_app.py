@@ -1,0 +1,134 @@
+"""Click through the app as a methodologist and an organizer would."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.browser.conftest import PAGE_TIMEOUT, ROOT
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # skipped by conftest
+    expect = None
+
+SAMPLE_REGISTRY = ROOT / "data" / "sample_district.xlsx"
+DUET = ROOT / "data" / "contests"
+
+
+def render(app_url: str, notebook: str) -> str:
+    return f"{app_url}/voila/render/{notebook}"
+
+
+def upload(page, button: str, *paths) -> None:
+    """Choose files with the upload button called ``button`` (as a person does)."""
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=button).click()
+    chooser.value.set_files([str(p) for p in paths])
+
+
+def test_start_page_links_three_workflows(page, app_url, shot):
+    page.goto(render(app_url, "00_start.ipynb"))
+    for title in ("Формирование наставнических пар", "Подготовка конкурса", "Итоги конкурса"):
+        expect(page.get_by_role("link", name=title)).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(page.locator(".jp-InputArea-editor")).to_have_count(0)      # no code is shown
+    shot(page, "00_start")
+    page.get_by_role("link", name="Формирование наставнических пар").click()
+    page.wait_for_url("**/01_tandems.ipynb")
+
+
+def test_matching_upload_run_lock_rerun_download(page, app_url, shot, tmp_path):
+    page.goto(render(app_url, "01_tandems.ipynb"))
+    expect(page.get_by_text("Сформировано", exact=False).first).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(page.get_by_text("TandemApp")).to_have_count(0)              # code cells are hidden
+    shot(page, "01_tandems")
+
+    # Upload the sample registry under another name and form the pairs from it.
+    mine = tmp_path / "реестр_района.xlsx"
+    shutil.copy(SAMPLE_REGISTRY, mine)
+    upload(page, "Загрузить .xlsx", mine)
+    page.get_by_role("button", name="Сформировать пары").click()
+    expect(page.get_by_text("Реестр «реестр_района.xlsx»")).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(page.get_by_text("Сформировано 32 тандема", exact=False)).to_be_visible()
+    expect(page.get_by_text("По сравнению с прошлым запуском", exact=False)).to_be_visible()
+
+    # Lock the first pair of the table and re-run.
+    pairs = page.locator(".widget-dropdown", has_text="Пара из таблицы").locator("select")
+    pairs.select_option(index=0)
+    page.get_by_role("button", name="Закрепить").click()
+    expect(page.get_by_text("закреплена:", exact=False)).to_be_visible()
+    page.get_by_role("button", name="Сформировать пары").click()
+    expect(page.get_by_text("Учтено ручных изменений: 1", exact=False)).to_be_visible(timeout=PAGE_TIMEOUT)
+    shot(page, "01_tandems_after_lock")
+
+    page.get_by_role("tab", name="Карта школ").click()
+    expect(page.locator("svg line").first).to_be_attached()
+    page.get_by_text("Карта школ").first.scroll_into_view_if_needed()
+    shot(page, "01_tandems_map")
+
+    with page.expect_download() as info:
+        page.get_by_text("Скачать результат (Excel)").click()
+    path = tmp_path / "тандемы.xlsx"
+    info.value.save_as(path)
+    wb = load_workbook(path, read_only=True)
+    assert {"Тандемы", "Нераспределённые", "Нагрузка", "Покрытие дефицитов", "Параметры"} <= set(wb.sheetnames)
+    params = {r[0]: r[1] for r in wb["Параметры"].iter_rows(min_row=2, values_only=True)}
+    assert params["Входной файл"] == "реестр_района.xlsx"
+    assert "Закреплено вручную" in params
+
+
+def test_contest_setup_assigns_jury_and_gives_sheets(page, app_url, shot, tmp_path):
+    page.goto(render(app_url, "02_contest.ipynb"))
+    expect(page.get_by_text("Нагрузка распределена", exact=False)).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(page.get_by_text("Заочный этап", exact=False).first).to_be_visible()
+    expect(page.get_by_text("работа из организации эксперта").first).to_be_visible()
+    shot(page, "02_contest_setup")
+    with page.expect_download() as info:
+        page.get_by_text("Скачать оценочные листы", exact=False).click()
+    path = tmp_path / "листы.zip"
+    info.value.save_as(path)
+    names = zipfile.ZipFile(path).namelist()
+    assert names and all(n.endswith("_S1.xlsx") for n in names)
+    wb = load_workbook(io.BytesIO(zipfile.ZipFile(path).read(names[0])), read_only=True)
+    assert "Оценочный лист" in wb.sheetnames
+
+
+def test_contest_results_from_uploaded_people_and_scores(page, app_url, shot, tmp_path):
+    page.goto(render(app_url, "03_contest_results.ipynb"))
+    expect(page.get_by_text("Победитель:", exact=False)).to_be_visible(timeout=PAGE_TIMEOUT)
+
+    upload(page, "Участники и жюри", DUET / "pedagogical_duet_people.xlsx")
+    page.get_by_role("button", name="Загрузить").click()
+    expect(page.get_by_text("Источник: загруженные файлы.")).to_be_visible(timeout=PAGE_TIMEOUT)
+    upload(page, "Баллы или заполненные листы", DUET / "pedagogical_duet_scores.csv")
+    page.get_by_role("button", name="Подсчитать итоги").click()
+    expect(page.get_by_text("загружено файлов: 1", exact=False)).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(page.get_by_text("Победитель: Д04", exact=False)).to_be_visible()
+    expect(page.get_by_text("согласованность экспертов", exact=False).first).to_be_visible()
+    shot(page, "03_contest_results")
+
+    with page.expect_download() as info:
+        page.get_by_text("Скачать протокол (xlsx)").click()
+    path = tmp_path / "протокол.xlsx"
+    info.value.save_as(path)
+    wb = load_workbook(path, read_only=True)
+    assert len(wb.sheetnames) >= 2
+    text = " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert "Победитель" in text and "Д04" in text
+
+
+@pytest.mark.parametrize("bad", [b"not a workbook"])
+def test_bad_registry_shows_problems_not_a_traceback(page, app_url, tmp_path, bad, shot):
+    page.goto(render(app_url, "01_tandems.ipynb"))
+    expect(page.get_by_text("Сформировано", exact=False).first).to_be_visible(timeout=PAGE_TIMEOUT)
+    broken = tmp_path / "сломанный.xlsx"
+    broken.write_bytes(bad)
+    upload(page, "Загрузить .xlsx", broken)
+    page.get_by_role("button", name="Сформировать пары").click()
+    expect(page.get_by_text("В данных есть ошибки", exact=False)).to_be_visible(timeout=PAGE_TIMEOUT)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    shot(page, "01_tandems_bad_file")
