@@ -49,8 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tandem.progress import tqdm_progress
 
     config = load_config(args.config)
-    registry = load_registry(args.registry)
     with tqdm_progress() as progress:
+        progress("Чтение реестра", 0.0)
+        registry = load_registry(args.registry)
+        progress("Чтение реестра", 1.0)
         result = match(registry, config, progress=progress)
         progress("Запись Excel", 0.0)
         out = write_result(result, registry, args.out)
