@@ -146,7 +146,11 @@ def load_yaml(text: str) -> tuple[Any, dict[str, int]]:
     YamlSyntaxError
         With a Russian message and the line of the problem.
     """
-    loader = CoreLoader(text)
+    try:
+        loader = CoreLoader(text)
+    except yaml.YAMLError as exc:  # the reader refuses control characters (a binary file)
+        raise YamlSyntaxError(f"в файле недопустимые (непечатаемые) символы — это не текст YAML [{exc}]",
+                              None) from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -382,6 +382,8 @@ def load_contest(path: str | Path) -> Contest:
     except (OSError, UnicodeDecodeError) as exc:
         raise ContestError(Issue(f"не удалось прочитать файл как текст UTF-8 ({exc.__class__.__name__})",
                                  file=name)) from None
+    if not text.strip():
+        raise ContestError(Issue("файл пустой; ожидалось описание конкурса в YAML (name, stages, …)", file=name))
     try:
         data, lines = load_yaml(text)
     except YamlSyntaxError as exc:

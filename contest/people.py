@@ -14,7 +14,13 @@ files"):
   (``председатель`` / ``член жюри``).
 
 Each column may be headed by its English name or its Russian header; case and
-surrounding spaces are ignored. Every problem is collected and reported at
+surrounding spaces are ignored. Tolerant readings: empty rows are skipped
+(row numbers in messages stay Excel's), spaces (also non-breaking) around
+values are dropped, numeric codes (``101``) equal the same text (``"101"``).
+Refused: an unreadable, encrypted, old-format or oversized workbook
+(:func:`tandem.xlsx.check_xlsx`), a sheet given twice (Russian and English
+name), a repeated column, a missing column (with a hint when header cells
+are merged). Every problem is collected and reported at
 once as :class:`tandem.errors.Issue` objects naming the file, sheet, Excel row
 and column.
 """
@@ -22,6 +28,7 @@ and column.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,11 +155,27 @@ def match_columns(
     found: dict[str, str] = {}
     for col in df.columns:
         name = lookup.get(_norm(col))
+        if name is None and re.fullmatch(r".+\.\d+", str(col)):
+            # pandas renames a repeated header «X» to «X.1»: the column is there twice
+            base = lookup.get(_norm(re.sub(r"\.\d+$", "", str(col))))
+            if base in found:
+                issues.append(Issue(f"столбец «{found[base]}» повторяется; оставьте один", **where))
+                continue
         if name and name not in found:
             found[name] = col
-    for name, (header, req) in spec.items():
-        if req and name not in found:
-            issues.append(Issue(f"нет обязательного столбца «{header}» ({name})", **where))
+    missing = [name for name, (_h, req) in spec.items() if req and name not in found]
+    hint = ""
+    if missing:
+        unnamed = [j for j, col in enumerate(df.columns)
+                   if str(col).startswith("Unnamed:") and df[col].map(text).ne("").any()]
+        if unnamed:
+            from openpyxl.utils import get_column_letter
+
+            hint = (f"; в строке заголовков пустая ячейка над заполненным столбцом "
+                    f"{', '.join(get_column_letter(j + 1) for j in unnamed)} — возможно, ячейки заголовка "
+                    f"объединены: разъедините их и подпишите каждый столбец")
+    for name in missing:
+        issues.append(Issue(f"нет обязательного столбца «{spec[name][0]}» ({name}){hint}", **where))
     return found
 
 
@@ -165,14 +188,21 @@ def _find_sheet(sheets: dict[str, pd.DataFrame], names: tuple[str, str]) -> str 
 
 
 def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
+    """All sheets as object frames, after :func:`tandem.xlsx.check_xlsx` (size, format, DTD, limits)."""
+    from tandem.errors import InputError
+    from tandem.xlsx import check_xlsx
+
+    if not path.exists():
+        raise ContestError(Issue("файл не найден", file=path.name))
+    try:
+        check_xlsx(path)
+    except InputError as exc:
+        raise ContestError(exc.issues) from None
     try:
         return pd.read_excel(path, sheet_name=None, engine="calamine", dtype=object)
-    except FileNotFoundError:
-        raise ContestError(Issue("файл не найден", file=path.name)) from None
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise ContestError(
-            Issue(f"не удалось прочитать книгу Excel (.xlsx): {exc}", file=path.name)
-        ) from None
+    except Exception:  # calamine raises its own error types for broken files
+        raise ContestError(Issue("не удалось прочитать книгу Excel (.xlsx); проверьте, что файл сохранён "
+                                 "как «Книга Excel (.xlsx)» и открывается в Excel", file=path.name)) from None
 
 
 def _parse_entries(df: pd.DataFrame, file: str, sheet: str, issues: list[Issue]) -> pd.DataFrame:
@@ -308,6 +338,10 @@ def load_people(path) -> People:
     frames = {}
     for key, names, parser in (("entries", ENTRY_SHEET, _parse_entries), ("jury", JURY_SHEET, _parse_jury)):
         title = _find_sheet(sheets, names)
+        twins = [t for t in sheets if _norm(t) in {_norm(n) for n in names}]
+        if len(twins) > 1:
+            issues.append(Issue(f"лист «{names[1]}» указан дважды: {', '.join(f'«{t}»' for t in twins)} "
+                                f"(русское и английское название одного листа); оставьте один", file=file))
         if title is None:
             issues.append(Issue(f"нет листа «{names[1]}» (или «{names[0]}»); листы в файле: "
                                 f"{', '.join(map(str, sheets)) or 'нет'}", file=file))

@@ -276,6 +276,9 @@ def read_sheet(path, contest) -> SheetRead:
     still called «Оценочный лист»; every entry-id and criterion-id cell still
     holds what was written (rows or columns not moved, ids not changed);
     every score cell holds a number within the criterion's ``min..max``.
+    The file is checked first by :func:`tandem.xlsx.check_xlsx` (not a
+    workbook, password, size, DTD); a score cell holding a formula is read by
+    its saved value, and one without a saved value is reported as such.
     Juror and assignment checks need the people and are done by
     :func:`contest.scores_io.check_scores`.
 
@@ -291,10 +294,18 @@ def read_sheet(path, contest) -> SheetRead:
     def bad(msg, sheet=None):
         res.issues.append(Issue(msg, file=path.name, sheet=sheet))
 
+    from tandem.errors import InputError
+    from tandem.xlsx import check_xlsx
+
+    try:
+        formulas = check_xlsx(path)
+    except InputError as exc:
+        res.issues.extend(exc.issues)
+        return res
     try:
         wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # not a zip / not xlsx
-        bad(f"не удалось открыть как книгу Excel (.xlsx): {type(exc).__name__}")
+    except Exception:  # damaged parts that the zip check does not see
+        bad("не удалось открыть как книгу Excel (.xlsx); используйте выданный файл, сохранённый в Excel")
         return res
     if META not in wb.sheetnames:
         bad("это не оценочный лист, созданный командой «python -m contest sheets» "
@@ -358,7 +369,10 @@ def read_sheet(path, contest) -> SheetRead:
             lo, hi = fmt_num(c.min), fmt_num(c.max)
             x = parse_number(value)
             ok = False
-            if value is None or text(value) == "":
+            if value is None and cell in formulas.get(main, ()):
+                bad(f"{where}: формула без сохранённого значения (работа {eid}, критерий {cid}); впишите балл "
+                    f"числом или откройте файл в Excel и сохраните его заново", main)
+            elif value is None or text(value) == "":
                 bad(f"{where}: нет балла (работа {eid}, критерий {cid}); ожидалось число от {lo} до {hi}", main)
             elif x is None:
                 bad(f"{where}: ожидалось число от {lo} до {hi}, получено «{text(value)}» "

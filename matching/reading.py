@@ -11,6 +11,18 @@ columns mean. :mod:`matching.registry` validates them against
   (``schools.csv``, ``teachers.csv``…). UTF-8 (with or without BOM) is tried
   first, then cp1251; the separator (``,`` or ``;``) is detected from the
   header line.
+
+Safety and tolerant readings:
+
+* every workbook is checked first by :func:`tandem.xlsx.check_xlsx`: empty,
+  text, old .xls, password-protected, damaged, too large (file size, size
+  after unpacking, rows and cells) workbooks and workbooks with a DTD are
+  refused with a Russian message before calamine opens them;
+* a formula cell without a saved value (written by a program that does not
+  compute formulas) is marked, so that validation names it instead of
+  calling it empty; a formula with a saved value is read as that value;
+* CSV text that is UTF-16 or binary is refused with a hint how to save it as
+  CSV UTF-8 (:func:`tandem.xlsx.read_text_file`).
 """
 
 from __future__ import annotations
@@ -70,9 +82,33 @@ def _cell_text(value) -> str:
     return str(value).replace("\u00a0", " ").strip()
 
 
-def _table_from_cells(file: str, sheet: str, cells: list[list], first_row: int = 1) -> RawTable:
-    """Build a RawTable from a rectangular list of cell values starting at ``first_row``."""
+#: Cell text standing for a formula without a saved value.
+FORMULA_WITHOUT_VALUE = "\x00formula"
+
+
+def _address(ref: str) -> tuple[int, int]:
+    """``"F2"`` → (row 2, 0-based column 5)."""
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters):]), col - 1
+
+
+def _table_from_cells(file: str, sheet: str, cells: list[list], first_row: int = 1,
+                      formulas: set[str] | None = None) -> RawTable:
+    """Build a RawTable from a rectangular list of cell values starting at ``first_row``.
+
+    ``formulas`` holds the addresses of formula cells without a saved value
+    (cells start at A1); their text becomes :data:`FORMULA_WITHOUT_VALUE`.
+    """
     texts = [[_cell_text(v) for v in row] for row in cells]
+    for ref in formulas or ():
+        r, c = _address(ref)
+        i = r - first_row
+        if 0 <= i < len(texts) and c >= 0 and not (c < len(texts[i]) and texts[i][c]):
+            texts[i] = texts[i] + [""] * (c + 1 - len(texts[i]))
+            texts[i][c] = FORMULA_WITHOUT_VALUE
     header_idx = next((i for i, r in enumerate(texts) if any(r)), None)
     if header_idx is None:
         return RawTable(file, sheet, [], [], [])
@@ -112,24 +148,18 @@ def read_xlsx(path: str | os.PathLike) -> dict[str, RawTable]:
     Raises
     ------
     InputError
-        The file is missing, empty, not an .xlsx workbook, or encrypted.
+        The file is missing, empty, not an .xlsx workbook, encrypted, damaged,
+        too large, or declares a DTD (:func:`tandem.xlsx.check_xlsx`).
     """
     import python_calamine as pc
+
+    from tandem.xlsx import check_xlsx
 
     path = Path(path)
     name = path.name
     if not path.exists():
         raise InputError(Issue("файл не найден", file=str(path)))
-    if path.stat().st_size == 0:
-        raise InputError(Issue("файл пустой (0 байт); ожидалась книга Excel .xlsx", file=name))
-    with open(path, "rb") as fh:
-        magic = fh.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(Issue(
-            "файл в старом формате Excel (.xls) или защищён паролем; "
-            "сохраните его как «Книга Excel (.xlsx)» без пароля", file=name))
-    if not magic.startswith(b"PK"):
-        raise InputError(Issue("это не книга Excel .xlsx (файл другого формата)", file=name))
+    formulas = check_xlsx(path)
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
         tables = {}
@@ -138,29 +168,24 @@ def read_xlsx(path: str | os.PathLike) -> dict[str, RawTable]:
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
             cells = sheet.to_python(skip_empty_area=False)
-            tables[meta.name] = _table_from_cells(name, meta.name, cells)
+            tables[meta.name] = _table_from_cells(name, meta.name, cells, formulas=formulas.get(meta.name))
         return tables
     except InputError:
         raise
-    except Exception as exc:  # calamine raises several own types for broken zips
+    except Exception:  # calamine raises several own types for broken zips and XML
         raise InputError(Issue(
-            f"не удалось прочитать книгу Excel ({type(exc).__name__}); "
-            "проверьте, что файл сохранён как .xlsx и открывается в Excel", file=name)) from None
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1251")
+            "не удалось прочитать книгу Excel; проверьте, что файл сохранён как .xlsx "
+            "и открывается в Excel", file=name)) from None
 
 
 def read_csv_file(path: str | os.PathLike, sheet: str | None = None) -> RawTable:
     """Read one CSV file (UTF-8 or cp1251; ``,`` or ``;`` separated) into a RawTable."""
+    from tandem.xlsx import read_text_file
+
     path = Path(path)
-    text = _decode(path.read_bytes())
+    if path.stat().st_size == 0:
+        return RawTable(path.name, sheet or path.stem, [], [], [])
+    text = read_text_file(path)
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))

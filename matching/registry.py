@@ -16,7 +16,25 @@ Tolerant readings (documented, never silent about a changed meaning):
 * list cells are split on ``;``; empty items and repeats are dropped;
 * an empty capacity of a mentor means 1; an empty format means «смешанно»;
   an empty consent means «нет» (consent must be given in writing, seed 002 §3:
-  pairs are fixed «с письменного согласия их участников»).
+  pairs are fixed «с письменного согласия их участников»);
+* numbers stored as text (``"25"``) are numbers; Excel booleans in
+  «Согласие» read as «да» / «нет»; numeric codes (``101``) equal the same
+  code written as text (``"101"``);
+* non-breaking spaces count as spaces; spaces around codes and values are
+  dropped; empty rows are skipped (row numbers in messages stay Excel's);
+* a formula cell is read by its saved value; one without a saved value is an
+  error naming the cell.
+
+Refused, never guessed (each with its position):
+
+* the same sheet twice (e.g. «Педагоги» and «teachers» in one workbook);
+* a required column missing — with a hint when an empty header cell stands
+  over filled cells (merged header cells);
+* codes that differ only by look-alike Latin and Cyrillic letters
+  (А/A, В/B, Е/E, К/K, М/M, Н/H, О/O, Р/P, С/C, Т/T, Х/X, у/y): a code that is
+  not found but matches a known one up to such letters is reported with the
+  letters and their positions; two ids of one sheet that match that way are
+  reported as duplicates. Codes are never rewritten silently.
 """
 
 from __future__ import annotations
@@ -31,7 +49,8 @@ import pandas as pd
 
 from matching import schema
 from matching.reading import RawTable, read_tables, sha256_of
-from tandem.errors import InputError, Issue
+from matching.reading import FORMULA_WITHOUT_VALUE
+from tandem.errors import InputError, Issue, describe_lookalikes, lookalike_hint, lookalike_key
 
 
 class RegistryError(InputError):
@@ -145,12 +164,10 @@ def _parse_list(text: str) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------
 
 
-def _find_sheet(tables: dict[str, RawTable], sheet: schema.Sheet) -> RawTable | None:
+def _find_sheets(tables: dict[str, RawTable], sheet: schema.Sheet) -> list[RawTable]:
+    """Every table whose title is the sheet's English or Russian name."""
     wanted = {_norm(sheet.name), _norm(sheet.title)}
-    for title, table in tables.items():
-        if _norm(title) in wanted:
-            return table
-    return None
+    return [table for title, table in tables.items() if _norm(title) in wanted]
 
 
 def _parse_sheet(table: RawTable, sheet: schema.Sheet, issues: list[Issue]) -> pd.DataFrame:
@@ -174,10 +191,18 @@ def _parse_sheet(table: RawTable, sheet: schema.Sheet, issues: list[Issue]) -> p
             continue
         positions[name] = j
         headers[name] = h
+    unnamed = [j for j, h in enumerate(table.headers) if not h and any(r[j] for r in table.rows)]
+    hint = ""
+    if unnamed:
+        from openpyxl.utils import get_column_letter
+
+        cols = ", ".join(get_column_letter(j + 1) for j in unnamed)
+        hint = (f"; в строке заголовков пустая ячейка над заполненным столбцом {cols} — возможно, ячейки "
+                f"заголовка объединены: разъедините их и подпишите каждый столбец")
     for c in sheet.columns:
         if c.required and c.name not in positions:
             issues.append(Issue(
-                f"нет столбца «{c.header}» (или «{c.name}»)", **loc))
+                f"нет столбца «{c.header}» (или «{c.name}»){hint}", **loc))
     data: dict[str, list] = {"excel_row": list(table.row_numbers)}
     for c in sheet.columns:
         j = positions.get(c.name)
@@ -194,7 +219,16 @@ _ID_COLUMNS = {"school_id", "teacher_id", "code", "mentee_id", "mentor_id"}
 _NONEMPTY = _ID_COLUMNS | {"full_name", "role", "category", "experience_years", "name", "rank"}
 
 
+#: Largest whole number accepted in a registry cell (capacity, priority).
+_MAX_INT = 10_000
+
+
 def _parse_value(text, c: schema.Column, sheet, rownum, col_loc, issues, present):
+    if text == FORMULA_WITHOUT_VALUE:
+        issues.append(Issue("в ячейке формула без сохранённого значения (файл записан программой, которая не "
+                            "вычисляет формулы); откройте файл в Excel или LibreOffice и сохраните его заново "
+                            "либо впишите значение вместо формулы", row=rownum, **col_loc))
+        return _empty(c)
     if text.startswith("\x00date:") and c.kind not in ("float", "int"):
         text = text[6:]
     if not text:
@@ -211,12 +245,16 @@ def _parse_value(text, c: schema.Column, sheet, rownum, col_loc, issues, present
         value, err = _parse_float(text)
         if err is None and c.name == "experience_years" and value < 0:
             err = f"стаж не может быть отрицательным, получено «{text}»"
+        if err is None and c.name == "experience_years" and value > 100:
+            err = f"стаж больше 100 лет, получено «{text}»; ожидалось число полных лет"
         if err is None and c.name == "lat" and not -90 <= value <= 90:
             err = f"широта должна быть от −90 до 90 градусов, получено «{text}»"
         if err is None and c.name == "lon" and not -180 <= value <= 180:
             err = f"долгота должна быть от −180 до 180 градусов, получено «{text}»"
     else:
         value, err = _parse_int(text)
+        if err is None and abs(value) > _MAX_INT:
+            err = f"слишком большое число «{text}»; ожидалось не больше {_MAX_INT}"
         if err is None and c.name == "capacity" and value < 0:
             err = f"вместимость не может быть отрицательной, получено «{text}»"
         if err is None and c.name == "rank" and value < 1:
@@ -244,13 +282,25 @@ def _empty(c: schema.Column):
 
 
 def _check_unique(df: pd.DataFrame, key: str, table: RawTable, header: str, issues: list[Issue]):
-    ids = df[key]
-    dup = ids[(ids != "") & ids.duplicated(keep="first")]
-    first_row = dict(zip(ids[~ids.duplicated(keep="first")], df["excel_row"][~ids.duplicated(keep="first")]))
-    for idx, value in dup.items():
-        issues.append(Issue(
-            f"код «{value}» повторяется (впервые в строке {first_row[value]}); коды должны быть уникальны",
-            file=table.file, sheet=table.sheet, row=int(df.at[idx, "excel_row"]), column=header))
+    """Duplicate ids, also those that differ only by look-alike Latin / Cyrillic letters."""
+    first: dict[str, tuple[str, int]] = {}
+    for value, row in zip(df[key], df["excel_row"]):
+        if value == "":
+            continue
+        k = lookalike_key(value)
+        if k not in first:
+            first[k] = (value, int(row))
+            continue
+        seen, seen_row = first[k]
+        loc = dict(file=table.file, sheet=table.sheet, row=int(row), column=header)
+        if seen == value:
+            issues.append(Issue(
+                f"код «{value}» повторяется (впервые в строке {seen_row}); коды должны быть уникальны", **loc))
+        else:
+            issues.append(Issue(
+                f"код «{value}» совпадает с кодом «{seen}» из строки {seen_row}, если не различать похожие "
+                f"латинские и русские буквы ({describe_lookalikes(value, seen)}); коды должны явно различаться",
+                **loc))
 
 
 def _header_of(table: RawTable, sheet: schema.Sheet, name: str) -> str:
@@ -288,7 +338,12 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
     frames: dict[str, pd.DataFrame] = {}
     found: dict[str, RawTable] = {}
     for sheet in schema.SHEETS:
-        table = _find_sheet(tables, sheet)
+        matches = _find_sheets(tables, sheet)
+        table = matches[0] if matches else None
+        if len(matches) > 1:
+            issues.append(Issue(
+                f"лист «{sheet.title}» указан дважды: " + ", ".join(f"«{t.sheet}»" for t in matches)
+                + " (русское и английское название одного листа); оставьте один", file=source))
         if table is None:
             if sheet.required:
                 issues.append(Issue(
@@ -315,7 +370,8 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
     school_ids = set(schools["school_id"]) - {""}
     for row, sid in zip(teachers["excel_row"], teachers["school_id"]):
         if sid and sid not in school_ids:
-            issues.append(Issue(f"код ОО «{sid}» не найден на листе «{found['schools'].sheet}»",
+            issues.append(Issue(f"код ОО «{sid}» не найден на листе «{found['schools'].sheet}»"
+                                + lookalike_hint(sid, school_ids),
                                 **loc("teachers", row, "school_id")))
     codes = set(deficits["code"]) - {""}
     for col in ("deficits", "strengths"):
@@ -323,7 +379,7 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
             unknown = [c for c in items if c not in codes]
             if unknown:
                 issues.append(Issue(
-                    "неизвестные коды дефицитов: " + ", ".join(f"«{u}»" for u in unknown)
+                    "неизвестные коды дефицитов: " + ", ".join(f"«{u}»{lookalike_hint(u, codes)}" for u in unknown)
                     + f"; коды берутся с листа «{found['deficits'].sheet}»", **loc("teachers", row, col)))
 
     # Defaults for empty cells (module docstring: tolerant readings).
@@ -347,7 +403,8 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
                 if not tid:
                     continue
                 if tid not in by_id.index:
-                    issues.append(Issue(f"педагог с кодом «{tid}» не найден на листе «{found['teachers'].sheet}»",
+                    issues.append(Issue(f"педагог с кодом «{tid}» не найден на листе «{found['teachers'].sheet}»"
+                                        + lookalike_hint(tid, by_id.index),
                                         **loc(name, r.excel_row, col)))
                 elif by_id.at[tid, "role"] not in roles:
                     issues.append(Issue(

@@ -102,3 +102,67 @@ class InputError(Exception):
             [(i.file, i.sheet, i.row, i.column, i.message) for i in self.issues],
             columns=["Файл", "Лист", "Строка", "Столбец", "Что не так"],
         )
+
+
+# --------------------------------------------------------------------------- look-alike letters
+#: Latin letters that look like Cyrillic ones, and their Cyrillic twins.
+LATIN_LOOKALIKES = "AaBCcEeHKkMOoPpTXxy"
+CYRILLIC_LOOKALIKES = "АаВСсЕеНКкМОоРрТХху"
+_TO_LATIN = str.maketrans(CYRILLIC_LOOKALIKES, LATIN_LOOKALIKES)
+_CYRILLIC = set(CYRILLIC_LOOKALIKES)
+
+
+def lookalike_key(code: str) -> str:
+    """``code`` with every Cyrillic letter that has a Latin twin replaced by that twin.
+
+    Two codes with the same key look the same on screen (``«Т1»`` and
+    ``«T1»``) but are different text.
+    """
+    return str(code).translate(_TO_LATIN)
+
+
+def describe_lookalikes(code: str, meant: str) -> str:
+    """Which letters of ``code`` differ from the look-alike ``meant``, in Russian.
+
+    E.g. ``describe_lookalikes("OO-1", "ОО-1")`` →
+    ``"латинские буквы «O» на позициях 1, 2 вместо русских"``.
+    """
+    groups: dict[str, list[tuple[str, int]]] = {"lat": [], "cyr": []}
+    for i, (a, b) in enumerate(zip(code, meant), 1):
+        if a != b:
+            groups["cyr" if a in _CYRILLIC else "lat"].append((a, i))
+    parts = []
+    for kind, items in groups.items():
+        if not items:
+            continue
+        letters = ", ".join(dict.fromkeys(f"«{a}»" for a, _ in items))
+        where = ", ".join(str(i) for _, i in items)
+        adj, other = ("латинск", "русск") if kind == "lat" else ("русск", "латинск")
+        if len(items) == 1:
+            parts.append(f"{adj}ая буква {letters} на позиции {where} вместо {other}ой")
+        else:
+            parts.append(f"{adj}ие буквы {letters} на позициях {where} вместо {other}их")
+    return "; ".join(parts)
+
+
+def lookalike_hint(code: str, known) -> str:
+    """A Russian hint when an unknown ``code`` differs from a known one only by look-alike letters.
+
+    Parameters
+    ----------
+    code : str
+        The code that was not found.
+    known : iterable of str
+        The codes that exist.
+
+    Returns
+    -------
+    str
+        ``""`` when there is no such known code, else e.g.
+        ``" (похоже на «ОО-1»: латинские буквы «O» на позициях 1, 2 вместо русских)"``.
+    """
+    key = lookalike_key(code)
+    for k in known:
+        if k != code and lookalike_key(k) == key:
+            return f" (похоже на «{k}»: {describe_lookalikes(code, k)})"
+    return ""

@@ -12,6 +12,13 @@ Conventions every export of the workbench follows:
   into place, so an interrupted run never leaves a partial file;
 * fixed document metadata (creator, creation time) so that two runs on the
   same input give byte-comparable cell contents.
+
+Reading is guarded here too (section «reading safely» below):
+:func:`check_xlsx` refuses empty, text, old .xls, password-protected,
+damaged and oversized workbooks, zip bombs, sheets spanning too many rows or
+cells and any workbook with a DTD, before a spreadsheet library opens it;
+:func:`read_text_file` reads CSV text (UTF-8, BOM, cp1251) and refuses
+UTF-16 and binary files.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import datetime as _dt
 import math
 import os
 import tempfile
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Mapping
 
@@ -152,12 +160,36 @@ def _umask() -> int:
     return mask
 
 
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove ``.NAME.PID.*.tmp`` files next to ``path`` left by processes that no longer exist."""
+    prefix = f".{path.name}."
+    for f in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        pid = f.name[len(prefix):].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # the writer is alive: not stale
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OSError):
+            continue
+        try:
+            f.unlink()
+        except OSError:
+            pass
+
+
 def atomic_save(wb: Workbook, path: str | os.PathLike) -> Path:
     """Save ``wb`` to ``path`` through a temporary file renamed into place.
 
     The previous file at ``path`` (if any) stays intact until the new one is
-    complete; on any error the temporary file is removed and nothing is left
-    behind. Parent directories are created.
+    complete; on any error (also Ctrl+C, and SIGTERM under
+    :func:`tandem.cli.run_cli`) the temporary file is removed and nothing is
+    left behind. A process killed outright (SIGKILL, power loss) cannot clean
+    up: its temporary file ``.NAME.PID.*.tmp`` is removed by the next save
+    to the same path once that process no longer exists. Parent directories
+    are created.
 
     Returns
     -------
@@ -166,7 +198,8 @@ def atomic_save(wb: Workbook, path: str | os.PathLike) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
@@ -179,3 +212,211 @@ def atomic_save(wb: Workbook, path: str | os.PathLike) -> Path:
             pass
         raise
     return path
+
+
+# --------------------------------------------------------------------------- reading safely
+#
+# Every loader of the workbench checks an input workbook with check_xlsx()
+# before a spreadsheet library opens it, and reads CSV text with
+# read_text_file(). The limits keep a hostile or accidental file (a zip bomb,
+# a sheet "of a million rows" made by one stray cell, a multi-gigabyte
+# export) from exhausting memory: the checks themselves read at most
+# MAX_UNPACKED_BYTES, one zip member at a time.
+#
+# XML: openpyxl parses through defusedxml (a DTD with entities raises
+# EntitiesForbidden); python-calamine, which reads the registry, does not
+# expand DTD entities at all (its XML reader fails with "unrecognized
+# entity"). check_xlsx refuses any workbook whose XML parts carry a
+# <!DOCTYPE> — Excel, LibreOffice and Google Sheets never write one — so an
+# entity-expansion bomb never reaches either library.
+
+#: Largest input file accepted (bytes).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Largest total size of a workbook's parts after unpacking (bytes).
+MAX_UNPACKED_BYTES = 150 * 1024 * 1024
+#: Most rows a sheet may span (from A1 to its last used row).
+MAX_ROWS = 100_000
+#: Most cells a sheet's used range may span (rows × columns).
+MAX_CELLS = 3_000_000
+
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} МБ"
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_size(path: str | os.PathLike, what: str = "файл") -> Path:
+    """Refuse a missing, empty or too large input file.
+
+    Raises
+    ------
+    tandem.errors.InputError
+        Naming the file and the limit (:data:`MAX_FILE_BYTES`).
+    """
+    from tandem.errors import InputError, Issue
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(Issue(f"{what} не найден", file=path.name))
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(Issue("файл пустой (0 байт)", file=path.name))
+    if size > MAX_FILE_BYTES:
+        raise InputError(Issue(f"файл слишком большой: {_mb(size)}, допускается не более {_mb(MAX_FILE_BYTES)}; "
+                               "уберите из него лишние листы, картинки и строки", file=path.name))
+    return path
+
+
+def read_text_file(path: str | os.PathLike) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM), else cp1251.
+
+    Raises
+    ------
+    tandem.errors.InputError
+        Empty, too large, UTF-16 («Юникод» in Excel's save dialog) or binary.
+    """
+    from tandem.errors import InputError, Issue
+
+    path = check_size(path)
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 2:
+        kind = "в кодировке UTF-16 («Юникод»)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4] \
+            else "двоичный, а не текстовый"
+        if data.startswith((b"PK", _OLE_MAGIC)):
+            kind = "книга Excel, а не текст CSV"
+        raise InputError(Issue(f"файл {kind}; ожидался текст CSV в UTF-8 или cp1251 — в Excel выберите "
+                               "«Сохранить как» → «CSV UTF-8 (разделитель — запятая)»", file=path.name))
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1251", errors="replace")
+
+
+def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
+    """Check that ``path`` is a readable, sane .xlsx workbook before opening it.
+
+    Checks, in order: the file exists, is not empty and not larger than
+    :data:`MAX_FILE_BYTES`; it is not an old binary .xls or a
+    password-protected workbook (both are OLE2 compound files); it is a zip
+    archive whose parts unpack to at most :data:`MAX_UNPACKED_BYTES`; no XML
+    part declares a DTD (entity-expansion attacks); no sheet spans more than
+    :data:`MAX_ROWS` rows or :data:`MAX_CELLS` cells.
+
+    Returns
+    -------
+    dict
+        Sheet title → addresses (``"F2"``) of formula cells that carry no
+        saved value (the file was written by a program that does not compute
+        formulas), so that the loaders can name them instead of reporting an
+        empty cell.
+
+    Raises
+    ------
+    tandem.errors.InputError
+        With a Russian message naming the file and what to do.
+    """
+    import re
+    import zipfile
+
+    import defusedxml.ElementTree as SafeET
+
+    from tandem.errors import InputError, Issue
+
+    path = check_size(path)
+    name = path.name
+
+    def refuse(message: str):
+        raise InputError(Issue(message, file=name))
+
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(_OLE_MAGIC):
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+            refuse("книга защищена паролем (зашифрована), её нельзя прочитать; откройте её в Excel, снимите пароль "
+                   "(Файл → Сведения → Защита книги) и сохраните как «Книга Excel (.xlsx)»")
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            refuse("файл в старом формате Excel (.xls); откройте его в Excel и сохраните как «Книга Excel (.xlsx)»")
+        refuse("файл в старом формате Excel (.xls) или защищён паролем; сохраните его как "
+               "«Книга Excel (.xlsx)» без пароля")
+    if not head.startswith(b"PK"):
+        refuse("не удалось прочитать книгу Excel: это не книга Excel .xlsx (файл другого формата, например текст "
+               "или CSV с расширением .xlsx); откройте его в Excel и сохраните как «Книга Excel (.xlsx)»")
+    broken = ("не удалось прочитать книгу Excel: файл повреждён или записан не полностью; "
+              "откройте его в Excel и сохраните заново как «Книга Excel (.xlsx)»")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        refuse(broken)
+    formulas: dict[str, set[str]] = {}
+    with zf:
+        infos = zf.infolist()
+        unpacked = sum(i.file_size for i in infos)
+        if unpacked > MAX_UNPACKED_BYTES:
+            refuse(f"книга слишком велика после распаковки: {_mb(unpacked)} "
+                   f"(допускается не более {_mb(MAX_UNPACKED_BYTES)}); файл повреждён или это «zip-бомба»")
+        names = {i.filename for i in infos}
+        if "xl/workbook.xml" not in names:
+            refuse("это не книга Excel .xlsx (в архиве нет книги xl/workbook.xml)")
+        sheets: dict[str, str] = {}
+        wbxml, rels = b"", {}
+        try:
+            for info in infos:
+                if not info.filename.endswith((".xml", ".rels", ".vml")):
+                    continue
+                data = zf.read(info)
+                if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                    refuse("книга содержит объявление DTD (<!DOCTYPE …>) — так устроены атаки на разбор XML "
+                           "(«billion laughs»); Excel такие файлы не создаёт, файл не прочитан")
+                if info.filename == "xl/workbook.xml":
+                    wbxml = data
+                elif info.filename == "xl/_rels/workbook.xml.rels":
+                    rels = {r.get("Id"): r.get("Target", "")
+                            for r in SafeET.fromstring(data).iter(f"{_NS_PKG}Relationship")}
+            for s in SafeET.fromstring(wbxml).iter(f"{_NS_MAIN}sheet"):
+                target = rels.get(s.get(f"{_NS_REL}id"), "")
+                target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                sheets[s.get("name", "")] = target
+        except InputError:
+            raise
+        except Exception:  # a damaged archive or malformed XML in the package parts
+            refuse(broken)
+        row_re = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+        cell_re = re.compile(rb'<c\s+r="([A-Z]{1,3})(\d+)"')
+        bare_formula = re.compile(
+            rb'<c\s+r="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+        for title, member in sheets.items():
+            if member not in names:
+                continue
+            try:
+                data = zf.read(member)
+            except (zipfile.BadZipFile, OSError, EOFError):
+                refuse(broken)
+            last_row = max((int(m) for m in row_re.findall(data)), default=0)
+            last_col = 0
+            for letters, number in cell_re.findall(data):
+                last_row = max(last_row, int(number))
+                last_col = max(last_col, _column_number(letters))
+            if last_row > MAX_ROWS or last_row * last_col > MAX_CELLS:
+                raise InputError(Issue(
+                    f"слишком много строк или ячеек: лист занимает {last_row:,} строк × {last_col} столбцов "
+                    f"(допускается не более {MAX_ROWS:,} строк и {MAX_CELLS:,} ячеек); удалите пустые строки и "
+                    f"столбцы за таблицей — вероятно, в далёкой ячейке остался пробел или формат".replace(",", " "),
+                    file=name, sheet=title))
+            bare = {m.decode() for m in bare_formula.findall(data)}
+            if bare:
+                formulas[title] = bare
+    return formulas

@@ -139,3 +139,81 @@ def scored_contests(draw, full_panel: bool = False, integer_scores: bool = False
                             v = draw(st.integers(0, int(cr.max) * 2)) / 2
                         rows.append((e, j, cr.id, float(v)))
     return c, pd.DataFrame(rows, columns=["entry_id", "juror_id", "criterion_id", "score"])
+
+
+# --- bad inputs (fuzzing the loaders) ----------------------------------------
+
+#: Characters that make real registries hard: Cyrillic and look-alike Latin
+#: letters, ё, separators, non-breaking and other spaces, formula triggers.
+MESSY_ALPHABET = "АОСЕРХТНКМаосерхтнкмAOCEPXTHKMaocepxyДНТОЁё0123456789 ;,.-+=@\t\r\n\u00a0\u202f\"'"
+
+
+def messy_text(max_size: int = 12):
+    """Short strings over :data:`MESSY_ALPHABET`."""
+    return st.text(alphabet=MESSY_ALPHABET, max_size=max_size)
+
+
+def cell_values():
+    """Any value a spreadsheet cell may hold, as a reader library returns it."""
+    import datetime as dt
+
+    return st.one_of(
+        st.none(), messy_text(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
+        st.booleans(), st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+        st.sampled_from(["да", "нет", "наставник", "наставляемый", "оба", "высшая", "очно", "Д1", "Д1; Д2",
+                         "Т1", "Н1", "ОО-1", "ШНОР", "2,5", "1e3", "-3", "∞", "nan"]),
+    )
+
+
+@st.composite
+def raw_registry_tables(draw, max_rows: int = 6):
+    """``{title: RawTable}`` with headers drawn from the contract (missing, repeated, renamed,
+    shuffled) and cells of any type, for :func:`matching.registry.validate_tables`."""
+    from matching.reading import _table_from_cells
+
+    tables = {}
+    for sheet in schema.SHEETS:
+        if not draw(st.integers(0, 5)):
+            continue  # sheet missing
+        title = draw(st.sampled_from([sheet.title, sheet.name, sheet.title.upper() + " ", sheet.title + "1"]))
+        names = [draw(st.sampled_from([c.header, c.name, c.header + " ", ""])) for c in sheet.columns
+                 if draw(st.integers(0, 6))]
+        names = draw(st.permutations(names)) + draw(st.lists(messy_text(6), max_size=2))
+        rows = draw(st.lists(st.lists(cell_values(), min_size=len(names), max_size=len(names) + 1),
+                             max_size=max_rows))
+        tables[title] = _table_from_cells("fuzz.xlsx", title, [names] + rows)
+    return tables
+
+
+@st.composite
+def damaged_bytes(draw, original: bytes):
+    """``original`` truncated, with bytes overwritten, or replaced by random bytes."""
+    how = draw(st.sampled_from(["truncate", "overwrite", "random", "prefix"]))
+    if how == "truncate":
+        return original[: draw(st.integers(0, len(original)))]
+    if how == "random":
+        return draw(st.binary(max_size=600))
+    if how == "prefix":
+        return draw(st.binary(max_size=16)) + original
+    data = bytearray(original)
+    for _ in range(draw(st.integers(1, 8))):
+        i = draw(st.integers(0, len(data) - 1))
+        data[i] = draw(st.integers(0, 255))
+    return bytes(data)
+
+
+@st.composite
+def long_score_csv(draw, entries=("E01", "E02", "E03"), jurors=("Ж01", "Ж02", "Ж03"), criteria=("K1", "K2", "K3")):
+    """A long-form score CSV (text) with plausible and broken rows, random separator and header spelling."""
+    sep = draw(st.sampled_from([",", ";", "\t"]))
+    header = draw(st.sampled_from([["Код работы", "Код эксперта", "Код критерия", "Балл"],
+                                   ["entry_id", "juror_id", "criterion_id", "score"],
+                                   ["Код работы", "Код эксперта", "Балл"]]))
+    lines = [sep.join(header)]
+    for _ in range(draw(st.integers(0, 12))):
+        row = [draw(st.one_of(st.sampled_from(entries), messy_text(4))),
+               draw(st.one_of(st.sampled_from(jurors), messy_text(4))),
+               draw(st.one_of(st.sampled_from(criteria), messy_text(3))),
+               draw(st.one_of(st.sampled_from(["0", "1", "2,5", "3", "5", "10", "-1", ""]), messy_text(4)))]
+        lines.append(sep.join(row[: len(header)]))
+    return "\n".join(lines)
