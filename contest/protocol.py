@@ -23,6 +23,8 @@ All cells are values, never formulas (:func:`tandem.xlsx.set_cell`).
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from pathlib import Path
 
 import pandas as pd
@@ -185,7 +187,8 @@ def _rename(df: pd.DataFrame, headers: dict) -> tuple[pd.DataFrame, dict]:
     return df[known + extra], headers
 
 
-def build_protocol(results, agreement, people: People, params: list[tuple[str, object]] | None = None) -> Workbook:
+def build_protocol(results, agreement, people: People, params: list[tuple[str, object]] | None = None,
+                   made_at: _dt.datetime | None = None) -> Workbook:
     """The protocol workbook (sheets listed in the module docstring).
 
     Parameters
@@ -196,7 +199,11 @@ def build_protocol(results, agreement, people: People, params: list[tuple[str, o
     people : People
     params : list of (label, value), optional
         Extra rows for «Параметры» (input files and their SHA-256).
+    made_at : datetime, optional
+        When the result was made, recorded in «Параметры» as «Сформировано
+        (UTC)» (default: now, UTC, to the second) — for the audit trail.
     """
+    made_at = made_at or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
     c = results.contest
     wb = new_workbook()
     ws = wb.create_sheet("Протокол")
@@ -285,6 +292,7 @@ def build_protocol(results, agreement, people: People, params: list[tuple[str, o
         ("Этапы итоговой суммы", ", ".join(c.ranking_stages)),
         ("Правила разрешения равенства", ", ".join(c.tie_break) or "нет"),
         ("Версия пакета «Тандем»", tandem.__version__),
+        ("Сформировано (UTC)", made_at.strftime("%Y-%m-%d %H:%M:%S")),
     ]
     rows += list(params or [])
     for w in getattr(results, "warnings", []) or []:
