@@ -65,9 +65,9 @@ class MatchResult:
         ``mentee_id``, ``mentee_name``, ``school_id``, ``reason_code``
         (``no_consent`` / ``no_candidate`` / ``mentors_busy``), ``reason``.
     load : DataFrame
-        Per mentor: ``mentor_id``, ``mentor_name``, ``school_id``,
-        ``consent`` (bool), ``capacity``, ``assigned`` (int), ``mentees``
-        (names, «; »-separated).
+        Per mentor who gave consent (or has a pair): ``mentor_id``,
+        ``mentor_name``, ``school_id``, ``consent`` (bool), ``capacity``,
+        ``assigned`` (int), ``mentees`` (names, «; »-separated).
     coverage : DataFrame
         Per deficit: ``code``, ``name``, ``area``, ``mentees`` (mentees who
         have it), ``matched`` (of those, with a mentor), ``covered`` (of
@@ -425,6 +425,9 @@ def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, o
     })
     load["assigned"] = load["mentor_id"].map(pairs["mentor_id"].value_counts()).fillna(0).astype(int)
     load["mentees"] = ["; ".join(assigned.get(m, [])) for m in load["mentor_id"]]
+    # Mentors in the programme: with consent, or with a (locked) pair. Teachers who could mentor
+    # but gave no consent are counted in the unmatched reasons, not listed here.
+    load = load[load["consent"] | (load["assigned"] > 0)]
     load = load.sort_values(["assigned", "mentor_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
     cov_rows = []

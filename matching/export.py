@@ -22,7 +22,7 @@ from matching.config import COMPONENT_LABELS, COMPONENTS
 from matching.engine import MatchResult
 from matching.registry import Registry
 from tandem import __version__
-from tandem.xlsx import atomic_save, new_workbook, write_table
+from tandem.xlsx import atomic_save, new_workbook, streaming_workbook, write_table
 
 PAIR_HEADERS = {
     "mentee_id": "Код наставляемого",
@@ -117,12 +117,25 @@ def parameters_table(result: MatchResult, registry: Registry, made_at: dt.dateti
     return pd.DataFrame(rows, columns=["Параметр", "Значение"])
 
 
+#: Above this many pairs + unmatched rows the workbook is streamed (openpyxl write-only mode).
+STREAM_ROWS = 10_000
+
+
 def build_workbook(result: MatchResult, registry: Registry) -> Workbook:
-    """The output workbook in memory (see the module docstring for its sheets)."""
-    wb = new_workbook()
+    """The output workbook in memory (see the module docstring for its sheets).
+
+    Large results (more than :data:`STREAM_ROWS` rows) are built in
+    openpyxl's write-only mode (:func:`tandem.xlsx.streaming_workbook`): same
+    sheets, headers, formats, frozen header and filters; such a workbook can
+    be saved once.
+    """
     formats = {PAIR_HEADERS["score"]: "0.000", **{COMPONENT_LABELS[c]: "0.00" for c in COMPONENTS},
                PAIR_HEADERS["distance_km"]: "0.0"}
-    for title, df in result_tables(result, registry).items():
+    tables = result_tables(result, registry)
+    if len(result.pairs) + len(result.unmatched) > STREAM_ROWS:
+        return streaming_workbook([(title, df, None, formats) for title, df in tables.items()], max_width=50)
+    wb = new_workbook()
+    for title, df in tables.items():
         ws = wb.create_sheet(title)
         write_table(ws, df, number_formats=formats, max_width=80 if title != "Тандемы" else 50)
     return wb

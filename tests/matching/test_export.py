@@ -124,3 +124,23 @@ def test_cli_failed_run_keeps_previous_output(tmp_path, registry_path, tables):
 def test_cli_usage_error_is_russian_exit_2(tmp_path):
     r = _cli("run", cwd=ROOT)
     assert r.returncode == 2 and "Ошибка в командной строке" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_large_results_are_streamed_with_the_same_cells(registry_path, tmp_path, monkeypatch):
+    """The write-only path (used above STREAM_ROWS rows) gives the same cell values."""
+    import matching.export as ex
+    reg = load_registry(registry_path)
+    res = match(reg)
+    normal = write_result(res, reg, tmp_path / "normal.xlsx")
+    monkeypatch.setattr(ex, "STREAM_ROWS", 0)
+    streamed = write_result(res, reg, tmp_path / "streamed.xlsx")
+
+    def values(path):
+        wb = openpyxl.load_workbook(path)
+        return {ws.title: [[c.value for c in row] for row in ws.iter_rows()
+                           if ws.title != "Параметры" or row[0].value not in ("Сформировано (UTC)", "Время подбора, с")]
+                for ws in wb.worksheets}
+
+    assert values(normal) == values(streamed)
+    ws = openpyxl.load_workbook(streamed)["Тандемы"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
