@@ -171,7 +171,6 @@ class _Model:
         self.r_tid = all_ids.get_indexer(mentors["teacher_id"])
         self.e_sch = mentees["school_id"].map(school_code).to_numpy(dtype=np.int64)
         self.r_sch = mentors["school_id"].map(school_code).to_numpy(dtype=np.int64)
-        self.e_clu, self.r_clu = cluster[self.e_sch], cluster[self.r_sch]
         self.e_exp = mentees["experience_years"].to_numpy(float)
         self.r_exp = mentors["experience_years"].to_numpy(float)
         self.e_fmt = mentees["format"].map(FORMAT_CODE).to_numpy(dtype=np.int8)
@@ -220,6 +219,10 @@ class _Model:
             far[0] = self.school_dist > cons.max_distance_km
         self.far = far.ravel()
         self.inv_nd = np.where(self.n_def > 0, 1.0 / np.maximum(self.n_def, 1), 0.0)
+        # geo_index parts: per mentee format f and mentor j, fmt(f, j)·S² + school_j; per mentee school_i·S.
+        self._geo_base = (self.fmt_table[:, self.r_fmt].astype(np.int64) * S * S + self.r_sch[None, :])
+        self._e_geo = self.e_sch * S
+        self._mentor_of_teacher = {t: j for j, t in enumerate(self.r_tid)}
 
     # -- per-pair quantities (ei, ri broadcast: (B,1)&(1,N) blocks or (P,)&(P,) lists) ---------
 
@@ -266,20 +269,31 @@ class _Model:
             "network": school["network"],
         }
 
-    def fast_score(self, ei, ri, shared, covered) -> np.ndarray:
+    def geo_index(self, ei, ri) -> np.ndarray:
+        """Index into the (format, mentee school, mentor school) tables:
+        ``(pair_format · S + school_e) · S + school_r``, from per-mentor precomputed parts."""
+        return self._geo_base[self.e_fmt[ei], ri] + self._e_geo[ei]
+
+    def fast_score(self, ei, ri, shared, covered, geo_idx=None) -> np.ndarray:
         """The pair score Σ w·c / Σ w computed from the lookup tables (same value for a
-        block (ei (B,1), ri (1,N)) and for pair lists (ei, ri of shape (P,)))."""
+        block (ei (B,1), ri (1,N)) and for pair lists (ei, ri of shape (P,)): the same
+        operations in the same order, in place where possible)."""
         sc = self.config.scales
-        fmt = self.fmt_table[self.e_fmt[ei], self.r_fmt[ri]].astype(np.int64)
-        geo_idx = (fmt * self.S + self.e_sch[ei]) * self.S + self.r_sch[ri]
+        if geo_idx is None:
+            geo_idx = self.geo_index(ei, ri)
         total = self.geo[geo_idx]
-        total = total + self._w("coverage") * (covered * self.inv_nd[ei])
-        total = total + self._w("subject") * np.asarray(shared, float)
-        total = total + self._w("experience") * np.clip(
-            (self.r_exp[ri] - self.e_exp[ei]) / sc.experience_full_gap_years, 0.0, 1.0)
-        total = total + self._w("category") * self.r_cat[ri]
+        tmp = covered * self.inv_nd[ei]
+        tmp *= self._w("coverage")
+        total += tmp
+        total += self._w("subject") * np.asarray(shared, float)
+        tmp = self.r_exp[ri] - self.e_exp[ei]
+        tmp /= sc.experience_full_gap_years
+        np.clip(tmp, 0.0, 1.0, out=tmp)
+        tmp *= self._w("experience")
+        total += tmp
+        total += self._w("category") * self.r_cat[ri]
         if self.wsum > 0:
-            total = total / self.wsum
+            total /= self.wsum
         return total
 
     def _block_positions(self, rows: np.ndarray, active: np.ndarray, e_pos: np.ndarray, r_pos: np.ndarray):
@@ -321,12 +335,11 @@ class _Model:
             return out
 
         # A teacher of role «оба» can be on both sides: only those rows can be self-pairs.
-        tid_pos = {t: j for j, t in enumerate(self.r_tid)}
+        tid_pos = self._mentor_of_teacher
         both = [(i, tid_pos[t]) for i, t in zip(rows.tolist(), self.e_tid[rows]) if t in tid_pos]
         self_pairs = scatter(np.array([b[0] for b in both], np.int64), np.array([b[1] for b in both], np.int64))
         fmt_e, fmt_r = self.e_fmt[ei], self.r_fmt[ri]
-        fmt = self.fmt_table[fmt_e, fmt_r].astype(np.int64)
-        geo_idx = (fmt * self.S + self.e_sch[ei]) * self.S + self.r_sch[ri]
+        geo_idx = self.geo_index(ei, ri)
         none = None
         masks = {
             "self": self_pairs,
@@ -346,7 +359,7 @@ class _Model:
             counts[name] = (mask & ~excluded).sum(axis=1)
             excluded |= mask
         feasible = ~excluded
-        score = self.fast_score(ei, ri, shared, covered)
+        score = self.fast_score(ei, ri, shared, covered, geo_idx)
         pr, pc, bonus = self.pref_bonus(rows, active)
         score[pr, pc] += bonus
         return feasible, counts, score
