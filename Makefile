@@ -43,6 +43,7 @@ sample: $(STAMP)
 
 ## Speed measurements against baselines (not part of the tests).
 bench: $(STAMP)
+	$(BIN)/python benchmarks/solver_scale.py
 	$(BIN)/python benchmarks/contest_scale.py
 
 clean:
