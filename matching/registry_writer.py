@@ -11,14 +11,13 @@ written as nothing.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
 
 from matching.schema import SHEETS, Sheet
-from tandem.xlsx import atomic_save, new_workbook, streaming_workbook, write_table
+from tandem.xlsx import atomic_save, atomic_write, new_workbook, streaming_workbook, write_table
 
 __all__ = ["write_registry_xlsx", "write_registry_csv", "WRITE_ONLY_ROWS"]
 
@@ -53,13 +52,6 @@ def _headers(sheet: Sheet, df: pd.DataFrame, russian: bool) -> dict[str, str]:
         return {c: str(c) for c in df.columns}
     by_name = {c.name: c.header for c in sheet.columns}
     return {c: by_name.get(c, str(c)) for c in df.columns}
-
-
-def _public_mode(path: Path) -> None:
-    """Give a file made by ``mkstemp`` (mode 0600) the usual umask mode."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
 
 
 def write_registry_xlsx(frames: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
@@ -103,7 +95,6 @@ def write_registry_xlsx(frames: Mapping[str, pd.DataFrame], path: str | os.PathL
         for title, df, headers in tables:
             write_table(wb.create_sheet(title), df, headers=headers)
         atomic_save(wb, path)
-    _public_mode(path)
     return path
 
 
@@ -133,19 +124,8 @@ def write_registry_csv(frames: Mapping[str, pd.DataFrame], folder: str | os.Path
     sheets = _sheets_to_write(frames)
     written = set()
     for sheet, df in sheets:
-        target = folder / f"{sheet.name}.csv"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
-        try:
-            df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-            _public_mode(Path(tmp))
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        atomic_write(folder / f"{sheet.name}.csv",
+                     lambda tmp, df=df: df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
         written.add(sheet.name)
     for sheet in SHEETS:
         stale = folder / f"{sheet.name}.csv"

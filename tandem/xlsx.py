@@ -255,6 +255,17 @@ def atomic_save(wb: Workbook, path: str | os.PathLike) -> Path:
     Path
         The path written.
     """
+    return atomic_write(path, wb.save)
+
+
+def atomic_write(path: str | os.PathLike, write) -> Path:
+    """Call ``write(temporary_path)`` and rename the result into ``path``.
+
+    The same guarantees as :func:`atomic_save` (which uses it) for any file:
+    the previous file stays intact until the new one is complete, the
+    temporary file is removed on any error, normal permissions, parent
+    folders created.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(path)
@@ -262,7 +273,7 @@ def atomic_save(wb: Workbook, path: str | os.PathLike) -> Path:
     os.close(fd)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        wb.save(tmp)
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         try:
