@@ -18,7 +18,7 @@ from typing import Sequence
 from tandem.cli import ArgumentParser, run_cli
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> ArgumentParser:
     p = ArgumentParser(prog="python -m matching",
                                 description="Тандем: формирование наставнических пар по реестру педагогов.")
     sub = p.add_subparsers(dest="command", required=True)

@@ -131,7 +131,19 @@ class Candidates:
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance in km between points given in degrees (broadcasts)."""
+    """Great-circle distance in km between points given in degrees.
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2 : array_like
+        Latitudes and longitudes in degrees; broadcast against each other.
+
+    Returns
+    -------
+    ndarray
+        Distances in km (mean Earth radius 6371.0088 km), shape of the
+        broadcast inputs; NaN where a coordinate is NaN.
+    """
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi = p2 - p1
     dlmb = np.radians(lon2) - np.radians(lon1)

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from matching.schema import DEFICITS, FORBIDDEN, LOCKED, PREFERENCES, SCHOOLS, TEACHERS
+from matching.scoring import haversine_km  # one great-circle formula for generator and scorer
 
 __all__ = [
     "DEFICIT_CATALOGUE",
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 DEFAULT_SEED = 20261122
-EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LAT = 111.2
 
 # ---------------------------------------------------------------------------
@@ -221,26 +221,6 @@ _IN_PERSON, _REMOTE, _MIXED = 0, 1, 2
 # ---------------------------------------------------------------------------
 # Small vectorised helpers
 # ---------------------------------------------------------------------------
-
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance in kilometres between points given in degrees.
-
-    Parameters
-    ----------
-    lat1, lon1, lat2, lon2 : array_like
-        Latitudes and longitudes in degrees; broadcast against each other.
-
-    Returns
-    -------
-    ndarray
-        Distances in km, shape of the broadcast inputs.
-    """
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
 
 def _gumbel_keys(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
     """Keys whose descending order is a weighted sample without replacement.

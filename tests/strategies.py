@@ -3,7 +3,6 @@ instances and registries first, then contests with complete long-form scores."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 

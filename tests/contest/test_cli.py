@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from contest.cli import main
 from tandem.cli import run_cli

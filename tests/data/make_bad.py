@@ -44,7 +44,7 @@ from openpyxl import Workbook  # noqa: E402
 from contest import parse_contest  # noqa: E402
 from contest.assign import assign_jury  # noqa: E402
 from contest.people import make_people  # noqa: E402
-from contest.sheets import FIRST_COL, FIRST_ROW, MAIN, META, build_sheets, sheet_file_name  # noqa: E402
+from contest.sheets import FIRST_COL, FIRST_ROW, MAIN, META, build_sheets  # noqa: E402
 from matching import schema  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "bad"

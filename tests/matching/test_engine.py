@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-import matching
 from matching import MatchConfig, RegistryError, load_registry, match
 from matching.scoring import FORMAT_CODE, build_candidates, haversine_km
 from tests.matching.conftest import write_xlsx
