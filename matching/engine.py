@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from matching.certificate import solve_certified
 from matching.config import COMPONENTS, MatchConfig
 from matching.explain import pair_text, unmatched_reason
 from matching.registry import Registry, RegistryError
@@ -28,9 +29,6 @@ from tandem.progress import Progress, report
 FULL_SCAN_LIMIT = 4_000_000
 #: Candidates kept per mentee when pruning.
 DEFAULT_CANDIDATES = 50
-#: In a certificate round, a mentee with an improving left-out pair also gets up to this many of
-#: its most attractive left-out pairs (smallest reduced cost), so that fewer rounds are needed.
-ANTICIPATE_PAIRS = 20
 
 _EXCLUSION_TEXT = {
     "self": "наставник и наставляемый — один человек",
@@ -253,14 +251,12 @@ def _solve(cand, locked_mentees: set, remaining: pd.Series) -> tuple[pd.DataFram
     """The optimal free pairs (locked mentees excluded) and a description of how optimality is known.
 
     Without pruning, every feasible pair is offered to the exact solver. With
-    top-K pruning the solver's node potentials certify the result (see
-    :mod:`matching.solver`): a mentee whose best pruned score cannot beat its
-    potential by the largest mentor potential is safe; the others are
-    rescanned against all mentors, every pair with a negative reduced cost is
-    added, and the problem is solved again, until no such pair remains.
+    top-K pruning, :func:`matching.certificate.solve_certified` extends the
+    offered pairs until the solver's node potentials prove the optimum over
+    all feasible pairs.
     """
     model = cand.model
-    M, N = model.M, model.N
+    M = model.M
     e_index, r_index = pd.Index(model.e_id), pd.Index(model.r_id)
     free = ~cand.pairs["mentee_id"].isin(locked_mentees).to_numpy()
     e = e_index.get_indexer(cand.pairs["mentee_id"])[free]
@@ -274,79 +270,14 @@ def _solve(cand, locked_mentees: set, remaining: pd.Series) -> tuple[pd.DataFram
         sol = solve_arrays(e, r, s, M, capacity)
         method = "все допустимые пары переданы точному решателю"
     else:
-        rounds = added = rescanned = 0
-        sol = solve_arrays(e, r, s, M, capacity, potentials=True)
-        # Per mentee: the smallest reduced cost ("slack") among its pairs that are still not
-        # offered, as of its last rescan, and the potentials of that rescan. A later solve moves
-        # a pair's slack by (Δπ_mentee − Δπ_mentor), so slack_now ≥ min_slack + Δπ_i − max_j Δπ_j.
-        scanned_at = np.full(M, -1)
-        min_slack = np.full(M, np.inf)
-        history: list[tuple[np.ndarray, np.ndarray]] = []
-        while True:
-            need = _uncertified(sol, pruned, best_pruned, scanned_at, min_slack, history)
-            if not len(need):
-                break
-            rounds += 1
-            rescanned += len(need)
-            history.append((sol.mentee_potential.copy(), sol.mentor_potential.copy()))
-            known = np.sort(e * N + r)
-            new_e, new_r, new_s = [], [], []
-            for part, active, feasible, score in cand.rescan(need):
-                ii, jj = np.nonzero(feasible)
-                pe, pr, ps = part[ii], active[jj], score[ii, jj]
-                key = pe * N + pr
-                pos = np.minimum(np.searchsorted(known, key), max(len(known) - 1, 0))
-                fresh = known[pos] != key if len(known) else np.ones(len(key), bool)
-                ii, pe, pr, ps = ii[fresh], pe[fresh], pr[fresh], ps[fresh]
-                slack = sol.slack(pe, pr, ps)
-                # A mentee with an improving pair gets all of them plus its most attractive
-                # near ones (smallest slack), so that one more solve usually settles it.
-                hit = np.zeros(len(part), bool)
-                hit[ii[slack < 0]] = True
-                order = np.lexsort((slack, ii))
-                first = np.searchsorted(ii[order], ii[order], side="left")
-                rank = np.arange(len(order)) - first
-                take_sorted = hit[ii[order]] & ((rank < ANTICIPATE_PAIRS) | (slack[order] < 0))
-                take = order[take_sorted]
-                rest = order[~take_sorted]
-                best_rest = np.full(len(part), np.inf)
-                np.minimum.at(best_rest, ii[rest], slack[rest].astype(float))
-                min_slack[part] = best_rest
-                scanned_at[part] = len(history) - 1
-                new_e.append(pe[take]); new_r.append(pr[take]); new_s.append(ps[take])
-            n_new = int(sum(len(x) for x in new_e))
-            if n_new == 0:
-                break  # every rescanned mentee's left-out pairs have non-negative slack now
-            added += n_new
-            e = np.concatenate([e, *new_e]); r = np.concatenate([r, *new_r]); s = np.concatenate([s, *new_s])
-            sol = solve_arrays(e, r, s, M, capacity, potentials=True)
+        cert = solve_certified(model, e, r, s, capacity, pruned, best_pruned)
+        sol, e, r = cert.solution, cert.e_idx, cert.r_idx
         method = (f"лучшие {int(cand.pairs.groupby('mentee_id').size().max())} кандидатов на наставляемого "
-                  f"+ сертификат оптимальности по всем допустимым парам (перепроверок {rounds}, "
-                  f"перепроверено наставляемых {rescanned}, добавлено пар {added})")
+                  f"+ сертификат оптимальности по всем допустимым парам (дополнений {cert.rounds}, "
+                  f"проверено пар {cert.scanned_pairs}, добавлено пар {cert.added})")
     chosen_e, chosen_r = e[sol.chosen], r[sol.chosen]
     chosen = model.pairs(chosen_e, chosen_r).sort_values("mentee_id", kind="stable").reset_index(drop=True)
     return chosen, method
-
-
-def _uncertified(sol, pruned, best_pruned, scanned_at, min_slack, history) -> np.ndarray:
-    """Pruned mentees whose left-out pairs are not yet proven unable to improve ``sol``.
-
-    Never rescanned: the score bound of :meth:`FlowSolution.improvement_bound`.
-    Rescanned at round k: ``min_slack + (π_i − π_i^k) − max_j (π_j − π_j^k)`` must be ≥ 0.
-    """
-    ok = np.zeros(len(pruned), bool)
-    fresh = scanned_at[pruned] < 0
-    if fresh.any():
-        ok[fresh] = sol.improvement_bound(pruned[fresh], best_pruned[pruned[fresh]])
-    for k, (pe, pr) in enumerate(history):
-        sel = scanned_at[pruned] == k
-        if not sel.any():
-            continue
-        rows = pruned[sel]
-        drift = float((sol.mentor_potential - pr).max(initial=0))
-        bound = min_slack[rows] + (sol.mentee_potential[rows] - pe[rows]).astype(float) - drift
-        ok[sel] = bound >= 0
-    return pruned[~ok]
 
 
 def _why_infeasible(mentee_id, mentor_id, registry: Registry, config: MatchConfig, forbidden) -> str:

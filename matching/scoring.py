@@ -91,7 +91,13 @@ FORMAT_NAMES = ("очно", "дистанционно", "смешанно")
 EARTH_RADIUS_KM = 6371.0088
 
 _BLOCK_PAIRS = 2_000_000
-
+#: Pair-format layer of the lookup tables by (mentee format, mentor format): the pair format
+#: (очно 0, дистанционно 1, смешанно 2), or 3 when очно meets дистанционно (incompatible).
+FORMAT_LAYER = np.array([[0, 3, 0], [3, 1, 1], [0, 1, 2]], dtype=np.int8)
+#: Reasons a block evaluation can exclude a pair (consent and capacity are per mentor), in order
+#: of precedence; in a block's code matrix, 0 is a feasible pair and k is BLOCK_REASONS[k − 1].
+BLOCK_REASONS = ("self", "forbidden", "same_school", "format", "distance", "subject", "relevance")
+_CODE = {name: k + 1 for k, name in enumerate(BLOCK_REASONS)}
 
 
 @dataclass
@@ -117,17 +123,6 @@ class Candidates:
     pairs: pd.DataFrame
     exclusions: pd.DataFrame
     model: "_Model | None" = field(default=None, repr=False)
-
-    def rescan(self, rows: np.ndarray, block_pairs: int = _BLOCK_PAIRS):
-        """Yield ``(rows_block, mentor_positions, feasible, score)`` for mentee positions
-        ``rows`` against all active mentors, in blocks (for the optimality check)."""
-        m = self.model
-        active = np.flatnonzero(m.r_consent & m.r_capacity)
-        step = max(1, block_pairs // max(len(active), 1))
-        for i in range(0, len(rows), step):
-            part = np.asarray(rows[i:i + step], np.int64)
-            feasible, _, score = m.block(part, active)
-            yield part, active, feasible, score
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -213,26 +208,30 @@ class _Model:
         self.pref_val = (1.0 / pf["rank"].to_numpy(float))[order] if len(pf) else np.zeros(0)
         self.pref_e, self.pref_r = pe[order], pr[order]
 
-        # Lookup tables: everything that depends only on the two schools and the pair format.
+        # Lookup tables: everything that depends only on the two schools and the pair's format layer
+        # (FORMAT_LAYER: очно, дистанционно, смешанно, or 3 for an incompatible очно–дистанционно pair).
         S = len(s)
         self.S = S
-        self.fmt_table = np.array([[0, 0, 0], [0, 1, 1], [0, 1, 2]], dtype=np.int8)  # [mentee fmt, mentor fmt]
-        self.incompatible = np.array([[False, True, False], [True, False, False], [False, False, False]])
         sch_e = np.arange(S)[:, None]
         sch_r = np.arange(S)[None, :]
-        geo = np.zeros((3, S, S))
+        geo = np.zeros((4, S, S))
         for f in range(3):
             comps = self._school_components(np.full((S, S), f, np.int8), sch_e, sch_r)
             geo[f] = sum(self._w(c) * comps[c] for c in ("cluster", "distance", "network"))
         self.geo = geo.ravel()
+        # The first hard constraint each (layer, school, school) breaks, as a code of BLOCK_REASONS
+        # (later assignments take precedence, so they go in reverse order of precedence).
         cons = config.constraints
-        far = np.zeros((3, S, S), dtype=bool)
+        hard = np.zeros((4, S, S), dtype=np.int8)
         if cons.max_distance_km is not None:
-            far[0] = self.school_dist > cons.max_distance_km
-        self.far = far.ravel()
+            hard[0][self.school_dist > cons.max_distance_km] = _CODE["distance"]
+        hard[3] = _CODE["format"]
+        if not cons.allow_same_school:
+            hard[:, np.arange(S), np.arange(S)] = _CODE["same_school"]
+        self.hard = hard.ravel()
         self.inv_nd = np.where(self.n_def > 0, 1.0 / np.maximum(self.n_def, 1), 0.0)
-        # geo_index parts: per mentee format f and mentor j, fmt(f, j)·S² + school_j; per mentee school_i·S.
-        self._geo_base = (self.fmt_table[:, self.r_fmt].astype(np.int64) * S * S + self.r_sch[None, :])
+        # geo_index parts: per mentee format f and mentor j, layer(f, j)·S² + school_j; per mentee school_i·S.
+        self._geo_base = (FORMAT_LAYER[:, self.r_fmt].astype(np.int64) * S * S + self.r_sch[None, :])
         self._e_geo = self.e_sch * S
         self._mentor_of_teacher = {t: j for j, t in enumerate(self.r_tid)}
 
@@ -282,9 +281,18 @@ class _Model:
         }
 
     def geo_index(self, ei, ri) -> np.ndarray:
-        """Index into the (format, mentee school, mentor school) tables:
-        ``(pair_format · S + school_e) · S + school_r``, from per-mentor precomputed parts."""
+        """Index into the (format layer, mentee school, mentor school) tables:
+        ``(layer · S + school_e) · S + school_r``, from per-mentor precomputed parts."""
         return self._geo_base[self.e_fmt[ei], ri] + self._e_geo[ei]
+
+    def _geo_block(self, rows: np.ndarray, active: np.ndarray) -> np.ndarray:
+        """:meth:`geo_index` for a rows × active block: whole rows copied from the three
+        per-format mentor rows, then the mentee's school part added (int32, in place)."""
+        dtype = np.int32 if 4 * self.S * self.S < 2**31 else np.int64
+        base = self._geo_base[:, active].astype(dtype)
+        out = np.take(base, self.e_fmt[rows].astype(np.intp), axis=0)
+        out += self._e_geo[rows].astype(dtype)[:, None]
+        return out
 
     def fast_score(self, ei, ri, shared, covered, geo_idx=None) -> np.ndarray:
         """The pair score Σ w·c / Σ w computed from the lookup tables (same value for a
@@ -326,11 +334,12 @@ class _Model:
 
     # -- blocks ------------------------------------------------------------------------------------
 
-    def block(self, rows: np.ndarray, active: np.ndarray):
+    def block(self, rows: np.ndarray, active: np.ndarray, counts: bool = True):
         """Feasibility, exclusion counts and scores for mentee positions ``rows`` × ``active`` mentors.
 
-        Returns ``feasible`` (bool, rows × active), ``counts`` (reason → int
-        per row) and ``score`` (float, rows × active).
+        Returns ``feasible`` (bool, rows × active), ``counts`` (reason of
+        :data:`BLOCK_REASONS` → int per row: mentors excluded first by it;
+        ``None`` when ``counts`` is false) and ``score`` (float, rows × active).
         """
         cons = self.config.constraints
         rows = np.asarray(rows, np.int64)
@@ -339,42 +348,34 @@ class _Model:
         B, N = len(rows), len(active)
         shared = (self.subj_e[rows] @ self.subj_r[active].T) > 0
         covered = self.def_e[rows] @ self.str_r[active].T
-
-        def scatter(e_pos, r_pos):
-            out = np.zeros((B, N), dtype=bool)
-            r, c, _ = self._block_positions(rows, active, e_pos, r_pos)
-            out[r, c] = True
-            return out
-
-        # A teacher of role «оба» can be on both sides: only those rows can be self-pairs.
+        geo_idx = self._geo_block(rows, active)
+        code = self.hard[geo_idx]  # same_school, format, distance: the first one broken
+        if cons.require_subject_match:
+            code[(code == 0) & ~shared] = _CODE["subject"]
+        if cons.require_relevance:
+            code[(code == 0) & (covered == 0) & ~shared] = _CODE["relevance"]
+        # Sparse reasons, highest precedence last: forbidden pairs, then self-pairs (a teacher of
+        # role «оба» is on both sides; only those rows can be self-pairs).
+        r, c, _ = self._block_positions(rows, active, self.fb_e, self.fb_r)
+        code[r, c] = _CODE["forbidden"]
         tid_pos = self._mentor_of_teacher
         both = [(i, tid_pos[t]) for i, t in zip(rows.tolist(), self.e_tid[rows]) if t in tid_pos]
-        self_pairs = scatter(np.array([b[0] for b in both], np.int64), np.array([b[1] for b in both], np.int64))
-        fmt_e, fmt_r = self.e_fmt[ei], self.r_fmt[ri]
-        geo_idx = self.geo_index(ei, ri)
-        none = None
-        masks = {
-            "self": self_pairs,
-            "forbidden": scatter(self.fb_e, self.fb_r),
-            "same_school": (self.e_sch[ei] == self.r_sch[ri]) if not cons.allow_same_school else none,
-            "format": self.incompatible[fmt_e, fmt_r],
-            "distance": self.far[geo_idx] if cons.max_distance_km is not None else none,
-            "subject": ~shared if cons.require_subject_match else none,
-            "relevance": ((covered == 0) & ~shared) if cons.require_relevance else none,
-        }
-        excluded = np.zeros((B, N), dtype=bool)
-        counts = {}
-        for name, mask in masks.items():
-            if mask is None:
-                counts[name] = np.zeros(B, np.int64)
-                continue
-            counts[name] = (mask & ~excluded).sum(axis=1)
-            excluded |= mask
-        feasible = ~excluded
+        if both:
+            r, c, _ = self._block_positions(rows, active, np.array([b[0] for b in both], np.int64),
+                                            np.array([b[1] for b in both], np.int64))
+            code[r, c] = _CODE["self"]
+        feasible = code == 0
+        per_reason = None
+        if counts:
+            flat = code.astype(np.int32)
+            flat += (np.arange(B, dtype=np.int32) * (len(BLOCK_REASONS) + 1))[:, None]
+            tally = np.bincount(flat.ravel(), minlength=B * (len(BLOCK_REASONS) + 1))
+            tally = tally.reshape(B, len(BLOCK_REASONS) + 1)
+            per_reason = {name: tally[:, k + 1].astype(np.int64) for k, name in enumerate(BLOCK_REASONS)}
         score = self.fast_score(ei, ri, shared, covered, geo_idx)
         pr, pc, bonus = self.pref_bonus(rows, active)
         score[pr, pc] += bonus
-        return feasible, counts, score
+        return feasible, per_reason, score
 
     def pairs(self, ei: np.ndarray, ri: np.ndarray) -> pd.DataFrame:
         """The pairs frame for explicit (mentee position, mentor position) lists."""
@@ -395,6 +396,28 @@ class _Model:
             "n_covered": np.asarray(covered).astype(np.int64),
             "n_deficits": self.n_def[ei].astype(np.int64),
         })
+
+
+def _top_k(masked: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``k`` largest finite entries of each row of ``masked`` (−inf marks an infeasible pair).
+
+    Ties at the cut are kept in column (mentor) order, so the choice is deterministic. Returns
+    the (row, column) positions kept, in row-major order, and per row the largest entry not
+    kept (NaN when every finite entry was kept). ``masked`` is overwritten.
+    """
+    kth = -np.partition(-masked, k - 1, axis=1)[:, k - 1]  # k-th largest per row
+    above = masked > kth[:, None]
+    tied = masked == kth[:, None]
+    room = k - above.sum(axis=1)
+    keep = above
+    crowded = np.isfinite(kth) & (tied.sum(axis=1) > room)  # more ties at the cut than places left
+    tied[crowded] &= np.cumsum(tied[crowded], axis=1) <= room[crowded, None]
+    keep |= tied
+    keep &= np.isfinite(masked)
+    ei, ci = np.nonzero(keep)
+    np.copyto(masked, -np.inf, where=keep)
+    rest = masked.max(axis=1)
+    return ei, ci, np.where(np.isfinite(rest), rest, np.nan)
 
 
 def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.DataFrame,
@@ -441,21 +464,11 @@ def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.D
         feasible, counts, score = model.block(np.arange(start, stop), active)
         for k, v in counts.items():
             excl[k][start:stop] = v
-        nfeas = feasible.sum(axis=1)
-        feasible_count[start:stop] = nfeas
+        feasible_count[start:stop] = len(active) - sum(counts.values())
         if top_k is None or top_k >= len(active):
             ei, ci = np.nonzero(feasible)
         else:
-            masked = np.where(feasible, score, -np.inf)
-            # k-th largest score per row; ties at the cut are kept in mentor order (deterministic).
-            kth = -np.partition(-masked, top_k - 1, axis=1)[:, top_k - 1]
-            above = masked > kth[:, None]
-            tied = masked == kth[:, None]
-            room = top_k - above.sum(axis=1)
-            keep = (above | (tied & (np.cumsum(tied, axis=1) <= room[:, None]))) & feasible
-            ei, ci = np.nonzero(keep)
-            rest = np.where(keep, -np.inf, masked).max(axis=1)
-            best_pruned[start:stop] = np.where(np.isfinite(rest), rest, np.nan)
+            ei, ci, best_pruned[start:stop] = _top_k(np.where(feasible, score, -np.inf), top_k)
         kept_e.append(ei + start)
         kept_r.append(active[ci])
         report(progress, "Оценка пар", stop / M)
