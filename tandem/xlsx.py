@@ -429,7 +429,7 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
               "откройте его в Excel и сохраните заново как «Книга Excel (.xlsx)»")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):  # e.g. «zip file version 6.4»
         refuse(broken)
     formulas: dict[str, set[str]] = {}
     with zf:
@@ -473,7 +473,7 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
                 continue
             try:
                 data = zf.read(member)
-            except (zipfile.BadZipFile, OSError, EOFError):
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
                 refuse(broken)
             last_row = max((int(m) for m in row_re.findall(data)), default=0)
             last_col = 0

@@ -74,6 +74,20 @@ def test_load_registry_on_damaged_workbooks(data):
     assert isinstance(reg, Registry)
 
 
+def test_zip_of_an_unsupported_version_is_refused():
+    """Found by the fuzzer: a damaged «version needed to extract» (6.4) made zipfile raise
+    NotImplementedError instead of BadZipFile."""
+    data = bytearray(BASE_XLSX)
+    entry = data.index(b"PK\x01\x02")  # first central-directory header
+    data[entry + 6:entry + 8] = (64).to_bytes(2, "little")
+    try:
+        load_registry(_tmp_file("реестр.xlsx", bytes(data)))
+    except InputError as exc:
+        assert "повреждён" in str(exc)
+    else:
+        raise AssertionError("a workbook that cannot be unpacked was read")
+
+
 @FUZZ
 @given(st.binary(max_size=400), st.sampled_from(["teachers", "schools", "deficits", "locked"]))
 def test_load_registry_csv_folder_with_random_bytes(data, which):
