@@ -177,7 +177,6 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     config = config or MatchConfig()
     t0 = time.perf_counter()
     teachers = registry.teachers
-    by_id = teachers.set_index("teacher_id")
     mentees = registry.mentees
     mentors = registry.mentors
     xl, xf = _pairs_frame(extra_locked), _pairs_frame(extra_forbidden)
@@ -208,17 +207,21 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     cand = build_candidates(active, mentors, registry.schools, forbidden, registry.preferences, config,
                             top_k=candidates, progress=progress)
 
-    # Locked pairs must be feasible under every hard constraint (checked pair by pair: with
-    # candidate pruning a feasible locked pair need not be among the kept candidates).
-    lock_rows = []
+    # Locked pairs must be feasible under every hard constraint (checked pair by pair on the same
+    # arrays: with candidate pruning a feasible locked pair need not be among the kept candidates).
+    model = cand.model
+    e_pos = {t: i for i, t in enumerate(model.e_id)}  # consenting mentees only
+    r_pos = {t: j for j, t in enumerate(model.r_id)}
+    lock_e, lock_r = [], []
     title = registry.sheet_titles.get("locked", "Закрепления")
     for r in locked.itertuples(index=False):
-        one = build_candidates(teachers[teachers["teacher_id"] == r.mentee_id],
-                               teachers[teachers["teacher_id"] == r.mentor_id],
-                               registry.schools, forbidden, registry.preferences, config)
-        if len(one.pairs) and by_id.at[r.mentee_id, "consent"]:
-            lock_rows.append(one.pairs)
-            continue
+        i, j = e_pos.get(r.mentee_id), r_pos.get(r.mentor_id)
+        if i is not None and j is not None and model.r_consent[j] and model.r_capacity[j]:
+            feasible, _, _ = model.block(np.array([i]), np.array([j]), counts=False)
+            if feasible[0, 0]:
+                lock_e.append(i)
+                lock_r.append(j)
+                continue
         why = _why_infeasible(r.mentee_id, r.mentor_id, registry, config, forbidden)
         row = None if pd.isna(r.excel_row) else int(r.excel_row)
         issues.append(Issue(f"закреплённая пара «{r.mentee_id}» — «{r.mentor_id}» нарушает условие: {why}",
@@ -236,7 +239,7 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     report(progress, "Подбор пар", 0.0)
     chosen, method = _solve(cand, set(locked["mentee_id"]), remaining)
     report(progress, "Подбор пар", 1.0)
-    locked_rows = pd.concat(lock_rows, ignore_index=True) if lock_rows else cand.pairs.iloc[0:0]
+    locked_rows = model.pairs(np.array(lock_e, np.int64), np.array(lock_r, np.int64))
     result_pairs = pd.concat([locked_rows.assign(locked=True), chosen.assign(locked=False)], ignore_index=True)
     solve_seconds = time.perf_counter() - t0
 

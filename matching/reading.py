@@ -67,6 +67,8 @@ class RawTable:
 
 def _cell_text(value) -> str:
     """Cell value as text; whole floats lose their ``.0``; dates become ISO text."""
+    if type(value) is str:
+        return value.replace("\u00a0", " ").strip()
     if value is None:
         return ""
     if isinstance(value, bool):

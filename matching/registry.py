@@ -208,13 +208,21 @@ def _parse_sheet(table: RawTable, sheet: schema.Sheet, issues: list[Issue]) -> p
         j = positions.get(c.name)
         col_loc = dict(loc, column=headers.get(c.name, c.header))
         values = []
+        known: dict[str, object] = {}  # text → value, for texts that parsed without a problem
         for row, rownum in zip(table.rows, table.row_numbers):
             text = row[j] if j is not None else ""
-            values.append(_parse_value(text, c, sheet, rownum, col_loc, issues, present=j is not None))
+            value = known.get(text, _UNSEEN)
+            if value is _UNSEEN:
+                before = len(issues)
+                value = _parse_value(text, c, sheet, rownum, col_loc, issues, present=j is not None)
+                if len(issues) == before:
+                    known[text] = value  # a bad text is parsed again in each row, for its message
+            values.append(value)
         data[c.name] = values
     return pd.DataFrame(data)
 
 
+_UNSEEN = object()
 _ID_COLUMNS = {"school_id", "teacher_id", "code", "mentee_id", "mentor_id"}
 _NONEMPTY = _ID_COLUMNS | {"full_name", "role", "category", "experience_years", "name", "rank"}
 

@@ -68,6 +68,9 @@ optimality certificate (see there).
 
 from __future__ import annotations
 
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -91,6 +94,8 @@ FORMAT_NAMES = ("очно", "дистанционно", "смешанно")
 EARTH_RADIUS_KM = 6371.0088
 
 _BLOCK_PAIRS = 2_000_000
+#: Threads that score blocks at the same time (numpy releases the GIL); 1 = no threads.
+WORKERS = min(4, os.cpu_count() or 1)
 #: Pair-format layer of the lookup tables by (mentee format, mentor format): the pair format
 #: (очно 0, дистанционно 1, смешанно 2), or 3 when очно meets дистанционно (incompatible).
 FORMAT_LAYER = np.array([[0, 3, 0], [3, 1, 1], [0, 1, 2]], dtype=np.int8)
@@ -398,6 +403,28 @@ class _Model:
         })
 
 
+def parallel_map(fn, items):
+    """``map(fn, items)`` on a few threads, results in the order of ``items``.
+
+    The blocks of pair scoring spend their time in numpy, which releases the
+    GIL, so threads use the machine's cores without copying the arrays into
+    other processes. At most :data:`WORKERS` blocks are in flight at a time,
+    which bounds memory; the results are the same as a plain ``map``.
+    """
+    items = list(items)
+    if WORKERS < 2 or len(items) < 2:
+        yield from map(fn, items)
+        return
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        pending = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= WORKERS + 1:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 def _top_k(masked: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``k`` largest finite entries of each row of ``masked`` (−inf marks an infeasible pair).
 
@@ -459,16 +486,24 @@ def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.D
     best_pruned = np.full(M, np.nan)
     kept_e, kept_r = [], []
     block = max(1, _BLOCK_PAIRS // max(len(active), 1))
-    for start in range(0, M if len(active) else 0, block):
+
+    def one_block(start: int):
         stop = min(M, start + block)
         feasible, counts, score = model.block(np.arange(start, stop), active)
+        if top_k is None or top_k >= len(active):
+            ei, ci = np.nonzero(feasible)
+            rest = None
+        else:
+            ei, ci, rest = _top_k(np.where(feasible, score, -np.inf), top_k)
+        return start, stop, counts, ei, ci, rest
+
+    starts = range(0, M if len(active) else 0, block)
+    for start, stop, counts, ei, ci, rest in parallel_map(one_block, starts):
         for k, v in counts.items():
             excl[k][start:stop] = v
         feasible_count[start:stop] = len(active) - sum(counts.values())
-        if top_k is None or top_k >= len(active):
-            ei, ci = np.nonzero(feasible)
-        else:
-            ei, ci, best_pruned[start:stop] = _top_k(np.where(feasible, score, -np.inf), top_k)
+        if rest is not None:
+            best_pruned[start:stop] = rest
         kept_e.append(ei + start)
         kept_r.append(active[ci])
         report(progress, "Оценка пар", stop / M)
