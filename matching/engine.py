@@ -176,7 +176,6 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     """
     config = config or MatchConfig()
     t0 = time.perf_counter()
-    teachers = registry.teachers
     mentees = registry.mentees
     mentors = registry.mentors
     xl, xf = _pairs_frame(extra_locked), _pairs_frame(extra_forbidden)

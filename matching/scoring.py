@@ -350,7 +350,7 @@ class _Model:
         rows = np.asarray(rows, np.int64)
         ei = rows[:, None]
         ri = active[None, :]
-        B, N = len(rows), len(active)
+        B = len(rows)
         shared = (self.subj_e[rows] @ self.subj_r[active].T) > 0
         covered = self.def_e[rows] @ self.str_r[active].T
         geo_idx = self._geo_block(rows, active)
