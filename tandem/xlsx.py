@@ -154,6 +154,18 @@ def write_table(
         ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(cols))}{last}"
 
 
+def _plain_column(s: pd.Series) -> list:
+    """:func:`_plain` applied to a whole column, with fast paths for numpy numeric and bool dtypes."""
+    kind = s.dtype.kind if isinstance(s.dtype, np.dtype) else "O"
+    if kind == "b":
+        return np.where(s.to_numpy(), "да", "нет").tolist()
+    if kind in "iu":
+        return s.to_numpy().tolist()
+    if kind == "f":
+        return [None if f != f else f for f in s.to_numpy().tolist()]
+    return [_plain(v) for v in s.tolist()]
+
+
 def streaming_workbook(tables, *, max_width: int = 60):
     """A write-only workbook of ``[(title, DataFrame, headers, number_formats)]``.
 
@@ -181,7 +193,7 @@ def streaming_workbook(tables, *, max_width: int = 60):
         ws = wb.create_sheet(title)
         cols = list(df.columns)
         names = [str(headers.get(c, c)) for c in cols]
-        values = df.to_numpy(dtype=object) if len(df) else np.empty((0, len(cols)), dtype=object)
+        values = df.iloc[:1000].to_numpy(dtype=object) if len(df) else np.empty((0, len(cols)), dtype=object)
         for j, col in enumerate(cols, 1):
             sample = [len(str(v)) if not isinstance(v, float) else 8 for v in values[:1000, j - 1] if v is not None]
             width = max([len(names[j - 1]) + 2] + [w + 2 for w in sample])
@@ -197,18 +209,26 @@ def streaming_workbook(tables, *, max_width: int = 60):
             c.alignment = Alignment(wrap_text=True, vertical="top")
             head.append(c)
         ws.append(head)
-        col_formats = [formats.get(c) for c in cols]
-        for row in values:
-            out = []
-            for v, fmt in zip(row, col_formats):
-                v = _plain(v)
-                if isinstance(v, str) and v.startswith(FORMULA_TRIGGERS):
-                    v = set_cell(WriteOnlyCell(ws), v)
-                elif fmt and isinstance(v, (int, float)) and not isinstance(v, bool):
-                    cell = WriteOnlyCell(ws, value=v)
-                    cell.number_format = fmt
-                    v = cell
-                out.append(v)
+        # One styled cell per formatted column, refilled for each row: a write-only sheet writes
+        # a row as soon as it is appended, so the cell can be reused (creating and styling a
+        # cell per value was most of the time of a large sheet).
+        styled = []
+        for c in cols:
+            cell = None
+            if formats.get(c):
+                cell = WriteOnlyCell(ws)
+                cell.number_format = formats[c]
+            styled.append(cell)
+        columns = [_plain_column(df[c]) for c in cols] if len(df) else []
+        for row in zip(*columns):
+            out = list(row)
+            for j, v in enumerate(out):
+                if v.__class__ is str:
+                    if v.startswith(FORMULA_TRIGGERS):
+                        out[j] = set_cell(WriteOnlyCell(ws), v)
+                elif styled[j] is not None and v.__class__ in (int, float):
+                    styled[j].value = v
+                    out[j] = styled[j]
             ws.append(out)
     return wb
 
