@@ -158,7 +158,9 @@ def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndar
         out.rounds += 1
         out.added += n_new
         e = np.concatenate([e, *new_e]); r = np.concatenate([r, *new_r]); s = np.concatenate([s, *new_s])
-        sol = solve_arrays(e, r, s, M, capacity, potentials=True)
+        # Start the potentials from the last ones: fewer rounds, and they drift less, so more
+        # mentees stay certified by their last scan.
+        sol = solve_arrays(e, r, s, M, capacity, potentials=True, start=sol.node_potential)
     out.solution, out.e_idx, out.r_idx, out.scores = sol, e, r, s
     return out
 

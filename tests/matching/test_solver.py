@@ -150,11 +150,13 @@ def test_bad_input_raises():
 
 
 @settings(max_examples=150, deadline=None)
-@given(assignment_instances(max_mentees=8, max_mentors=5, integer=False), st.integers(1, 3))
-def test_certificate_is_sound(instance, k):
+@given(assignment_instances(max_mentees=8, max_mentors=5, integer=False), st.integers(1, 3),
+       st.one_of(st.none(), st.integers(0, 2**32)))
+def test_certificate_is_sound(instance, k, start_seed):
     """Solve on each mentee's k best edges; if every left-out edge passes the reduced-cost
     test, the restricted optimum must equal the full optimum (and whenever the two differ,
-    some left-out edge must fail the test)."""
+    some left-out edge must fail the test). The same holds for potentials computed from an
+    arbitrary start (as the certificate loop starts from the last round's potentials)."""
     edges, capacity = instance
     if edges.empty:
         return
@@ -166,8 +168,11 @@ def test_certificate_is_sound(instance, k):
     kept = ranked.groupby("mentee_id").head(k)
     left = ranked.drop(kept.index)
     cap = np.array([capacity[m] for m in mentors])
+    start = None
+    if start_seed is not None:
+        start = -np.random.default_rng(start_seed).integers(0, 10**12, len(mentees) + len(mentors) + 2)
     sol = solve_arrays(kept["mentee_id"].map(e_pos).to_numpy(), kept["mentor_id"].map(r_pos).to_numpy(),
-                       kept["score"].to_numpy(), len(mentees), cap, potentials=True)
+                       kept["score"].to_numpy(), len(mentees), cap, potentials=True, start=start)
     restricted = (int(sol.chosen.sum()), float(kept["score"].to_numpy()[sol.chosen].sum()))
     full = _oracle(edges, capacity)
     ok = sol.cannot_improve(left["mentee_id"].map(e_pos).to_numpy(), left["mentor_id"].map(r_pos).to_numpy(),
