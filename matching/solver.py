@@ -218,21 +218,22 @@ def _solve_dense(e_idx, r_idx, scores, M: int, N: int) -> FlowSolution:
     problem matches min(M, N) mentees, so it is also the lexicographic
     optimum; scipy works on the float scores directly (no scaling).
     """
-    from scipy.optimize import linear_sum_assignment
-
     flat = e_idx * N + r_idx
     if (flat == np.arange(M * N)).all():  # row-major already: no scatter needed
-        rows, cols = linear_sum_assignment(scores.reshape(M, N), maximize=True)
-        chosen = np.zeros(len(e_idx), bool)
-        chosen[rows * N + cols] = True
-        return FlowSolution(chosen=chosen, scaling=Scaling(1.0, True, 0))
+        return _solve_dense_matrix(scores.reshape(M, N))
     weight = np.empty((M, N))
     weight[e_idx, r_idx] = scores
+    dense = _solve_dense_matrix(weight)
+    return FlowSolution(chosen=dense.chosen[flat], scaling=dense.scaling)
+
+
+def _solve_dense_matrix(weight: np.ndarray) -> FlowSolution:
+    """:func:`_solve_dense` on an (M, N) score matrix; ``chosen`` is row-major over its cells."""
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(weight, maximize=True)
-    edge_at = np.empty((M, N), np.int64)
-    edge_at[e_idx, r_idx] = np.arange(len(e_idx))
-    chosen = np.zeros(len(e_idx), bool)
-    chosen[edge_at[rows, cols]] = True
+    chosen = np.zeros(weight.size, bool)
+    chosen[rows * weight.shape[1] + cols] = True
     return FlowSolution(chosen=chosen, scaling=Scaling(1.0, True, 0))
 
 
@@ -320,18 +321,23 @@ def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int]) -> pd.Dat
     if (cap < 0).any():
         raise ValueError(f"capacity must be ≥ 0, got {dict(zip(mentors[cap < 0], cap[cap < 0]))!r}")
     score = edges["score"].to_numpy(float)
+    M, N = len(mentees), len(mentors)
     # Order edges by (mentee, mentor) and keep the highest score of a repeated pair.
-    key = mentee_codes.astype(np.int64) * len(mentors) + mentor_codes
-    if len(key) < 2 or (key[1:] > key[:-1]).all():
-        order = np.arange(len(key))  # already in (mentee, mentor) order without repeats
+    key = mentee_codes.astype(np.int64) * N + mentor_codes
+    if len(key) < 2 or (key[1:] > key[:-1]).all():  # already in (mentee, mentor) order, no repeats
+        if len(key) == M * N and (cap == 1).all():
+            # Complete and row-major: the score matrix is a reshape (no copy, no scatter).
+            sol = _solve_dense_matrix(score.reshape(M, N))
+            out = edges.iloc[np.flatnonzero(sol.chosen)].reset_index(drop=True)
+            out.attrs["scaling"] = sol.scaling
+            return out
+        keep = np.arange(len(key))
     else:
-        order = np.argsort(key, kind="stable")
-    if (key[order][1:] == key[order][:-1]).any():  # repeated pairs: highest score first within a key
-        order = np.lexsort((-score, key))
-    first = np.ones(len(order), bool)
-    first[1:] = key[order][1:] != key[order][:-1]
-    keep = order[first]
-    sol = solve_arrays(mentee_codes[keep], mentor_codes[keep], score[keep], len(mentees), cap)
+        order = np.lexsort((-score, key))  # highest score first within a repeated key
+        first = np.ones(len(order), bool)
+        first[1:] = key[order][1:] != key[order][:-1]
+        keep = order[first]
+    sol = solve_arrays(mentee_codes[keep], mentor_codes[keep], score[keep], M, cap)
     rows = np.sort(keep[sol.chosen], kind="stable")  # original positions; ids sorted below
     out = edges.iloc[rows]
     out = out.iloc[np.argsort(mentee_codes[rows], kind="stable")].reset_index(drop=True)

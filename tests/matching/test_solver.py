@@ -182,3 +182,22 @@ def test_certificate_is_sound(instance, k, start_seed):
         assert restricted[1] >= full[1] - (full[0] + 1) / sol.scaling.scale
     if restricted[0] < full[0] or restricted[1] < full[1] - (full[0] + 1) / sol.scaling.scale:
         assert not ok.all()
+
+
+@pytest.mark.parametrize("shape", [(6, 6), (7, 4), (3, 8)])
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_complete_unit_capacity_goes_dense_and_is_optimal(shape, shuffled):
+    """A complete graph with every capacity 1 is solved by scipy, whether the edges come in
+    row-major order (a reshape) or shuffled (a scatter); the total equals scipy's on the matrix."""
+    m, n = shape
+    w = np.random.default_rng(m * 10 + n).random((m, n))
+    i, j = np.meshgrid(np.arange(m), np.arange(n), indexing="ij")
+    edges = pd.DataFrame({"mentee_id": i.ravel(), "mentor_id": j.ravel(), "score": w.ravel()})
+    if shuffled:
+        edges = edges.sample(frac=1, random_state=1)
+    out = solve_assignment(edges, {k: 1 for k in range(n)})
+    ri, ci = linear_sum_assignment(w, maximize=True)
+    assert len(out) == min(m, n)
+    assert out["mentee_id"].is_unique and out["mentor_id"].is_unique
+    assert out["score"].sum() == pytest.approx(w[ri, ci].sum(), abs=1e-12)
+    assert out.attrs["scaling"].exact  # scipy works on the float scores, no integer scaling
