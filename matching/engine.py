@@ -330,21 +330,26 @@ def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, o
 
     # Unmatched mentees and their reasons.
     matched = set(pairs["mentee_id"])
-    assigned = pairs.groupby("mentor_id")["mentee_name"].apply(list)
-    cap = mentors.set_index("teacher_id")["capacity"]
-    rows = []
+    assigned: dict[str, list[str]] = {}
+    for mentor, name in zip(pairs["mentor_id"].tolist(), pairs["mentee_name"].tolist()):
+        assigned.setdefault(mentor, []).append(name)
+    cap = dict(zip(mentors["teacher_id"], mentors["capacity"].astype(int)))
+    names = dict(zip(t.index, t["full_name"]))
     left = mentees[~mentees["teacher_id"].isin(matched)]
     best = cand.pairs[cand.pairs["mentee_id"].isin(left["teacher_id"])]
     best = (best.sort_values(["mentee_id", "score", "mentor_id"], ascending=[True, False, True], kind="stable")
             .groupby("mentee_id", sort=False).head(3))
-    best_by_mentee = {k: list(zip(g["mentor_id"], g["score"])) for k, g in best.groupby("mentee_id", sort=False)}
-    excl_rows = cand.exclusions.reindex(left["teacher_id"])
-    names = t["full_name"]
-    for m, (_, excl) in zip(left.to_dict("records"), excl_rows.iterrows()):
+    best_by_mentee: dict[str, list] = {}
+    for mid, rid, sc in zip(best["mentee_id"].tolist(), best["mentor_id"].tolist(), best["score"].tolist()):
+        best_by_mentee.setdefault(mid, []).append((rid, sc))
+    considered = left["teacher_id"].isin(cand.exclusions.index).tolist()
+    excl_rows = cand.exclusions.reindex(left["teacher_id"]).to_dict("records")
+    rows = []
+    for m, excl, seen in zip(left.to_dict("records"), excl_rows, considered):
         mid = m["teacher_id"]
-        busy = [{"mentor": f"{names[r]} ({r})", "score": sc, "capacity": int(cap.get(r, 0)),
+        busy = [{"mentor": f"{names[r]} ({r})", "score": sc, "capacity": cap.get(r, 0),
                  "took": assigned.get(r, [])} for r, sc in best_by_mentee.get(mid, [])]
-        code, text = unmatched_reason(m, None if excl.isna().all() else excl, busy, config, deficit_names)
+        code, text = unmatched_reason(m, excl if seen else None, busy, config, deficit_names)
         rows.append({"mentee_id": mid, "mentee_name": m["full_name"], "school_id": m["school_id"],
                      "reason_code": code, "reason": text})
     unmatched = pd.DataFrame(rows, columns=["mentee_id", "mentee_name", "school_id", "reason_code", "reason"])
@@ -357,7 +362,7 @@ def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, o
         "capacity": mentors["capacity"].to_numpy(dtype=int),
     })
     load["assigned"] = load["mentor_id"].map(pairs["mentor_id"].value_counts()).fillna(0).astype(int)
-    load["mentees"] = ["; ".join(assigned.get(m, [])) for m in load["mentor_id"]]
+    load["mentees"] = ["; ".join(assigned.get(m, ())) for m in load["mentor_id"].tolist()]
     # Mentors in the programme: with consent, or with a (locked) pair. Teachers who could mentor
     # but gave no consent are counted in the unmatched reasons, not listed here.
     load = load[load["consent"] | (load["assigned"] > 0)]

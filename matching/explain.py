@@ -8,6 +8,7 @@ model knows.
 from __future__ import annotations
 
 import math
+from typing import Mapping
 
 import pandas as pd
 
@@ -85,15 +86,15 @@ def pair_text(row: pd.Series, deficit_names: dict[str, str], mentor_category: st
     return text[0].upper() + text[1:] + "."
 
 
-def unmatched_reason(mentee: pd.Series, exclusions: pd.Series | None, busy: list[dict],
+def unmatched_reason(mentee: Mapping, exclusions: Mapping | None, busy: list[dict],
                      config: MatchConfig, deficit_names: dict[str, str]) -> tuple[str, str]:
     """Reason code and Russian text for a mentee left without a mentor.
 
     Parameters
     ----------
-    mentee : Series
+    mentee : mapping (dict or Series)
         The mentee's row of :attr:`Registry.teachers`.
-    exclusions : Series or None
+    exclusions : mapping (dict or Series) or None
         The mentee's row of :attr:`Candidates.exclusions` (None when the
         mentee was not considered because of missing consent).
     busy : list of dict
