@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.solver import FlowSolution, solve_arrays
+from tandem.progress import Progress, report
 
 #: A mentee with an improving left-out pair also gets up to this many of its most attractive
 #: left-out pairs (smallest slack), so that fewer rounds are needed.
@@ -81,7 +82,7 @@ class CertifiedSolution:
 
 def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray,
                     capacity: np.ndarray, pruned: np.ndarray, best_pruned: np.ndarray,
-                    block_pairs: int = BLOCK_PAIRS) -> CertifiedSolution:
+                    block_pairs: int = BLOCK_PAIRS, progress: Progress | None = None) -> CertifiedSolution:
     """Solve on the offered pairs and extend them until the optimum is proven over all feasible pairs.
 
     Parameters
@@ -101,6 +102,9 @@ def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndar
         (read only at ``pruned``).
     block_pairs : int
         Pairs scored per scan block (memory bound).
+    progress : callable, optional
+        ``progress("Подбор пар", fraction)`` after each solve; the number of
+        rounds is not known ahead, so round k reports ``1 − 2^−k``.
 
     Returns
     -------
@@ -115,6 +119,7 @@ def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndar
     active = np.flatnonzero(model.r_consent & model.r_capacity)
     e, r, s = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64), np.asarray(scores, float)
     sol = solve_arrays(e, r, s, M, capacity, potentials=True)
+    report(progress, "Подбор пар", 0.5)
     out = CertifiedSolution(sol, e, r, s)
     # Per mentee: smallest slack among its left-out pairs as of its last scan, and the round of it.
     min_slack = np.full(M, -np.inf)
@@ -161,6 +166,7 @@ def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndar
         # Start the potentials from the last ones: fewer rounds, and they drift less, so more
         # mentees stay certified by their last scan.
         sol = solve_arrays(e, r, s, M, capacity, potentials=True, start=sol.node_potential)
+        report(progress, "Подбор пар", 1 - 0.5 ** (out.rounds + 1))
     out.solution, out.e_idx, out.r_idx, out.scores = sol, e, r, s
     return out
 

@@ -46,10 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from matching.export import write_result
     from matching.registry import load_registry
 
-    from tandem.progress import tqdm_progress
+    from tandem.progress import StepTimes, tqdm_progress
 
     config = load_config(args.config)
-    with tqdm_progress() as progress:
+    with tqdm_progress() as bars:
+        progress = StepTimes(bars)
         progress("Чтение реестра", 0.0)
         registry = load_registry(args.registry)
         progress("Чтение реестра", 1.0)
@@ -59,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress("Запись Excel", 1.0)
     print(result.summary())
     print(f"Наставляемых в реестре: {result.n_mentees}; время подбора: {result.solve_seconds:.2f} с.")
+    print(f"{progress}.")
     print(f"Результат записан: {Path(out)}")
     return 0
 

@@ -236,7 +236,7 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
 
     remaining = (cap - locked_load.reindex(cap.index).fillna(0)).astype(int)
     report(progress, "Подбор пар", 0.0)
-    chosen, method = _solve(cand, set(locked["mentee_id"]), remaining)
+    chosen, method = _solve(cand, set(locked["mentee_id"]), remaining, progress)
     report(progress, "Подбор пар", 1.0)
     locked_rows = model.pairs(np.array(lock_e, np.int64), np.array(lock_r, np.int64))
     result_pairs = pd.concat([locked_rows.assign(locked=True), chosen.assign(locked=False)], ignore_index=True)
@@ -249,7 +249,7 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     return result
 
 
-def _solve(cand, locked_mentees: set, remaining: pd.Series) -> tuple[pd.DataFrame, str]:
+def _solve(cand, locked_mentees: set, remaining: pd.Series, progress=None) -> tuple[pd.DataFrame, str]:
     """The optimal free pairs (locked mentees excluded) and a description of how optimality is known.
 
     Without pruning, every feasible pair is offered to the exact solver. With
@@ -272,7 +272,7 @@ def _solve(cand, locked_mentees: set, remaining: pd.Series) -> tuple[pd.DataFram
         sol = solve_arrays(e, r, s, M, capacity)
         method = "все допустимые пары переданы точному решателю"
     else:
-        cert = solve_certified(model, e, r, s, capacity, pruned, best_pruned)
+        cert = solve_certified(model, e, r, s, capacity, pruned, best_pruned, progress=progress)
         sol, e, r = cert.solution, cert.e_idx, cert.r_idx
         method = (f"лучшие {int(cand.pairs.groupby('mentee_id').size().max())} кандидатов на наставляемого "
                   f"+ сертификат оптимальности по всем допустимым парам (дополнений {cert.rounds}, "
