@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.scoring import parallel_map
 from matching.solver import FlowSolution, solve_arrays
 from tandem.progress import Progress, report
 
@@ -145,9 +146,13 @@ def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndar
         rows, n_prefix = rows[by_size], n_prefix[by_size]
         history.append((pi_e.copy(), pi_r.copy(), big, scale))
         new_e, new_r, new_s = [], [], []
-        for part, width in _blocks(n_prefix, block_pairs):
-            b_rows, cols = rows[part], order[:width]
-            pe, pr, ps, rest = _scan(model, sol, known, b_rows, cols)
+
+        def scan(block, sol=sol, known=known, order=order, rows=rows):
+            part, width = block
+            return (part, width) + _scan(model, sol, known, rows[part], order[:width])
+
+        for part, width, pe, pr, ps, rest in parallel_map(scan, _blocks(n_prefix, block_pairs)):
+            b_rows = rows[part]
             # Mentors past the prefix: π_j ≤ π of the first of them, scores ≤ best_pruned.
             if width < len(order):
                 outside = (pi_e[b_rows] - big - np.ceil(best_pruned[b_rows] * scale) - pi_r[order[width]])

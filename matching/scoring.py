@@ -75,6 +75,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from matching.config import COMPONENTS, MatchConfig
 from tandem.progress import Progress, report
@@ -412,6 +413,13 @@ def parallel_map(fn, items):
     which bounds memory; the results are the same as a plain ``map``.
     """
     items = list(items)
+    # The blocks' small matrix products must not start BLAS threads of their own: with
+    # OpenBLAS's default pool they spun on the other core and made scoring about a third slower.
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield from _map_blocks(fn, items)
+
+
+def _map_blocks(fn, items: list):
     if WORKERS < 2 or len(items) < 2:
         yield from map(fn, items)
         return
