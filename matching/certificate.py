@@ -23,6 +23,11 @@ the smallest slack left out is remembered; a later solve moves a pair's slack
 by ``Δπ_i − Δπ_j − ΔB``, so ``min_slack + Δπ_i − max_j Δπ_j − ΔB ≥ 0``
 certifies the mentee again without a scan.
 
+Scans score pairs in float32 (:meth:`_Model.block`); every bound above uses
+the score plus :data:`matching.scoring.SCORE_TOLERANCE`, so rounding can only
+add a pair that was not needed, never leave out one that was, and the pairs
+added reach the solver with their exact float64 scores.
+
 Every test above is a proof, not a heuristic: the loop stops only when each
 left-out pair's slack is known to be non-negative, so the result is the same
 exact optimum as that of the solver given every feasible pair (also checked by
@@ -35,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.scoring import parallel_map
+from matching.scoring import SCORE_TOLERANCE, parallel_map
 from matching.solver import FlowSolution, solve_arrays
 from tandem.progress import Progress, report
 
@@ -223,12 +228,18 @@ def _blocks(n_prefix: np.ndarray, block_pairs: int):
 
 
 def _scan(model, sol: FlowSolution, known: np.ndarray, rows: np.ndarray, cols: np.ndarray):
-    """Score ``rows`` × ``cols``; return the pairs to add (mentee, mentor, score) and, per row,
-    the smallest slack among the left-out pairs not added (float, inf when none)."""
+    """Score ``rows`` × ``cols``; return the pairs to add (mentee, mentor, exact score) and, per
+    row, a lower bound of the smallest slack among the left-out pairs not added (float, inf
+    when none)."""
     N = model.N
     feasible, _, score = model.block(rows, cols, counts=False)
+    # Block scores are float32 within SCORE_TOLERANCE: the slack is bounded from below with the
+    # largest score the pair can have, so a pair is never wrongly left out.
+    upper = score.astype(float)
+    upper += SCORE_TOLERANCE
+    upper *= sol.scaling.scale
     slack = sol.mentee_potential[rows][:, None] - sol.mentor_potential[cols][None, :]
-    slack -= sol.scaling.big + np.ceil(score * sol.scaling.scale).astype(np.int64)
+    slack -= sol.scaling.big + np.ceil(upper).astype(np.int64)
     slack[~feasible] = _NONE
     # Offered pairs are not left out.
     lo = np.searchsorted(known, rows * N)
@@ -257,4 +268,5 @@ def _scan(model, sol: FlowSolution, known: np.ndarray, rows: np.ndarray, cols: n
     rest = slack.min(axis=1).astype(float) if len(cols) else np.full(len(rows), np.inf)
     rest[rest >= float(_NONE)] = np.inf
     hr, hc = np.nonzero(take)
-    return rows[hit[hr]], cols[hc], score[hit[hr], hc], rest
+    pe, pr = rows[hit[hr]], cols[hc]
+    return pe, pr, model.score_pairs(pe, pr), rest  # the solver gets the exact scores

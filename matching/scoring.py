@@ -95,6 +95,9 @@ FORMAT_NAMES = ("очно", "дистанционно", "смешанно")
 EARTH_RADIUS_KM = 6371.0088
 
 _BLOCK_PAIRS = 2_000_000
+#: Largest difference between a block's float32 score and the exact float64 one (scores are
+#: in [0, 1]; the actual error is about 1e-6 at most). Bounds built from block scores add it.
+SCORE_TOLERANCE = 1e-5
 #: Threads that score blocks at the same time (numpy releases the GIL); 1 = no threads.
 WORKERS = min(4, os.cpu_count() or 1)
 #: Pair-format layer of the lookup tables by (mentee format, mentor format): the pair format
@@ -122,8 +125,9 @@ class Candidates:
         Indexed by ``mentee_id``: one int column per reason in
         :data:`EXCLUSIONS` (mentors excluded first by that reason),
         ``feasible`` (int: all feasible mentors, kept or pruned), ``mentors``
-        (int, all mentors considered) and ``best_pruned`` (float: the highest
-        score among feasible mentors not kept; NaN when none was pruned).
+        (int, all mentors considered) and ``best_pruned`` (float: an upper
+        bound, within 1e-5, of the highest score among feasible mentors not
+        kept; NaN when none was pruned).
     """
 
     pairs: pd.DataFrame
@@ -240,6 +244,7 @@ class _Model:
         self._geo_base = (FORMAT_LAYER[:, self.r_fmt].astype(np.int64) * S * S + self.r_sch[None, :])
         self._e_geo = self.e_sch * S
         self._mentor_of_teacher = {t: j for j, t in enumerate(self.r_tid)}
+        self._table_cache: dict[str, dict[str, np.ndarray]] = {}
 
     # -- per-pair quantities (ei, ri broadcast: (B,1)&(1,N) blocks or (P,)&(P,) lists) ---------
 
@@ -300,27 +305,56 @@ class _Model:
         out += self._e_geo[rows].astype(dtype)[:, None]
         return out
 
-    def fast_score(self, ei, ri, shared, covered, geo_idx=None) -> np.ndarray:
+    def fast_score(self, ei, ri, shared, covered, geo_idx=None, dtype=np.float64) -> np.ndarray:
         """The pair score Σ w·c / Σ w computed from the lookup tables (same value for a
         block (ei (B,1), ri (1,N)) and for pair lists (ei, ri of shape (P,)): the same
-        operations in the same order, in place where possible)."""
+        operations in the same order, in place where possible).
+
+        ``dtype=np.float32`` halves the memory traffic of a block; such a
+        score is within :data:`SCORE_TOLERANCE` of the float64 one (each
+        component is in [0, 1] and the weights are normalised, so the error is
+        a few float32 roundings of numbers ≤ 1, about 1e-6 at most).
+        """
+        f = dtype
+        t = self._tables(f)
         sc = self.config.scales
         if geo_idx is None:
             geo_idx = self.geo_index(ei, ri)
-        total = self.geo[geo_idx]
-        tmp = covered * self.inv_nd[ei]
-        tmp *= self._w("coverage")
+        total = t["geo"][geo_idx]
+        tmp = np.asarray(covered).astype(f, copy=False) * t["inv_nd"][ei]
+        tmp *= f(self._w("coverage"))
         total += tmp
-        total += self._w("subject") * np.asarray(shared, float)
-        tmp = self.r_exp[ri] - self.e_exp[ei]
-        tmp /= sc.experience_full_gap_years
+        total += f(self._w("subject")) * np.asarray(shared, f)
+        tmp = t["r_exp"][ri] - t["e_exp"][ei]
+        tmp /= f(sc.experience_full_gap_years)
         np.clip(tmp, 0.0, 1.0, out=tmp)
-        tmp *= self._w("experience")
+        tmp *= f(self._w("experience"))
         total += tmp
-        total += self._w("category") * self.r_cat[ri]
+        total += f(self._w("category")) * t["r_cat"][ri]
         if self.wsum > 0:
-            total /= self.wsum
+            total /= f(self.wsum)
         return total
+
+    def _tables(self, dtype) -> dict[str, np.ndarray]:
+        """The per-school-pair and per-person tables of :meth:`fast_score` in ``dtype``."""
+        key = np.dtype(dtype).name
+        if key not in self._table_cache:
+            self._table_cache[key] = {name: np.asarray(getattr(self, name), dtype)
+                                      for name in ("geo", "inv_nd", "r_exp", "e_exp", "r_cat")}
+        return self._table_cache[key]
+
+    def score_pairs(self, ei: np.ndarray, ri: np.ndarray) -> np.ndarray:
+        """Exact (float64) scores of explicit (mentee position, mentor position) lists, the
+        ``score`` column of :meth:`pairs`."""
+        ei, ri = np.asarray(ei, np.int64), np.asarray(ri, np.int64)
+        if not len(ei):
+            return np.zeros(0)
+        shared = np.einsum("ij,ij->i", self.subj_e[ei], self.subj_r[ri]) > 0
+        covered = np.einsum("ij,ij->i", self.def_e[ei], self.str_r[ri])
+        score = self.fast_score(ei, ri, shared, covered)
+        if self.wsum > 0:
+            score = score + self._w("preference") / self.wsum * self.preference(ei, ri)
+        return score
 
     def _block_positions(self, rows: np.ndarray, active: np.ndarray, e_pos: np.ndarray, r_pos: np.ndarray):
         """Positions inside a rows × active block of pairs given by mentee / mentor positions."""
@@ -345,7 +379,9 @@ class _Model:
 
         Returns ``feasible`` (bool, rows × active), ``counts`` (reason of
         :data:`BLOCK_REASONS` → int per row: mentors excluded first by it;
-        ``None`` when ``counts`` is false) and ``score`` (float, rows × active).
+        ``None`` when ``counts`` is false) and ``score`` (float32, rows ×
+        active; within :data:`SCORE_TOLERANCE` of the exact score, which
+        :meth:`score_pairs` gives).
         """
         cons = self.config.constraints
         rows = np.asarray(rows, np.int64)
@@ -378,7 +414,7 @@ class _Model:
             tally = np.bincount(flat.ravel(), minlength=B * (len(BLOCK_REASONS) + 1))
             tally = tally.reshape(B, len(BLOCK_REASONS) + 1)
             per_reason = {name: tally[:, k + 1].astype(np.int64) for k, name in enumerate(BLOCK_REASONS)}
-        score = self.fast_score(ei, ri, shared, covered, geo_idx)
+        score = self.fast_score(ei, ri, shared, covered, geo_idx, dtype=np.float32)
         pr, pc, bonus = self.pref_bonus(rows, active)
         score[pr, pc] += bonus
         return feasible, per_reason, score
@@ -511,7 +547,7 @@ def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.D
             excl[k][start:stop] = v
         feasible_count[start:stop] = len(active) - sum(counts.values())
         if rest is not None:
-            best_pruned[start:stop] = rest
+            best_pruned[start:stop] = rest.astype(float) + SCORE_TOLERANCE  # an upper bound
         kept_e.append(ei + start)
         kept_r.append(active[ci])
         report(progress, "Оценка пар", stop / M)

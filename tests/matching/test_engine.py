@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from matching import MatchConfig, RegistryError, load_registry, match
-from matching.scoring import FORMAT_CODE, build_candidates, haversine_km
+from matching.registry_writer import write_registry_csv
+from matching.scoring import FORMAT_CODE, SCORE_TOLERANCE, build_candidates, haversine_km
+from matching.synthetic import generate_registry
 from tests.matching.conftest import write_xlsx
 from tests.strategies import registries
 
@@ -196,3 +198,33 @@ def test_pruned_candidates_with_certificate_give_the_full_optimum(tmp_path, tabl
 def test_method_is_reported(reg):
     assert match(reg).method == "все допустимые пары переданы точному решателю"
     assert match(reg, candidates=1).method.startswith("лучшие 1 кандидатов на наставляемого")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(registries(max_teachers=16))
+def test_block_scores_are_within_the_documented_tolerance(tmp_path, tables):
+    """Blocks score in float32; every bound built on them adds SCORE_TOLERANCE, so the real
+    error must stay well inside it. Pair lists give the exact float64 score of pairs()."""
+    reg = load_registry(write_xlsx(tmp_path / "rand.xlsx", tables))
+    active = reg.mentees[reg.mentees["consent"]]
+    model = build_candidates(active, reg.mentors, reg.schools, reg.forbidden, reg.preferences,
+                             MatchConfig()).model
+    rows, cols = np.arange(model.M), np.arange(model.N)
+    feasible, _, block = model.block(rows, cols)
+    assert block.dtype == np.float32
+    ei, ri = np.nonzero(feasible)
+    exact = model.score_pairs(ei, ri)
+    assert np.array_equal(exact, model.pairs(ei, ri)["score"].to_numpy())
+    assert np.abs(block[ei, ri] - exact).max(initial=0.0) <= SCORE_TOLERANCE / 10
+
+
+def test_block_scores_within_tolerance_on_a_generated_district(tmp_path):
+    frames = generate_registry(districts=1, teachers=1200, seed=11)
+    reg = load_registry(write_registry_csv(frames, tmp_path / "district"))
+    active = reg.mentees[reg.mentees["consent"]]
+    model = build_candidates(active, reg.mentors, reg.schools, reg.forbidden, reg.preferences,
+                             MatchConfig()).model
+    feasible, _, block = model.block(np.arange(model.M), np.arange(model.N))
+    ei, ri = np.nonzero(feasible)
+    assert len(ei) > 10_000
+    assert np.abs(block[ei, ri] - model.score_pairs(ei, ri)).max() <= SCORE_TOLERANCE / 10
