@@ -274,6 +274,33 @@ def _potentials(tails, heads, caps, costs, flows, n_nodes, start=None) -> np.nda
     return d
 
 
+def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values, sort=True)`` with two exact fast paths for id columns.
+
+    Small non-negative integer ids (matrix positions) are coded through a
+    presence table, and an already sorted column through its run boundaries;
+    anything else (string ids, say) goes to pandas' hash table. All three give
+    the same codes (int64, position of the id in the sorted uniques) and the
+    same sorted uniques.
+    """
+    a = values.to_numpy()
+    n = len(a)
+    if n and a.dtype.kind in "iu":
+        low, high = int(a.min()), int(a.max())
+        if low >= 0 and high < 4 * n + 1024:
+            present = np.zeros(high + 1, bool)
+            present[a] = True
+            code_of = np.cumsum(present) - 1
+            return code_of[a].astype(np.int64), pd.Index(np.flatnonzero(present).astype(a.dtype))
+    if n and a.dtype.kind in "iuf" and values.is_monotonic_increasing and not values.hasnans:
+        start = np.empty(n, bool)
+        start[0] = True
+        np.not_equal(a[1:], a[:-1], out=start[1:])
+        return np.cumsum(start) - 1, pd.Index(a[start])
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), uniques
+
+
 def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int]) -> pd.DataFrame:
     """Choose pairs: the most mentees matched, then the highest total score.
 
@@ -312,8 +339,8 @@ def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int]) -> pd.Dat
         out = edges.iloc[0:0].copy()
         out.attrs["scaling"] = Scaling(1.0, True, 1)
         return out
-    mentee_codes, mentees = pd.factorize(edges["mentee_id"], sort=True)
-    mentor_codes, mentors = pd.factorize(edges["mentor_id"], sort=True)
+    mentee_codes, mentees = sorted_codes(edges["mentee_id"])
+    mentor_codes, mentors = sorted_codes(edges["mentor_id"])
     unknown = [m for m in mentors if m not in capacity]
     if unknown:
         raise ValueError(f"capacity has no entry for mentors {unknown[:5]!r}; expected an int for each")

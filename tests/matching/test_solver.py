@@ -13,7 +13,7 @@ from scipy.optimize import linear_sum_assignment
 from matching import solve_assignment
 from hypothesis import strategies as st
 
-from matching.solver import integer_scores, solve_arrays
+from matching.solver import integer_scores, solve_arrays, sorted_codes
 from tests.strategies import assignment_instances
 
 ORLIB = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "orlib" / "assign"
@@ -201,3 +201,18 @@ def test_complete_unit_capacity_goes_dense_and_is_optimal(shape, shuffled):
     assert out["mentee_id"].is_unique and out["mentor_id"].is_unique
     assert out["score"].sum() == pytest.approx(w[ri, ci].sum(), abs=1e-12)
     assert out.attrs["scaling"].exact  # scipy works on the float scores, no integer scaling
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.lists(st.integers(0, 50)), st.lists(st.integers(-5, 10**12)),
+                 st.lists(st.floats(-3, 3, allow_nan=False)), st.lists(st.sampled_from(["T1", "T10", "T2", "Т3"]))),
+       st.booleans())
+def test_sorted_codes_equal_pandas_factorize(values, presort):
+    """The fast paths for integer and already sorted id columns give pandas' codes and uniques."""
+    s = pd.Series(sorted(values) if presort else values)
+    if s.empty:
+        s = s.astype(int)
+    codes, uniques = sorted_codes(s)
+    ref_codes, ref_uniques = pd.factorize(s, sort=True)
+    assert codes.tolist() == ref_codes.tolist()
+    assert list(uniques) == list(ref_uniques)
