@@ -41,9 +41,21 @@ sample: $(STAMP)
 	$(BIN)/python data/make_sample.py
 	$(BIN)/python data/contests/make_samples.py
 
-## Speed measurements against baselines (not part of the tests).
-bench: $(STAMP)
-	$(BIN)/python benchmarks/solver_scale.py
+## Speed, quality and memory against baselines (not part of the tests); the table goes to
+## benchmarks/results/. QUICK=1 skips the region, the CLI run and the scaling series.
+## The hospital–resident baseline (PyPI "matching", same import name as our package)
+## gets its own virtualenv.
+HR_VERSION := 1.4.3
+HR_VENV    := benchmarks/.hr-venv
+HR_STAMP   := $(HR_VENV)/.installed-$(HR_VERSION)
+
+$(HR_STAMP):
+	test -x $(HR_VENV)/bin/python || $(PY) -m venv $(HR_VENV)
+	$(HR_VENV)/bin/python -m pip install --quiet 'matching==$(HR_VERSION)'
+	touch $(HR_STAMP)
+
+bench: $(STAMP) $(HR_STAMP)
+	$(BIN)/python benchmarks/matching_bench.py --hr-python $(HR_VENV)/bin/python $(if $(QUICK),--quick)
 	$(BIN)/python benchmarks/contest_scale.py
 
 clean:
