@@ -38,6 +38,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from contest.assign import assign_jury, conflicts
@@ -289,31 +290,51 @@ def advanced_entries(contest, people: People, scores: pd.DataFrame, stage_id: st
     return sorted(st[(st["stage_id"] == stage_id) & st["advanced"].astype(bool)]["entry_id"])
 
 
+def _codes(df: pd.DataFrame, columns) -> np.ndarray:
+    """One integer per row, equal exactly for the rows equal in ``columns`` (0, 1, … by first appearance)."""
+    code = np.zeros(len(df), dtype=np.int64)
+    for col in columns:
+        k, uniques = pd.factorize(df[col], use_na_sentinel=True)
+        code, _ = pd.factorize(code * (len(uniques) + 1) + (k + 1))
+    return code
+
+
+def _first_rows(df: pd.DataFrame, columns) -> pd.DataFrame:
+    """``df.drop_duplicates(columns)`` (first of each, in order), on integer codes."""
+    return df[~pd.Series(_codes(df, columns)).duplicated().to_numpy()]
+
+
 def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
     """Cross-row checks: duplicates, recusal, assignment, completeness.
 
     Returns the expected assignment (see :func:`expected_assignment`).
+
+    The checks run on integer codes of the id columns, and rows are turned
+    into messages only where something is wrong, so 600,000 scores take a
+    fraction of a second; messages and their order are those of the
+    row-by-row rules.
     """
     key = ["entry_id", "juror_id", "criterion_id"]
-    dup = raw[raw.duplicated(key, keep=False)]
-    for _k, g in dup.groupby(key, sort=True):
-        first = g.iloc[0]
-        for rec in g.iloc[1:].to_dict("records"):
-            where0 = f"ячейка {first['cell']} файла «{first['file']}»" if first["cell"] else f"строка {first['row']}"
-            issues.append(_issue(rec, f"повторный балл эксперта {rec['juror_id']} работе {rec['entry_id']} "
-                                      f"по критерию {rec['criterion_id']} (первый — {where0})"))
-    raw = raw.drop_duplicates(key)
+    repeated = pd.Series(_codes(raw, key)).duplicated(keep=False).to_numpy()
+    if repeated.any():
+        for _k, g in raw[repeated].groupby(key, sort=True):
+            first = g.iloc[0]
+            for rec in g.iloc[1:].to_dict("records"):
+                where0 = f"ячейка {first['cell']} файла «{first['file']}»" if first["cell"] else f"строка {first['row']}"
+                issues.append(_issue(rec, f"повторный балл эксперта {rec['juror_id']} работе {rec['entry_id']} "
+                                          f"по критерию {rec['criterion_id']} (первый — {where0})"))
+        raw = _first_rows(raw, key)
     bad = conflicts(contest, people)
     schools = dict(zip(people.jury["juror_id"], people.jury["school_id"]))
-    recused = set()
-    for rec in raw.drop_duplicates(["entry_id", "juror_id"]).to_dict("records"):
-        why = bad.get((rec["entry_id"], rec["juror_id"]))
-        if why:
-            recused.add((rec["entry_id"], rec["juror_id"]))
-            reason = (f"работает в той же ОО ({schools.get(rec['juror_id'])})" if why == "ОО"
-                      else "является участником этой работы")
-            issues.append(_issue(rec, f"эксперт {rec['juror_id']} отведён от работы {rec['entry_id']}: {reason}; "
-                                      f"его баллы этой работе не принимаются"))
+    pairs = _first_rows(raw, ["entry_id", "juror_id"])
+    hit = np.fromiter(((e, j) in bad for e, j in zip(pairs["entry_id"], pairs["juror_id"])), dtype=bool,
+                      count=len(pairs))
+    for rec in pairs[hit].to_dict("records"):
+        why = bad[(rec["entry_id"], rec["juror_id"])]
+        reason = (f"работает в той же ОО ({schools.get(rec['juror_id'])})" if why == "ОО"
+                  else "является участником этой работы")
+        issues.append(_issue(rec, f"эксперт {rec['juror_id']} отведён от работы {rec['entry_id']}: {reason}; "
+                                  f"его баллы этой работе не принимаются"))
     first = contest.stages[0].id
     if issues:  # the plan of later stages depends on clean earlier scores: check the first stage only
         raw = raw[raw["stage_id"] == first]
@@ -321,10 +342,12 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
     plan = expected_assignment(contest, people, raw[raw["valid"].astype(bool)], stages=set(raw["stage_id"]))
     planned = set(zip(plan["stage_id"], plan["entry_id"], plan["juror_id"]))
     stage_entries = plan.groupby("stage_id")["entry_id"].apply(set).to_dict()
-    for rec in raw.drop_duplicates(["stage_id", "entry_id", "juror_id"]).to_dict("records"):
-        t = (rec["stage_id"], rec["entry_id"], rec["juror_id"])
-        if t in planned:
-            continue
+    triple = ["stage_id", "entry_id", "juror_id"]
+    codes = _codes(raw, triple)
+    firsts = raw[~pd.Series(codes).duplicated().to_numpy()]
+    seen = list(zip(firsts["stage_id"], firsts["entry_id"], firsts["juror_id"]))
+    unplanned = np.fromiter((t not in planned for t in seen), dtype=bool, count=len(seen))
+    for rec in firsts[unplanned].to_dict("records"):
         if rec["entry_id"] not in stage_entries.get(rec["stage_id"], set()):
             issues.append(_issue(rec, f"работа {rec['entry_id']} не прошла на этап {rec['stage_id']}, "
                                       f"баллы за этот этап ей не ставятся"))
@@ -333,9 +356,21 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
                                       f"на этапе {rec['stage_id']} по распределению жюри (если состав жюри или "
                                       f"участников изменился после выдачи листов, выдайте листы заново)"))
     crit_by_stage = {s.id: [c.id for t in s.tasks for c in t.criteria] for s in contest.stages}
-    have = raw.groupby(["stage_id", "entry_id", "juror_id"])["criterion_id"].apply(set).to_dict()
-    files = raw.groupby(["stage_id", "juror_id"])["file"].first().to_dict()
-    for (sid, eid, jid) in sorted(planned):
+    # criteria present per (stage, entry, juror): rows are unique per criterion and a criterion belongs
+    # to one stage, so the count says whether all are there; the sets are built only where some are not
+    count = np.bincount(codes, minlength=len(seen))
+    code_of = {t: i for i, t in enumerate(seen)}
+    short = [t for t in sorted(planned) if t not in code_of or count[code_of[t]] != len(crit_by_stage[t[0]])]
+    have: dict[tuple, set] = {}
+    files: dict[tuple, str] = {}
+    if short:
+        wanted = np.array([code_of[t] for t in short if t in code_of], dtype=np.int64)
+        sub = raw[np.isin(codes, wanted)]
+        have = sub.groupby(triple)["criterion_id"].apply(set).to_dict() if len(sub) else {}
+        by_file = _first_rows(raw, ["stage_id", "juror_id"])
+        files = dict(zip(zip(by_file["stage_id"], by_file["juror_id"]), by_file["file"]))
+        from_sheets = bool((raw["cell"] != "").any())
+    for (sid, eid, jid) in short:
         got = have.get((sid, eid, jid), set())
         missing = [c for c in crit_by_stage[sid] if c not in got]
         if not missing:
@@ -343,7 +378,7 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
         f = files.get((sid, jid))
         if not got and f is None:
             msg = f"нет баллов эксперта {jid} работе {eid} на этапе {sid}"
-            if (raw["cell"] != "").any():
+            if from_sheets:
                 msg += " (нет оценочного листа этого эксперта за этот этап или в нём нет этой работы)"
             issues.append(Issue(msg))
         else:
@@ -401,18 +436,20 @@ def load_scores(path, contest, people: People) -> ScoreSet:
         raise ContestError(issues)
     out = raw[raw["valid"].astype(bool)][["entry_id", "juror_id", "criterion_id", "score", "stage_id"]].copy()
     out["score"] = out["score"].astype(float)
+    # sorted by entry, juror and the criteria's order in the contest (rows are unique in these three)
     order = {c: i for i, c in enumerate(_criteria(contest))}
-    out["_o"] = out["criterion_id"].map(order)
-    out = out.sort_values(["entry_id", "juror_id", "_o"]).drop(columns="_o").reset_index(drop=True)
+    e, _ = pd.factorize(out["entry_id"], sort=True)
+    j, _ = pd.factorize(out["juror_id"], sort=True)
+    o = out["criterion_id"].map(order).to_numpy(dtype=np.int64)
+    out = out.iloc[np.lexsort((o, j, e))].reset_index(drop=True)
     return ScoreSet(scores=out, assignment=plan, files=files)
 
 
 def _is_sheet(path: Path) -> bool:
     try:
-        from openpyxl import load_workbook
+        from python_calamine import CalamineWorkbook
 
-        wb = load_workbook(path, read_only=True)
-        return META in wb.sheetnames
+        return META in CalamineWorkbook.from_path(str(path)).sheet_names
     except Exception:
         return False
 

@@ -20,12 +20,14 @@ detect sheets of another contest or juror and edited structure.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -56,6 +58,17 @@ def sheet_file_name(juror_id: str, stage_id: str) -> str:
     """File name of a juror's sheet, e.g. ``Ж03_S1.xlsx`` (unsafe characters → ``_``)."""
     safe = re.sub(r"[^\w\-]+", "_", f"{juror_id}_{stage_id}")
     return f"{safe}.xlsx"
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Increasing integers as runs of consecutive ones: ``[4, 5, 7]`` → ``[(4, 5), (7, 7)]``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return [(a, b) for a, b in runs]
 
 
 def stage_criteria(contest, stage_id: str) -> list[tuple]:
@@ -102,6 +115,7 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
     col = FIRST_COL
     manifest: list[tuple] = []
     validations: dict[tuple[float, float], DataValidation] = {}
+    columns: dict[tuple[float, float], list[int]] = {}
     for task in stage.tasks:
         start = col
         for cr in task.criteria:
@@ -121,16 +135,39 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
             cell.fill = HEAD_FILL
             cell.border = BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    letters = [""] + [get_column_letter(c) for c in range(1, last_col + 1)]
+    styles: dict[int, object] = {}  # column → style of the first entry row, from D on
     for i, e in enumerate(entries.itertuples(index=False)):
         r = FIRST_ROW + i
         set_cell(ws.cell(r, 1), i + 1)
         set_cell(ws.cell(r, 2), e.entry_id)
-        manifest.append(("entry", ws.cell(r, 2).coordinate, e.entry_id, "", None, None))
+        manifest.append(("entry", f"B{r}", e.entry_id, "", None, None))
         set_cell(ws.cell(r, 3), e.title)
+        for c in range(1, FIRST_COL):  # may carry a text prefix from set_cell: keep it
+            ws.cell(r, c).border = BOX
         for k, (_task, cr) in enumerate(crit):
-            cell = ws.cell(r, FIRST_COL + k)
-            cell.protection = Protection(locked=False)
-            cell.fill = SCORE_FILL
+            manifest.append(("score", f"{letters[FIRST_COL + k]}{r}", e.entry_id, cr.id, cr.min, cr.max))
+        if crit:
+            ws.cell(r, FIRST_COL + len(crit)).value = f"=SUM({letters[FIRST_COL]}{r}:{letters[FIRST_COL + len(crit) - 1]}{r})"
+        if not styles:
+            for k in range(len(crit)):
+                cell = ws.cell(r, FIRST_COL + k)
+                cell.protection = Protection(locked=False)
+                cell.fill = SCORE_FILL
+            ws.cell(r, FIRST_COL + len(crit) + 1).protection = Protection(locked=False)  # note
+            for c in range(FIRST_COL, last_col + 1):
+                ws.cell(r, c).border = BOX
+                styles[c] = ws.cell(r, c)._style
+        else:
+            # the same styles as the first row, copied as openpyxl's own worksheet copy does: setting
+            # fill, border and protection cell by cell looks each one up again (slow for 1,000 rows)
+            for c in range(FIRST_COL, last_col + 1):
+                ws.cell(r, c)._style = copy(styles[c])
+    if len(entries):
+        # one validation per score range, each over whole column blocks («D11:F40»): adding the cells
+        # one by one costs time quadratic in their number (every add scans the ranges already there)
+        last_row = FIRST_ROW + len(entries) - 1
+        for k, (_task, cr) in enumerate(crit):
             key = (float(cr.min), float(cr.max))
             if key not in validations:
                 lo, hi = fmt_num(key[0]), fmt_num(key[1])
@@ -139,18 +176,12 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
                     allow_blank=True, showErrorMessage=True, errorStyle="stop",
                     errorTitle="Недопустимый балл", error=f"Введите число от {lo} до {hi}.",
                     showInputMessage=True, promptTitle="Балл", prompt=f"от {lo} до {hi}")
-            validations[key].add(cell.coordinate)
-            manifest.append(("score", cell.coordinate, e.entry_id, cr.id, cr.min, cr.max))
-        if crit:
-            first = get_column_letter(FIRST_COL)
-            lastc = get_column_letter(FIRST_COL + len(crit) - 1)
-            ws.cell(r, FIRST_COL + len(crit)).value = f"=SUM({first}{r}:{lastc}{r})"
-        note = ws.cell(r, FIRST_COL + len(crit) + 1)
-        note.protection = Protection(locked=False)
-        for c in range(1, last_col + 1):
-            ws.cell(r, c).border = BOX
-    for dv in validations.values():
-        ws.add_data_validation(dv)
+                columns[key] = []
+            columns[key].append(FIRST_COL + k)
+        for key, dv in validations.items():
+            for first, last in _runs(columns[key]):
+                dv.add(f"{get_column_letter(first)}{FIRST_ROW}:{get_column_letter(last)}{last_row}")
+            ws.add_data_validation(dv)
     end = FIRST_ROW + max(len(entries), 1) - 1
     ws.auto_filter.ref = f"A10:{get_column_letter(last_col)}{end}"
     sig = end + 3
@@ -267,6 +298,111 @@ def parse_number(value) -> float | None:
     return x if x == x and abs(x) != float("inf") else None
 
 
+def _value(v):
+    """A cell value as read by calamine, made what the checks expect: empty → ``None``; a date
+    without time → ``datetime`` at midnight (as Excel shows it and openpyxl returns it)."""
+    if v == "" and isinstance(v, str):
+        return None
+    if type(v) is _dt.date:
+        return _dt.datetime(v.year, v.month, v.day)
+    return v
+
+
+def _t(v) -> str:
+    """:func:`contest.people.text`, fast for the usual string cell."""
+    return v.strip() if type(v) is str else text(v)
+
+
+def _column(rows: list[list], k: int) -> list[str]:
+    """Column ``k`` (0-based) of a calamine grid as clean text (:func:`_t`); short rows give ``""``."""
+    col = [row[k] if len(row) > k else "" for row in rows]
+    if all(type(v) is str for v in col):
+        return [v.strip() for v in col]
+    return [_t(v) for v in col]
+
+
+_COLUMN_NUMBERS: dict[str, int] = {}
+
+
+def _column_number(letters: str) -> int:
+    n = _COLUMN_NUMBERS.get(letters)
+    if n is None:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        _COLUMN_NUMBERS[letters] = n
+    return n
+
+
+_ADDRESS = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$", re.MULTILINE)
+_LOOSE_ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+
+
+def _addresses(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column numbers (1-based) of cell addresses like ``"D12"``; 0 where not an address."""
+    n = len(cells)
+    joined = "\n".join(cells)
+    found = _ADDRESS.findall(joined) if joined.count("\n") == n - 1 else []
+    if len(found) == n:  # every address well-formed: one pass of the regex engine
+        rows = np.array([r for _l, r in found], dtype=np.int64) if n else np.zeros(0, np.int64)
+        cols = np.array([_column_number(letters) for letters, _r in found], dtype=np.int64)
+        return rows, cols
+    rows, cols = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    for i, cell in enumerate(cells):
+        m = _LOOSE_ADDRESS.fullmatch(cell.strip())
+        if m:
+            rows[i], cols[i] = int(m.group(2)), _column_number(m.group(1).upper())
+    return rows, cols
+
+
+def _lookup(grid: list[list], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Values of the cells ``(rows[i], cols[i])`` (1-based) of a calamine grid; outside it ``None``."""
+    h = len(grid)
+    w = max((len(r) for r in grid), default=0)
+    table = np.full((h, w), None, dtype=object)
+    for i, row in enumerate(grid):
+        table[i, :len(row)] = row
+    out = np.full(len(rows), None, dtype=object)
+    inside = (rows >= 1) & (rows <= h) & (cols >= 1) & (cols <= w)
+    out[inside] = table[rows[inside] - 1, cols[inside] - 1]
+    return out
+
+
+def _error_cells(path: Path, sheet: str) -> dict[str, str]:
+    """Cells of ``sheet`` that hold an Excel error value (``#DIV/0!``, ``#REF!`` …): address → error.
+
+    The fast reader returns such cells as empty; the checks name the error as Excel shows it.
+    Only called when a checked cell reads empty, so the usual file pays nothing for it.
+    """
+    import zipfile
+
+    import defusedxml.ElementTree as SafeET
+
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = {r.get("Id"): r.get("Target", "")
+                    for r in SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels")).iter()
+                    if r.get("Id")}
+            target = next((rels.get(s.get(f"{rel_ns}id"), "")
+                           for s in SafeET.fromstring(zf.read("xl/workbook.xml")).iter(f"{main_ns}sheet")
+                           if s.get("name") == sheet), "")
+            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            data = zf.read(member).decode("utf-8", errors="replace")
+    except Exception:
+        return {}
+    out = {}
+    for attrs, body in re.findall(r'<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', data, re.DOTALL):
+        if not re.search(r'\bt="e"', attrs):
+            continue
+        addr = re.search(r'\br="([A-Z]{1,3}[0-9]+)"', attrs)
+        v = re.search(r"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>", body)
+        if addr and v:
+            out[addr.group(1)] = v.group(1)
+    return out
+
+
 def read_sheet(path, contest) -> SheetRead:
     """Read one filled score sheet and check it against ``contest``.
 
@@ -282,6 +418,11 @@ def read_sheet(path, contest) -> SheetRead:
     Juror and assignment checks need the people and are done by
     :func:`contest.scores_io.check_scores`.
 
+    The cells are read by python-calamine; the usual score cell (a number
+    within its range) is checked for all cells at once, and every other
+    cell — ids, and scores that are text, empty or out of range — by the
+    cell-by-cell rules that word the messages.
+
     Returns
     -------
     SheetRead
@@ -294,6 +435,8 @@ def read_sheet(path, contest) -> SheetRead:
     def bad(msg, sheet=None):
         res.issues.append(Issue(msg, file=path.name, sheet=sheet))
 
+    from python_calamine import CalamineWorkbook
+
     from tandem.errors import InputError
     from tandem.xlsx import check_xlsx
 
@@ -302,22 +445,29 @@ def read_sheet(path, contest) -> SheetRead:
     except InputError as exc:
         res.issues.extend(exc.issues)
         return res
+    unreadable = "не удалось открыть как книгу Excel (.xlsx); используйте выданный файл, сохранённый в Excel"
     try:
-        wb = load_workbook(path, data_only=True)
+        wb = CalamineWorkbook.from_path(str(path))
+        sheetnames = list(wb.sheet_names)
+        meta = wb.get_sheet_by_name(META).to_python(skip_empty_area=False) if META in sheetnames else None
     except Exception:  # damaged parts that the zip check does not see
-        bad("не удалось открыть как книгу Excel (.xlsx); используйте выданный файл, сохранённый в Excel")
+        bad(unreadable)
         return res
-    if META not in wb.sheetnames:
+    if meta is None:
         bad("это не оценочный лист, созданный командой «python -m contest sheets» "
             "(нет служебного листа); используйте выданный файл")
         return res
-    meta = wb[META]
+
+    def mcell(r: int, c: int):
+        row = meta[r - 1] if 0 < r <= len(meta) else ()
+        return _value(row[c - 1]) if 0 < c <= len(row) else None
+
     info = {}
     r = 1
-    while r < 50 and meta.cell(r, 1).value not in (None, "kind"):
-        info[text(meta.cell(r, 1).value)] = text(meta.cell(r, 2).value)
+    while r < 50 and mcell(r, 1) not in (None, "kind"):
+        info[text(mcell(r, 1))] = text(mcell(r, 2))
         r += 1
-    while r < 60 and meta.cell(r, 1).value != "kind":
+    while r < 60 and mcell(r, 1) != "kind":
         r += 1
     if info.get("format") != FORMAT:
         bad(f"неизвестный формат служебного листа «{info.get('format', '')}»; ожидался {FORMAT}")
@@ -337,20 +487,44 @@ def read_sheet(path, contest) -> SheetRead:
         bad(f"неизвестный этап «{res.stage_id}»; в конкурсе этапы {', '.join(stage_ids)}")
         return res
     main = info.get("main_sheet", MAIN)
-    if main not in wb.sheetnames:
-        bad(f"нет листа «{main}» (лист переименован или удалён); листы: {', '.join(n for n in wb.sheetnames if n != META)}")
+    if main not in sheetnames:
+        bad(f"нет листа «{main}» (лист переименован или удалён); листы: {', '.join(n for n in sheetnames if n != META)}")
         return res
-    ws = wb[main]
-    crit = {c.id: c for _t, c in stage_criteria(contest, res.stage_id)}
-    rows = []
-    r += 1
-    while True:
-        kind = text(meta.cell(r, 1).value)
-        if not kind:
-            break
-        cell, eid, cid = text(meta.cell(r, 2).value), text(meta.cell(r, 3).value), text(meta.cell(r, 4).value)
-        r += 1
-        value = ws[cell].value
+    try:
+        grid = wb.get_sheet_by_name(main).to_python(skip_empty_area=False)
+    except Exception:
+        bad(unreadable)
+        return res
+    crit = {c.id: c for _t_, c in stage_criteria(contest, res.stage_id)}
+
+    # the manifest: rows of the hidden sheet after the «kind» header, up to the first empty kind
+    body = meta[r:]  # row r + 1 onwards (1-based)
+    n = next((i for i, row in enumerate(body) if not (_t(row[0]) if row else "")), len(body))
+    body = body[:n]
+    kinds, cells, eids, cids = (np.array(_column(body, k), dtype=object) for k in range(4))
+    values = _lookup(grid, *_addresses(list(cells)))
+    values[values == ""] = None
+
+    # scores: the usual cell — a number (not a boolean) within its criterion's range — checked at once
+    is_score = kinds == "score"
+    known = np.fromiter((c in crit for c in cids), dtype=bool, count=n) & is_score
+    lo = np.array([float(crit[c].min) if c in crit else np.nan for c in cids], dtype=float)
+    hi = np.array([float(crit[c].max) if c in crit else np.nan for c in cids], dtype=float)
+    numeric = np.fromiter(((type(v) is float or type(v) is int) for v in values), dtype=bool, count=n)
+    x = np.full(n, np.nan)
+    x[numeric] = values[numeric].astype(float)
+    with np.errstate(invalid="ignore"):
+        ok = known & numeric & (lo <= x) & (x <= hi)
+    # every other manifest row, in order, by the rules that word the messages
+    slow = np.flatnonzero(~is_score | (known & ~ok))
+    if len(slow) and any(values[i] is None for i in slow):
+        errors = _error_cells(path, main)
+        if errors:
+            for i in slow:
+                if values[i] is None and cells[i] in errors:
+                    values[i] = errors[cells[i]]
+    for i in slow:
+        kind, cell, eid, cid, value = kinds[i], cells[i], eids[i], cids[i], _value(values[i])
         where = f"ячейка {cell}"
         if kind == "entry":
             if text(value) != eid:
@@ -363,24 +537,24 @@ def read_sheet(path, contest) -> SheetRead:
             if cid not in crit:
                 bad(f"{where}: критерия «{cid}» нет в этапе {res.stage_id}", main)
         elif kind == "score":
-            c = crit.get(cid)
-            if c is None:
-                continue  # reported on its criterion cell
-            lo, hi = fmt_num(c.min), fmt_num(c.max)
-            x = parse_number(value)
-            ok = False
+            c = crit[cid]
+            lo_, hi_ = fmt_num(c.min), fmt_num(c.max)
+            v = parse_number(value)
             if value is None and cell in formulas.get(main, ()):
                 bad(f"{where}: формула без сохранённого значения (работа {eid}, критерий {cid}); впишите балл "
                     f"числом или откройте файл в Excel и сохраните его заново", main)
             elif value is None or text(value) == "":
-                bad(f"{where}: нет балла (работа {eid}, критерий {cid}); ожидалось число от {lo} до {hi}", main)
-            elif x is None:
-                bad(f"{where}: ожидалось число от {lo} до {hi}, получено «{text(value)}» "
+                bad(f"{where}: нет балла (работа {eid}, критерий {cid}); ожидалось число от {lo_} до {hi_}", main)
+            elif v is None:
+                bad(f"{where}: ожидалось число от {lo_} до {hi_}, получено «{text(value)}» "
                     f"(работа {eid}, критерий {cid})", main)
-            elif not (c.min <= x <= c.max):
-                bad(f"{where}: балл {fmt_num(x)} вне диапазона {lo}–{hi} (работа {eid}, критерий {cid})", main)
+            elif not (c.min <= v <= c.max):
+                bad(f"{where}: балл {fmt_num(v)} вне диапазона {lo_}–{hi_} (работа {eid}, критерий {cid})", main)
             else:
-                ok = True
-            rows.append((eid, res.juror_id, cid, x if ok else None, res.stage_id, path.name, main, cell, ok))
-    res.scores = pd.DataFrame(rows, columns=SCORE_COLUMNS)
+                x[i], ok[i] = v, True
+    keep = np.flatnonzero(known)
+    res.scores = pd.DataFrame({
+        "entry_id": eids[keep], "juror_id": res.juror_id, "criterion_id": cids[keep],
+        "score": np.where(ok[keep], x[keep], np.nan), "stage_id": res.stage_id, "file": path.name,
+        "sheet": main, "cell": cells[keep], "valid": ok[keep]}, columns=SCORE_COLUMNS)
     return res

@@ -270,3 +270,93 @@ def test_foreign_files_in_folder_are_reported(issued):
     (files[0].parent / "баллы.csv").write_text("x", encoding="utf-8")
     m = _err(files[0].parent, c, p)
     assert len(m) == 1 and m[0].startswith("файл «баллы.csv»: в папке оценочных листов принимаются только файлы .xlsx")
+
+
+# ------------------------------------------------- large sheets: layout kept, cells read as before
+def _range_contest():
+    """Criterion ids out of alphabetical order and two ranges that alternate (3, 5, 3)."""
+    from contest import parse_contest
+
+    return parse_contest({
+        "name": "Диапазоны", "stages": [{"id": "S1", "name": "Этап", "tasks": [
+            {"id": "T1", "name": "Первое", "criteria": [{"id": "Z1", "name": "Последний по алфавиту", "max": 3},
+                                                      {"id": "M2", "name": "Средний", "max": 5}]},
+            {"id": "T2", "name": "Второе", "criteria": [{"id": "A3", "name": "Первый по алфавиту", "max": 3}]}]}],
+        "ranking": {"stages": ["S1"]}, "jury": {"per_entry": 3, "recuse": "same_school"}}, source="r.yaml")
+
+
+def test_validation_and_styles_cover_every_score_row(tmp_path):
+    c, p = _range_contest(), people()
+    entries = p.entries  # all five rows on one sheet
+    wb = build_sheet(c, "S1", p.jury.iloc[0], entries)
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    ws = load_workbook(path)[MAIN]
+    dvs = ws.data_validations.dataValidation
+    cover = {}
+    for d in dvs:
+        for rng in d.sqref.ranges:
+            for row in ws.iter_rows(min_row=rng.min_row, max_row=rng.max_row, min_col=rng.min_col,
+                                    max_col=rng.max_col):
+                for cell in row:
+                    assert cell.coordinate not in cover, "a cell under two validations"
+                    cover[cell.coordinate] = d.formula2
+    last = 11 + len(entries) - 1
+    want = {f"{col}{r}": hi for r in range(11, last + 1) for col, hi in (("D", "3.0"), ("E", "5.0"), ("F", "3.0"))}
+    assert cover == want
+    for r in (11, last):  # first and last entry row alike
+        for col in "DEF":
+            assert ws[f"{col}{r}"].protection.locked is False and ws[f"{col}{r}"].fill.fgColor.rgb == "00FFF2CC"
+            assert ws[f"{col}{r}"].border.left.style == "thin"
+        assert ws[f"G{r}"].protection.locked is True and ws[f"G{r}"].value == f"=SUM(D{r}:F{r})"
+        assert ws[f"H{r}"].protection.locked is False and ws[f"H{r}"].border.bottom.style == "thin"
+        assert ws[f"B{r}"].protection.locked is True and ws[f"B{r}"].border.top.style == "thin"
+    assert ws["C13"].value == "=Дуэт три" and ws["C13"].quotePrefix  # the text prefix survives the borders
+
+
+def test_scores_sorted_by_entry_juror_and_criterion_order(tmp_path):
+    c, p = _range_contest(), people()
+    files = write_sheets(c, p, assign_jury(c, p), "S1", tmp_path / "sheets")
+    for f in files:
+        fill(f)
+    got = load_scores(files[0].parent, c, p).scores
+    assert list(got["criterion_id"].iloc[:3]) == ["Z1", "M2", "A3"]
+    key = list(zip(got["entry_id"], got["juror_id"], got["criterion_id"].map({"Z1": 0, "M2": 1, "A3": 2})))
+    assert key == sorted(key) and len(set(key)) == len(key)
+
+
+def _put_error(path, cell, error="#DIV/0!"):
+    """Make ``cell`` of the score sheet a formula whose saved result is an Excel error."""
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml, n = re.subn(rf'<c r="{cell}" (s="\d+")[^>]*?(?:/>|>.*?</c>)',
+                     rf'<c r="{cell}" \1 t="e"><f>1/0</f><v>{error}</v></c>', xml, count=1)
+    assert n == 1
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_error_values_and_dates_are_named_as_excel_shows_them(issued):
+    import datetime
+
+    c, p, plan, files = issued
+    eids = sorted(plan.loc[plan["juror_id"] == "Ж01", "entry_id"])
+    cells = fill(files[0], overrides={(eids[1], "K2"): datetime.datetime(2026, 3, 2)})
+    for g in files[1:]:
+        fill(g)
+    _put_error(files[0], cells[(eids[0], "K1")])
+    _put_error(files[0], "B12", "#REF!")
+    m = _err(files[0].parent, c, p)
+    where = "файл «Ж01_S1.xlsx», лист «Оценочный лист»: ячейка"
+    assert m == [
+        (f"{where} {cells[(eids[0], 'K1')]}: ожидалось число от 0 до 3, получено «#DIV/0!» (работа {eids[0]}, "
+         f"критерий K1)"),
+        f"{where} B12: ожидался код работы «{eids[1]}», найдено «#REF!» (строки переставлены или код изменён)",
+        (f"{where} {cells[(eids[1], 'K2')]}: ожидалось число от 0 до 3, получено «2026-03-02 00:00:00» "
+         f"(работа {eids[1]}, критерий K2)"),
+    ]
