@@ -122,7 +122,8 @@ def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndar
         From :func:`matching.solver.solve_arrays` (not expected for valid input).
     """
     M, N = model.M, model.N
-    active = np.flatnonzero(model.r_consent & model.r_capacity)
+    is_active = model.r_consent & model.r_capacity
+    active = np.flatnonzero(is_active)
     e, r, s = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64), np.asarray(scores, float)
     sol = solve_arrays(e, r, s, M, capacity, potentials=True)
     report(progress, "Подбор пар", 0.5)
@@ -143,7 +144,7 @@ def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndar
         ascending = pi_r[order][::-1]
         n_prefix = len(order) - np.searchsorted(ascending, threshold, side="right")
         known = np.sort(e * N + r)
-        offered_in_prefix = _offered_above(known, N, rows, threshold, pi_r)
+        offered_in_prefix = _offered_above(known, N, rows, threshold, np.where(is_active, pi_r, threshold.min()))
         rows, n_prefix = rows[n_prefix > offered_in_prefix], n_prefix[n_prefix > offered_in_prefix]
         if not len(rows):
             break
@@ -203,7 +204,8 @@ def _still_certified(sol, pruned, min_slack, scanned_at, history, active) -> np.
 def _offered_above(known: np.ndarray, N: int, rows: np.ndarray, threshold: np.ndarray,
                    pi_r: np.ndarray) -> np.ndarray:
     """Per row: offered mentors with potential above the row's threshold (``known`` holds the
-    sorted keys ``mentee · N + mentor`` of the offered pairs)."""
+    sorted keys ``mentee · N + mentor`` of the offered pairs; the caller gives mentors that
+    are not in the prefix order a potential at or below every threshold)."""
     lo = np.searchsorted(known, rows * N)
     hi = np.searchsorted(known, rows * N + N)
     sizes = hi - lo
