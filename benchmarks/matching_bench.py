@@ -259,7 +259,7 @@ def _prepare(registry, top_k, full_path=None):
     """Candidates as ``match`` builds them, for the baselines (see the module docstring).
 
     With ``full_path`` (used when ``top_k`` prunes), the whole feasible pair set is written there
-    as well, scored block by block by the same scoring model (``Candidates.model.block``).
+    as well, found block by block by the same scoring model (``Candidates.model.block``) and scored exactly (``score_pairs``).
     """
     from matching import load_config
     from matching.scoring import build_candidates
@@ -312,12 +312,13 @@ def _full_pairs(model, mentee_ids, mentor_ids, locked_ids, cap, top, path) -> di
     block = max(1, 2_000_000 // max(len(active), 1))
     for start in range(0, model.M, block):
         rows = np.arange(start, min(model.M, start + block))
-        feasible, _, score = model.block(rows, active, counts=False)
+        feasible, _, _ = model.block(rows, active, counts=False)
         feasible &= e_keep[rows][:, None]
         bi, bj = np.nonzero(feasible)
         es.append(e_map[rows[bi]].astype(np.int32))
         rs.append(r_map[bj].astype(np.int32))
-        ss.append(score[bi, bj])
+        # Block scores are float32 (for ranking only): the baselines get the exact scores.
+        ss.append(model.score_pairs(rows[bi], active[bj]))
     e, r, s = np.concatenate(es), np.concatenate(rs), np.concatenate(ss)
     del es, rs, ss
     key = e.astype(np.int64) * len(mentor_ids) + r
