@@ -18,6 +18,15 @@ Rules (PRODUCT.md, "Contest definition": ``jury.per_entry``,
 The solve is deterministic: one search worker, a fixed random seed and a
 *deterministic* time limit (``max_deterministic_time``), so the same input
 gives the same plan on any machine.
+
+A forced plan is not solved: when no entry has more admissible (not
+recused) jurors than ``per_entry`` — e.g. every juror scores every entry —
+the only plan gives each entry all its admissible jurors, and it is
+returned directly (the same table and :data:`LAST_STATS` as the solver's,
+status ``OPTIMAL``). It meets the rules above: recused jurors are never in
+it, every admissible pair of jurors shares an entry, and the loads are the
+only ones possible. A large contest's model (hundreds of thousands of
+variables) would take the solver tens of seconds to confirm it.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import time
 from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
@@ -77,14 +87,21 @@ def conflicts(contest, people: People) -> dict[tuple[str, str], str]:
         (the juror is the mentor or the mentee of the entry).
     """
     recuse = getattr(contest, "recuse", "same_school") or "none"
+    same_school = recuse == "same_school"
     out: dict[tuple[str, str], str] = {}
-    for e in people.entries.itertuples(index=False):
-        names = {e.mentor_name.strip().lower(), e.mentee_name.strip().lower()}
-        for j in people.jury.itertuples(index=False):
-            if j.full_name.strip().lower() in names:
-                out[(e.entry_id, j.juror_id)] = "участник"
-            elif recuse == "same_school" and j.school_id and j.school_id in e.school_ids:
-                out[(e.entry_id, j.juror_id)] = "ОО"
+    if not len(people.entries):
+        return out
+    # the jury is read once: (juror_id, name as compared, school_id) in the jury order
+    jury = [(jid, name.strip().lower(), school)
+            for jid, name, school in zip(people.jury["juror_id"], people.jury["full_name"], people.jury["school_id"])]
+    for eid, mentor, mentee, schools in zip(people.entries["entry_id"], people.entries["mentor_name"],
+                                            people.entries["mentee_name"], people.entries["school_ids"]):
+        names = {mentor.strip().lower(), mentee.strip().lower()}
+        for jid, name, school in jury:
+            if name in names:
+                out[(eid, jid)] = "участник"
+            elif same_school and school and school in schools:
+                out[(eid, jid)] = "ОО"
     return out
 
 
@@ -134,7 +151,9 @@ def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=
     -------
     DataFrame
         Columns ``entry_id`` (str), ``juror_id`` (str); ``per_entry`` rows per
-        entry, sorted by ``entry_id`` then ``juror_id``.
+        entry, sorted by ``entry_id`` then ``juror_id``. When the plan is
+        forced (no entry has more admissible jurors than ``per_entry``) it is
+        returned without the solver, see the module docstring.
 
     Raises
     ------
@@ -162,21 +181,71 @@ def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=
         raise ContestError("jury.per_entry должно быть не меньше 1")
     bad = conflicts(contest, people)
     _check(entries, jurors, per_entry, bad)
-
     t0 = time.perf_counter()
-    m = cp_model.CpModel()
-    x = {(e, j): m.NewBoolVar(f"x_{e}_{j}") for e in entries for j in jurors if (e, j) not in bad}
+    forced = _forced_plan(entries, jurors, per_entry, bad)
+    if forced is not None:
+        rows, LAST_STATS = forced
+    else:
+        rows, LAST_STATS = _solve(entries, jurors, per_entry, bad, stage_id)
+    LAST_STATS.seconds = time.perf_counter() - t0
+    out = pd.DataFrame(rows, columns=["entry_id", "juror_id"]).sort_values(["entry_id", "juror_id"])
+    return out.reset_index(drop=True)
+
+
+def _forced_plan(entries, jurors, per_entry, bad) -> tuple[list, AssignmentStats] | None:
+    """The plan when only one is possible: every entry has exactly ``per_entry`` admissible jurors.
+
+    Then every entry gets all its admissible jurors, which is the only plan the solver could
+    return; building and solving the model (hundreds of thousands of variables for a large
+    contest whose every juror scores every entry) is skipped. ``None`` when some entry has more
+    admissible jurors than it needs (or ids repeat): the solver decides.
+
+    Returns
+    -------
+    (list, AssignmentStats) or None
+        The ``(entry_id, juror_id)`` rows in the order of the solver's variables, and the
+        statistics the solver would report for this plan (status ``OPTIMAL``: the only
+        feasible plan is optimal).
+    """
+    if len(set(entries)) != len(entries) or len(set(jurors)) != len(jurors):
+        return None
+    chosen = []
     for e in entries:
-        m.Add(sum(x[e, j] for j in jurors if (e, j) in x) == per_entry)
+        ok = [j for j in jurors if (e, j) not in bad]
+        if len(ok) > per_entry:
+            return None
+        chosen.append(ok)
+    rows = [(e, j) for e, ok in zip(entries, chosen) for j in ok]
+    # loads and co-scoring pairs of the plan, on the entries × jurors incidence matrix
+    col = {j: k for k, j in enumerate(jurors)}
+    inc = np.zeros((len(entries), len(jurors)), dtype=np.int64)
+    for i, ok in enumerate(chosen):
+        inc[i, [col[j] for j in ok]] = 1
+    load = inc.sum(axis=0)
+    pairs = 0
+    if per_entry >= 2:
+        co = inc.T @ inc
+        pairs = int(np.count_nonzero(np.triu(co, k=1)))
+    stats = AssignmentStats(status="OPTIMAL", load_spread=int(load.max() - load.min()), pairs_together=pairs,
+                            pairs_total=pairs, seconds=0.0)
+    return rows, stats
+
+
+def _solve(entries, jurors, per_entry, bad, stage_id) -> tuple[list, AssignmentStats]:
+    """The CP-SAT model of the module docstring: the ``(entry_id, juror_id)`` rows chosen and the statistics."""
+    m = cp_model.CpModel()
+    x = {(e, j): m.new_bool_var(f"x_{e}_{j}") for e in entries for j in jurors if (e, j) not in bad}
+    for e in entries:
+        m.add(sum(x[e, j] for j in jurors if (e, j) in x) == per_entry)
     n_e = len(entries)
     load = {}
     for j in jurors:
-        load[j] = m.NewIntVar(0, n_e, f"load_{j}")
-        m.Add(load[j] == sum(x[e, j] for e in entries if (e, j) in x))
-    hi = m.NewIntVar(0, n_e, "max_load")
-    lo = m.NewIntVar(0, n_e, "min_load")
-    m.AddMaxEquality(hi, list(load.values()))
-    m.AddMinEquality(lo, list(load.values()))
+        load[j] = m.new_int_var(0, n_e, f"load_{j}")
+        m.add(load[j] == sum(x[e, j] for e in entries if (e, j) in x))
+    hi = m.new_int_var(0, n_e, "max_load")
+    lo = m.new_int_var(0, n_e, "min_load")
+    m.add_max_equality(hi, list(load.values()))
+    m.add_min_equality(lo, list(load.values()))
     # co-scoring pairs
     together = []
     partners: dict[str, list] = {j: [] for j in jurors}
@@ -187,44 +256,43 @@ def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=
             if not shared:
                 continue
             pairs_possible += 1
-            y = m.NewBoolVar(f"y_{a}_{b}")
+            y = m.new_bool_var(f"y_{a}_{b}")
             zs = []
             for e in shared:
-                z = m.NewBoolVar(f"z_{e}_{a}_{b}")
-                m.AddImplication(z, x[e, a])
-                m.AddImplication(z, x[e, b])
+                z = m.new_bool_var(f"z_{e}_{a}_{b}")
+                m.add_implication(z, x[e, a])
+                m.add_implication(z, x[e, b])
                 zs.append(z)
-            m.Add(y <= sum(zs))
+            m.add(y <= sum(zs))
             together.append(y)
             partners[a].append(y)
             partners[b].append(y)
     if together:
         # a valid upper bound (each entry joins C(per_entry, 2) pairs) lets the solver prove optimality early
-        m.Add(sum(together) <= min(len(together), n_e * per_entry * (per_entry - 1) // 2))
+        m.add(sum(together) <= min(len(together), n_e * per_entry * (per_entry - 1) // 2))
         for j in jurors:  # a juror meets at most (per_entry − 1) colleagues per entry
             if partners[j]:
-                m.Add(sum(partners[j]) <= (per_entry - 1) * load[j])
+                m.add(sum(partners[j]) <= (per_entry - 1) * load[j])
     # lexicographic objective: the spread first, then the number of pairs
     big = len(together) + 1
-    m.Minimize((hi - lo) * big - sum(together))
+    m.minimize((hi - lo) * big - sum(together))
     solver = cp_model.CpSolver()
     solver.parameters.num_search_workers = 1
     solver.parameters.random_seed = SEED
     solver.parameters.max_deterministic_time = DETERMINISTIC_LIMIT
-    status = solver.Solve(m)
+    status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # pragma: no cover — excluded by _check
         raise ContestError(f"не удалось распределить экспертов{f' (этап {stage_id})' if stage_id else ''}: "
-                           f"решатель вернул {solver.StatusName(status)}")
-    rows = [(e, j) for (e, j), var in x.items() if solver.Value(var)]
-    out = pd.DataFrame(rows, columns=["entry_id", "juror_id"]).sort_values(["entry_id", "juror_id"])
-    LAST_STATS = AssignmentStats(
-        status=solver.StatusName(status),
-        load_spread=int(solver.Value(hi) - solver.Value(lo)),
-        pairs_together=int(sum(solver.Value(y) for y in together)),
+                           f"решатель вернул {solver.status_name(status)}")
+    rows = [(e, j) for (e, j), var in x.items() if solver.value(var)]
+    stats = AssignmentStats(
+        status=solver.status_name(status),
+        load_spread=int(solver.value(hi) - solver.value(lo)),
+        pairs_together=int(sum(solver.value(y) for y in together)),
         pairs_total=pairs_possible,
-        seconds=time.perf_counter() - t0,
+        seconds=0.0,
     )
-    return out.reset_index(drop=True)
+    return rows, stats
 
 
 def loads(assignment: pd.DataFrame, people: People) -> pd.DataFrame:

@@ -327,8 +327,8 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
     bad = conflicts(contest, people)
     schools = dict(zip(people.jury["juror_id"], people.jury["school_id"]))
     pairs = _first_rows(raw, ["entry_id", "juror_id"])
-    hit = np.fromiter(((e, j) in bad for e, j in zip(pairs["entry_id"], pairs["juror_id"])), dtype=bool,
-                      count=len(pairs))
+    hit = np.fromiter(((e, j) in bad for e, j in zip(pairs["entry_id"].tolist(), pairs["juror_id"].tolist())),
+                      dtype=bool, count=len(pairs))
     for rec in pairs[hit].to_dict("records"):
         why = bad[(rec["entry_id"], rec["juror_id"])]
         reason = (f"работает в той же ОО ({schools.get(rec['juror_id'])})" if why == "ОО"
@@ -339,13 +339,13 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
     if issues:  # the plan of later stages depends on clean earlier scores: check the first stage only
         raw = raw[raw["stage_id"] == first]
     # Plan every stage that has rows at all: a stage whose scores are all invalid still has its jurors.
-    plan = expected_assignment(contest, people, raw[raw["valid"].astype(bool)], stages=set(raw["stage_id"]))
-    planned = set(zip(plan["stage_id"], plan["entry_id"], plan["juror_id"]))
+    plan = expected_assignment(contest, people, raw[raw["valid"].astype(bool)], stages=set(raw["stage_id"].unique()))
+    planned = set(zip(*(plan[c].tolist() for c in ["stage_id", "entry_id", "juror_id"])))
     stage_entries = plan.groupby("stage_id")["entry_id"].apply(set).to_dict()
     triple = ["stage_id", "entry_id", "juror_id"]
     codes = _codes(raw, triple)
     firsts = raw[~pd.Series(codes).duplicated().to_numpy()]
-    seen = list(zip(firsts["stage_id"], firsts["entry_id"], firsts["juror_id"]))
+    seen = list(zip(*(firsts[c].tolist() for c in triple)))
     unplanned = np.fromiter((t not in planned for t in seen), dtype=bool, count=len(seen))
     for rec in firsts[unplanned].to_dict("records"):
         if rec["entry_id"] not in stage_entries.get(rec["stage_id"], set()):
@@ -440,7 +440,8 @@ def load_scores(path, contest, people: People) -> ScoreSet:
     order = {c: i for i, c in enumerate(_criteria(contest))}
     e, _ = pd.factorize(out["entry_id"], sort=True)
     j, _ = pd.factorize(out["juror_id"], sort=True)
-    o = out["criterion_id"].map(order).to_numpy(dtype=np.int64)
+    k, crits = pd.factorize(out["criterion_id"], use_na_sentinel=False)  # each distinct criterion once
+    o = np.array([order.get(c, np.nan) for c in crits], dtype=np.int64)[k] if len(crits) else np.zeros(0, np.int64)
     out = out.iloc[np.lexsort((o, j, e))].reset_index(drop=True)
     return ScoreSet(scores=out, assignment=plan, files=files)
 

@@ -24,6 +24,7 @@ import datetime as _dt
 import re
 from copy import copy
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -316,9 +317,30 @@ def _t(v) -> str:
 def _column(rows: list[list], k: int) -> list[str]:
     """Column ``k`` (0-based) of a calamine grid as clean text (:func:`_t`); short rows give ``""``."""
     col = [row[k] if len(row) > k else "" for row in rows]
-    if all(type(v) is str for v in col):
-        return [v.strip() for v in col]
+    return _texts(col)
+
+
+def _texts(col) -> list[str]:
+    """:func:`_t` of every value of ``col``, at C speed when all are strings (the usual column)."""
+    if set(map(type, col)) <= {str}:
+        return list(map(str.strip, col))
     return [_t(v) for v in col]
+
+
+def _manifest_columns(body: list[list], width: int = 4) -> list[list[str]]:
+    """The first ``width`` columns of the manifest rows as clean text, up to the first empty kind.
+
+    The manifest ends at the first row whose first cell is empty (or a row with no cells). A
+    rectangular grid (calamine's, without ``skip_empty_area``) is read column by column; any
+    other row by row, with the same result.
+    """
+    if body and set(map(len, body)) == {len(body[0])} and len(body[0]) >= width:
+        first = _texts([row[0] for row in body])
+        n = first.index("") if "" in first else len(first)
+        body = body[:n]
+        return [first[:n]] + [_texts([row[k] for row in body]) for k in range(1, width)]
+    n = next((i for i, row in enumerate(body) if not (_t(row[0]) if row else "")), len(body))
+    return [_column(body[:n], k) for k in range(width)]
 
 
 _COLUMN_NUMBERS: dict[str, int] = {}
@@ -344,8 +366,12 @@ def _addresses(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
     joined = "\n".join(cells)
     found = _ADDRESS.findall(joined) if joined.count("\n") == n - 1 else []
     if len(found) == n:  # every address well-formed: one pass of the regex engine
-        rows = np.array([r for _l, r in found], dtype=np.int64) if n else np.zeros(0, np.int64)
-        cols = np.array([_column_number(letters) for letters, _r in found], dtype=np.int64)
+        if not n:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        rows = np.array([r for _l, r in found], dtype=np.int64)
+        letters = [letters for letters, _r in found]
+        number_of = {k: _column_number(k) for k in set(letters)}  # a few dozen distinct columns
+        cols = np.fromiter(map(number_of.__getitem__, letters), dtype=np.int64, count=n)
         return rows, cols
     rows, cols = np.zeros(n, np.int64), np.zeros(n, np.int64)
     for i, cell in enumerate(cells):
@@ -499,18 +525,20 @@ def read_sheet(path, contest) -> SheetRead:
 
     # the manifest: rows of the hidden sheet after the «kind» header, up to the first empty kind
     body = meta[r:]  # row r + 1 onwards (1-based)
-    n = next((i for i, row in enumerate(body) if not (_t(row[0]) if row else "")), len(body))
-    body = body[:n]
-    kinds, cells, eids, cids = (np.array(_column(body, k), dtype=object) for k in range(4))
-    values = _lookup(grid, *_addresses(list(cells)))
+    columns = _manifest_columns(body)
+    n = len(columns[0])
+    values = _lookup(grid, *_addresses(columns[1]))
+    kinds, cells, eids, cids = (np.array(col, dtype=object) for col in columns)
     values[values == ""] = None
 
     # scores: the usual cell — a number (not a boolean) within its criterion's range — checked at once
     is_score = kinds == "score"
-    known = np.fromiter((c in crit for c in cids), dtype=bool, count=n) & is_score
-    lo = np.array([float(crit[c].min) if c in crit else np.nan for c in cids], dtype=float)
-    hi = np.array([float(crit[c].max) if c in crit else np.nan for c in cids], dtype=float)
-    numeric = np.fromiter(((type(v) is float or type(v) is int) for v in values), dtype=bool, count=n)
+    known = np.fromiter(map(crit.__contains__, columns[3]), dtype=bool, count=n) & is_score
+    lo_of = {c: float(crit[c].min) for c in crit}
+    hi_of = {c: float(crit[c].max) for c in crit}
+    lo = np.fromiter(map(lo_of.get, columns[3], repeat(np.nan)), dtype=float, count=n)
+    hi = np.fromiter(map(hi_of.get, columns[3], repeat(np.nan)), dtype=float, count=n)
+    numeric = np.fromiter(map({float, int}.__contains__, map(type, values)), dtype=bool, count=n)
     x = np.full(n, np.nan)
     x[numeric] = values[numeric].astype(float)
     with np.errstate(invalid="ignore"):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
+import re
 import tempfile
 from glob import escape as glob_escape
 from pathlib import Path
@@ -346,6 +347,79 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+_ROW_RE = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_CELL_RE = re.compile(rb'<c\s+r="([A-Z]{1,3})(\d+)"')
+_BARE_FORMULA_RE = re.compile(
+    rb'<c\s+r="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+
+
+def _sheet_extent(data: bytes) -> tuple[int, int]:
+    """Last row and last column (1-based, 0 when none) spanned by a worksheet's XML.
+
+    The last row is the largest of the ``<row r="…">`` numbers and the row numbers of the cell
+    addresses, the last column the largest column of the cell addresses. Each distinct number
+    and column is converted once (a sheet of 100,000 cells has a few dozen columns), not every
+    address one by one.
+    """
+    last_row = max(map(int, set(_ROW_RE.findall(data))), default=0)
+    cells = _CELL_RE.findall(data)
+    if not cells:
+        return last_row, 0
+    numbers = {number for _letters, number in cells}
+    letters = {letters for letters, _number in cells}
+    return max(last_row, max(map(int, numbers))), max(map(_column_number, letters))
+
+
+def _too_large(last_row: int, last_col: int) -> bool:
+    """A sheet spanning more than :data:`MAX_ROWS` rows or :data:`MAX_CELLS` cells."""
+    return last_row > MAX_ROWS or last_row * last_col > MAX_CELLS
+
+
+def _bound_pattern(letters: int, digits: int) -> re.Pattern:
+    """A ``<row r>`` number of more than ``digits`` digits or a cell address of more than ``letters``
+    letters or ``digits`` digits (compiled once per pair: ``re`` caches it)."""
+    more = digits + 1
+    row = rf'<row\b[^>]*?\sr="\d{{{more}}}'
+    cell = rf'<c\s+r="(?:[A-Z]{{{letters + 1}}}|[A-Z]{{1,3}}\d{{{more}}})'
+    return re.compile(f"{row}|{cell}".encode())
+
+
+def _within_limits(data: bytes) -> bool:
+    """Whether a worksheet's XML surely spans at most :data:`MAX_ROWS` rows and :data:`MAX_CELLS` cells.
+
+    Row numbers of at most ``d`` digits are below ``10**d`` and columns of one or two letters
+    at most 26 or 702: when no longer number or column occurs (one scan that finds nothing, no
+    address converted) and these bounds are within the limits, so is the sheet. ``False`` means
+    "measure it" (:func:`_sheet_extent`), not that it is too large.
+    """
+    if MAX_ROWS < 0 or MAX_CELLS < 0:
+        return False
+    for letters, columns in ((1, 26), (2, 702)):
+        digits = 0  # Excel's rows have at most 7 digits: more would only lengthen the pattern
+        while digits < 9 and (bound := 10 ** (digits + 1) - 1) <= MAX_ROWS and bound * columns <= MAX_CELLS:
+            digits += 1
+        if _bound_pattern(letters, digits).search(data) is None:
+            return True
+    return False
+
+
+def _scan_sheet(data: bytes) -> tuple[tuple[int, int] | None, set[str] | None]:
+    """What :func:`check_xlsx` needs of a worksheet's XML: ``((last row, last column), None)`` when
+    it is too large, else ``(None, addresses of the formula cells without saved values)``."""
+    if not _within_limits(data):
+        last_row, last_col = _sheet_extent(data)
+        if _too_large(last_row, last_col):
+            return (last_row, last_col), None
+    return None, _bare_formulas(data)
+
+
+def _bare_formulas(data: bytes) -> set[str]:
+    """Addresses of the formula cells of a worksheet's XML that carry no saved value."""
+    if b"<f" not in data:  # no formula at all: the pattern cannot match
+        return set()
+    return {m.decode() for m in _BARE_FORMULA_RE.findall(data)}
+
+
 def check_size(path: str | os.PathLike, what: str = "файл") -> Path:
     """Refuse a missing, empty or too large input file.
 
@@ -418,7 +492,6 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
     tandem.errors.InputError
         With a Russian message naming the file and what to do.
     """
-    import re
     import zipfile
 
     import defusedxml.ElementTree as SafeET
@@ -463,6 +536,9 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
             refuse("это не книга Excel .xlsx (в архиве нет книги xl/workbook.xml)")
         sheets: dict[str, str] = {}
         wbxml, rels = b"", {}
+        # what the sheet checks below need of the usual worksheet parts (_scan_sheet), taken while the
+        # parts are read for the DTD check, so that they are not read twice; other parts are read below
+        scanned: dict[str, tuple[tuple[int, int] | None, set[str] | None]] = {}
         try:
             for info in infos:
                 if not info.filename.endswith((".xml", ".rels", ".vml")):
@@ -471,6 +547,8 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
                 if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
                     refuse("книга содержит объявление DTD (<!DOCTYPE …>) — так устроены атаки на разбор XML "
                            "(«billion laughs»); Excel такие файлы не создаёт, файл не прочитан")
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    scanned[info.filename] = _scan_sheet(data)
                 if info.filename == "xl/workbook.xml":
                     wbxml = data
                 elif info.filename == "xl/_rels/workbook.xml.rels":
@@ -484,29 +562,24 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
             raise
         except Exception:  # a damaged archive or malformed XML in the package parts
             refuse(broken)
-        row_re = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
-        cell_re = re.compile(rb'<c\s+r="([A-Z]{1,3})(\d+)"')
-        bare_formula = re.compile(
-            rb'<c\s+r="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
         for title, member in sheets.items():
             if member not in names:
                 continue
-            try:
-                data = zf.read(member)
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
-                refuse(broken)
-            last_row = max((int(m) for m in row_re.findall(data)), default=0)
-            last_col = 0
-            for letters, number in cell_re.findall(data):
-                last_row = max(last_row, int(number))
-                last_col = max(last_col, _column_number(letters))
-            if last_row > MAX_ROWS or last_row * last_col > MAX_CELLS:
+            if member in scanned:
+                too_large, bare = scanned[member]
+            else:
+                try:
+                    data = zf.read(member)
+                except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+                    refuse(broken)
+                too_large, bare = _scan_sheet(data)
+            if too_large:
+                last_row, last_col = too_large
                 raise InputError(Issue(
                     f"слишком много строк или ячеек: лист занимает {last_row:,} строк × {last_col} столбцов "
                     f"(допускается не более {MAX_ROWS:,} строк и {MAX_CELLS:,} ячеек); удалите пустые строки и "
                     f"столбцы за таблицей — вероятно, в далёкой ячейке остался пробел или формат".replace(",", " "),
                     file=name, sheet=title))
-            bare = {m.decode() for m in bare_formula.findall(data)}
             if bare:
                 formulas[title] = bare
     return formulas

@@ -122,3 +122,100 @@ def test_property_recusal_per_entry_and_balance(inst):
     if not bad:
         ld = loads(a, p)["load"]
         assert ld.max() - ld.min() <= 1
+
+
+# ----------------------------------------------------------------- forced plans (no solver)
+def _solver_only(monkeypatch, c, p, **kw):
+    """assign_jury with the forced-plan shortcut switched off: always through CP-SAT."""
+    with monkeypatch.context() as mp:
+        mp.setattr(A, "_forced_plan", lambda *a: None)
+        plan = assign_jury(c, p, **kw)
+    return plan, A.LAST_STATS
+
+
+def _stats(s):
+    return (s.status, s.load_spread, s.pairs_together, s.pairs_total)
+
+
+def _spy_solver(monkeypatch) -> list:
+    calls = []
+    solve = A._solve
+
+    def spy(*args):
+        calls.append(args)
+        return solve(*args)
+
+    monkeypatch.setattr(A, "_solve", spy)
+    return calls
+
+
+@pytest.mark.parametrize("case", ["everyone_scores_everything", "recusal_leaves_exactly_per_entry",
+                                  "own_entry_and_per_entry_1"])
+def test_forced_plan_equals_the_solver_plan(monkeypatch, case):
+    p, kw = people(), {}
+    if case == "everyone_scores_everything":  # no recusal, per_entry = all five jurors
+        c = replace(contest(), per_entry=5, recuse="none")
+    elif case == "recusal_leaves_exactly_per_entry":  # E01–E04 lose one juror each (same school): 4 left
+        c = replace(contest(), per_entry=4)
+        kw = {"entry_ids": ["E04", "E02", "E01", "E03"]}
+    else:  # two jurors, one of them the mentor of E02 (name in other case and spacing): one left for it
+        jury = JURY.iloc[:2].copy()
+        jury.loc[1, "full_name"] = "  петров б.б. "
+        p = make_people(ENTRIES, jury)
+        c = replace(contest(), per_entry=1, recuse="none")
+        kw = {"entry_ids": ["E02"]}
+    calls = _spy_solver(monkeypatch)
+    fast = assign_jury(c, p, **kw)
+    fast_stats = A.LAST_STATS
+    assert calls == []  # the shortcut answered
+    slow, slow_stats = _solver_only(monkeypatch, c, p, **kw)
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(fast, slow)
+    assert fast.equals(slow) and list(fast.dtypes) == list(slow.dtypes) and fast.index.equals(slow.index)
+    assert _stats(fast_stats) == _stats(slow_stats)
+    assert fast_stats.status == "OPTIMAL"
+    bad = conflicts(c, p)
+    assert not any((e, j) in bad for e, j in fast.itertuples(index=False))
+
+
+def test_forced_plan_with_uneven_loads():
+    c, p = replace(contest(), per_entry=4), people()
+    a = assign_jury(c, p, entry_ids=["E01", "E02", "E03", "E04"])
+    assert (a.groupby("entry_id").size() == 4).all()
+    ld = dict(zip(*[loads(a, p)[k] for k in ("juror_id", "load")]))
+    assert ld == {"Ж01": 4, "Ж02": 2, "Ж03": 3, "Ж04": 4, "Ж05": 3}  # recusal forces them
+    assert A.LAST_STATS.load_spread == 2
+
+
+def test_plan_with_a_choice_goes_through_the_solver(monkeypatch):
+    calls = _spy_solver(monkeypatch)
+    c, p = replace(contest(), per_entry=4), people()  # E05 has five admissible jurors for four places
+    a = assign_jury(c, p)
+    assert len(calls) == 1
+    assert (a.groupby("entry_id").size() == 4).all()
+    assert assign_jury(contest(), p).equals(_solver_only(monkeypatch, contest(), p)[0])
+    assert len(calls) == 3
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(instances())
+def test_property_shortcut_never_changes_the_plan(monkeypatch, inst):
+    # per_entry = the fewest admissible jurors of an entry, for the entries that have that few: forced
+    p, _ = inst
+    c = replace(contest(), per_entry=1)
+    bad = conflicts(c, p)
+    count = {e: sum((e, j) not in bad for j in p.jury["juror_id"]) for e in p.entries["entry_id"]}
+    fewest = min(count.values())
+    if fewest < 1:
+        return
+    c = replace(c, per_entry=fewest)
+    ids = [e for e, n in count.items() if n == fewest]
+    with monkeypatch.context() as mp:
+        calls = _spy_solver(mp)
+        fast = assign_jury(c, p, entry_ids=ids)
+    assert calls == []
+    fast_stats = _stats(A.LAST_STATS)
+    slow, slow_stats = _solver_only(monkeypatch, c, p, entry_ids=ids)
+    pd.testing.assert_frame_equal(fast, slow)
+    assert fast_stats == _stats(slow_stats)
