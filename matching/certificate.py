@@ -206,15 +206,19 @@ def _offered_above(known: np.ndarray, N: int, rows: np.ndarray, threshold: np.nd
     """Per row: offered mentors with potential above the row's threshold (``known`` holds the
     sorted keys ``mentee · N + mentor`` of the offered pairs; the caller gives mentors that
     are not in the prefix order a potential at or below every threshold)."""
+    owner, mentor = _offered_pairs(known, N, rows)
+    above = pi_r[mentor] > threshold[owner]
+    return np.bincount(owner[above], minlength=len(rows))
+
+
+def _offered_pairs(known: np.ndarray, N: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The offered pairs of mentee positions ``rows``: (index into ``rows``, mentor position),
+    read from the sorted keys ``mentee · N + mentor`` in ``known``."""
     lo = np.searchsorted(known, rows * N)
-    hi = np.searchsorted(known, rows * N + N)
-    sizes = hi - lo
-    if not sizes.sum():
-        return np.zeros(len(rows), np.int64)
+    sizes = np.searchsorted(known, rows * N + N) - lo
     owner = np.repeat(np.arange(len(rows)), sizes)
     pos = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
-    above = pi_r[known[pos] % N] > threshold[owner]
-    return np.bincount(owner[above], minlength=len(rows))
+    return owner, known[pos] % N
 
 
 def _blocks(n_prefix: np.ndarray, block_pairs: int):
@@ -244,16 +248,11 @@ def _scan(model, sol: FlowSolution, known: np.ndarray, rows: np.ndarray, cols: n
     slack -= sol.scaling.big + np.ceil(upper).astype(np.int64)
     slack[~feasible] = _NONE
     # Offered pairs are not left out.
-    lo = np.searchsorted(known, rows * N)
-    hi = np.searchsorted(known, rows * N + N)
-    sizes = hi - lo
-    if sizes.sum():
-        owner = np.repeat(np.arange(len(rows)), sizes)
-        pos = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
-        col_of = np.full(N, -1, np.int64)
-        col_of[cols] = np.arange(len(cols))
-        c = col_of[known[pos] % N]
-        slack[owner[c >= 0], c[c >= 0]] = _NONE
+    owner, mentor = _offered_pairs(known, N, rows)
+    col_of = np.full(N, -1, np.int64)
+    col_of[cols] = np.arange(len(cols))
+    c = col_of[mentor]
+    slack[owner[c >= 0], c[c >= 0]] = _NONE
     hit = np.flatnonzero(slack.min(axis=1) < 0)
     take = np.zeros((len(hit), len(cols)), bool)
     if len(hit):
