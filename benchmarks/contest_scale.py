@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from contest import load_contest, parse_contest, score  # noqa: E402
 from contest.people import make_people  # noqa: E402
 from contest.scores_io import load_scores  # noqa: E402
-from contest.sheets import MAIN, META, build_sheets  # noqa: E402
+from contest.sheets import MAIN, build_sheets, score_cells  # noqa: E402
 from tandem.xlsx import atomic_save  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "contests"
@@ -136,13 +136,13 @@ def write_filled(args) -> dict:
     rng = np.random.default_rng(seed)
     plan = pd.DataFrame({"entry_id": people.entries["entry_id"], "juror_id": juror_id})
     (name, wb), = build_sheets(contest, people, plan, "S1").items()
-    meta, ws = wb[META], wb[MAIN]
+    ws = wb[MAIN]
     written = {}
-    for row in meta.iter_rows(values_only=True):
-        if row[0] == "score":
-            v = juror_value(rng, row[4], row[5])
-            ws[row[1]] = v
-            written[(row[2], juror_id, row[3])] = float(v)
+    for cell, eid, cid, lo, hi in score_cells(wb)[["cell", "entry_id", "criterion_id", "min", "max"]].itertuples(
+            index=False):
+        v = juror_value(rng, lo, hi)
+        ws[cell] = v
+        written[(eid, juror_id, cid)] = float(v)
     atomic_save(wb, Path(folder) / name)
     return written
 

@@ -14,8 +14,17 @@ min and max» with a Russian error text; the sheet is protected with
 filtering and sorting allowed; the workbook structure is locked. A
 ``veryHidden`` sheet «_tandem» records what the sheet is — format, contest
 name and version (:attr:`Contest.version`), juror, stage — and the address of
-every entry-id, criterion-id and score cell, so that :func:`read_sheet` can
-detect sheets of another contest or juror and edited structure.
+every entry-id and criterion-id cell, so that :func:`read_sheet` can detect
+sheets of another contest or juror and edited structure.
+
+The hidden sheet's format is ``tandem.contest.sheet/2``: one row per
+criterion (its id cell, id, range) and one per entry (its id cell, id); the
+score cell of an entry and a criterion is the entry's row and the
+criterion's column (:func:`score_cells`). Sheets issued in the earlier
+format ``tandem.contest.sheet/1``, which also listed every score cell (one
+row per cell: a 1,000-entry sheet carried 20,000 of them, and reading them
+was most of the time spent on such a file), are still read, with the same
+checks and messages.
 """
 
 from __future__ import annotations
@@ -38,7 +47,9 @@ from contest.people import People, text
 from tandem.errors import Issue
 from tandem.xlsx import atomic_save, new_workbook, set_cell
 
-FORMAT = "tandem.contest.sheet/1"
+FORMAT = "tandem.contest.sheet/2"
+#: Formats :func:`read_sheet` accepts: the current one and the earlier one that listed every score cell.
+FORMATS = ("tandem.contest.sheet/1", FORMAT)
 MAIN = "Оценочный лист"
 META = "_tandem"
 FIRST_ROW = 11  # first entry row
@@ -146,8 +157,6 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
         set_cell(ws.cell(r, 3), e.title)
         for c in range(1, FIRST_COL):  # may carry a text prefix from set_cell: keep it
             ws.cell(r, c).border = BOX
-        for k, (_task, cr) in enumerate(crit):
-            manifest.append(("score", f"{letters[FIRST_COL + k]}{r}", e.entry_id, cr.id, cr.min, cr.max))
         if crit:
             ws.cell(r, FIRST_COL + len(crit)).value = f"=SUM({letters[FIRST_COL]}{r}:{letters[FIRST_COL + len(crit) - 1]}{r})"
         if not styles:
@@ -343,6 +352,83 @@ def _manifest_columns(body: list[list], width: int = 4) -> list[list[str]]:
     return [_column(body[:n], k) for k in range(width)]
 
 
+_CELL_PARTS = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+
+
+def _expand_manifest(columns: list[list]) -> list[list]:
+    """Manifest columns of format ``/2`` with the score rows of format ``/1`` put back.
+
+    ``columns`` are the manifest's columns (kind, cell, entry_id, criterion_id, then any
+    more, e.g. min and max), one list per column. Every ``entry`` row is followed by one
+    ``score`` row per ``criterion`` row, in the criteria's order: its cell is the criterion
+    cell's column and the entry cell's row, its entry id the entry's, and every other column
+    the criterion's. The result is exactly the manifest format ``/1`` wrote for the same sheet,
+    so the checks and the order of their messages are the same. A cell that is not an address
+    gives score cells ``""`` (read as empty, so reported as missing scores).
+    """
+    kinds, cells = columns[0], columns[1]
+    crits = [i for i, k in enumerate(kinds) if k == "criterion"]
+    crit_letters = []
+    for i in crits:
+        m = _CELL_PARTS.match(str(cells[i]).strip())
+        crit_letters.append(m.group(1).upper() if m else "")
+    out: list[list] = [[] for _ in columns]
+    for i, kind in enumerate(kinds):
+        for col, src in zip(out, columns):
+            col.append(src[i])
+        if kind != "entry":
+            continue
+        m = _CELL_PARTS.match(str(cells[i]).strip())
+        row = m.group(2) if m else ""
+        out[0].extend(["score"] * len(crits))
+        out[1].extend([f"{letters}{row}" if letters and row else "" for letters in crit_letters])
+        out[2].extend([columns[2][i]] * len(crits))
+        for k in range(3, len(columns)):
+            out[k].extend(columns[k][j] for j in crits)
+    return out
+
+
+def score_cells(wb: Workbook) -> pd.DataFrame:
+    """The score cells of a score-sheet workbook (openpyxl), whatever its manifest format.
+
+    For programs that fill sheets as a juror would (sample data, tests, benchmarks).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``cell`` (str, e.g. ``"D11"``), ``entry_id``, ``juror_id``, ``criterion_id``
+        (str), ``min``, ``max`` (float, points): one row per score cell, entries in sheet
+        order and criteria in stage order.
+
+    Raises
+    ------
+    KeyError
+        When the workbook has no hidden sheet «_tandem».
+    """
+    rows = [list(r) + [None] * 6 for r in wb[META].iter_rows(values_only=True)]
+    info = {}
+    for r in rows:
+        if r[0] == "kind":
+            break
+        if r[0] is not None:
+            info[r[0]] = r[1]
+    start = next(k for k, r in enumerate(rows) if r[0] == "kind") + 1
+    body = []
+    for r in rows[start:]:
+        if r[0] is None:
+            break
+        body.append(r[:6])
+    columns = [[r[k] for r in body] for k in range(6)]
+    if info.get("format") != FORMATS[0]:
+        columns = _expand_manifest(columns)
+    keep = [i for i, k in enumerate(columns[0]) if k == "score"]
+    return pd.DataFrame({
+        "cell": [columns[1][i] for i in keep], "entry_id": [columns[2][i] for i in keep],
+        "juror_id": str(info.get("juror_id", "")), "criterion_id": [columns[3][i] for i in keep],
+        "min": [float(columns[4][i]) for i in keep], "max": [float(columns[5][i]) for i in keep]},
+        columns=["cell", "entry_id", "juror_id", "criterion_id", "min", "max"])
+
+
 _COLUMN_NUMBERS: dict[str, int] = {}
 
 
@@ -495,7 +581,7 @@ def read_sheet(path, contest) -> SheetRead:
         r += 1
     while r < 60 and mcell(r, 1) != "kind":
         r += 1
-    if info.get("format") != FORMAT:
+    if info.get("format") not in FORMATS:
         bad(f"неизвестный формат служебного листа «{info.get('format', '')}»; ожидался {FORMAT}")
         return res
     res.juror_id, res.stage_id = info.get("juror_id", ""), info.get("stage_id", "")
@@ -526,6 +612,8 @@ def read_sheet(path, contest) -> SheetRead:
     # the manifest: rows of the hidden sheet after the «kind» header, up to the first empty kind
     body = meta[r:]  # row r + 1 onwards (1-based)
     columns = _manifest_columns(body)
+    if info["format"] != FORMATS[0]:  # the score cells are the entries' rows × the criteria's columns
+        columns = _expand_manifest(columns)
     n = len(columns[0])
     values = _lookup(grid, *_addresses(columns[1]))
     kinds, cells, eids, cids = (np.array(col, dtype=object) for col in columns)

@@ -227,6 +227,7 @@ def _people_with_formulas(path: Path) -> Path:
 def test_formula_like_text_stays_text_in_contest_exports(tmp_path, capsys):
     from contest import load_contest
     from contest.people import load_people
+    from contest.sheets import score_cells
 
     people = _people_with_formulas(tmp_path / "people.xlsx")
     p = load_people(people)
@@ -240,11 +241,10 @@ def test_formula_like_text_stays_text_in_contest_exports(tmp_path, capsys):
     for f in sheets.iterdir():
         _assert_no_injected_formulas(f)
         wb = load_workbook(f)
-        ws, meta = wb["Оценочный лист"], wb["_tandem"]
-        juror = next(str(r[1].value) for r in meta.iter_rows(max_col=2) if r[0].value == "juror_id")
-        for r in meta.iter_rows():
-            if r[0].value == "score":
-                ws[r[1].value].value = by_key[(r[2].value, juror, r[3].value)]
+        ws = wb["Оценочный лист"]
+        for cell, eid, juror, cid in score_cells(wb)[["cell", "entry_id", "juror_id", "criterion_id"]].itertuples(
+                index=False):
+            ws[cell].value = by_key[(eid, juror, cid)]
         wb.save(f)
     out, pub = tmp_path / "protocol.xlsx", tmp_path / "public.xlsx"
     code = run_cli(contest_main, ["results", CONTEST_ARGS[0], str(people), str(sheets), "--out", str(out),

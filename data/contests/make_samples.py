@@ -37,7 +37,7 @@ from contest.assign import assign_jury, loads  # noqa: E402
 from contest.model import load_contest  # noqa: E402
 from contest.people import ENTRY_COLUMNS, JURY_COLUMNS, load_people  # noqa: E402
 from contest.scores_io import advanced_entries  # noqa: E402
-from contest.sheets import META, MAIN, build_sheets  # noqa: E402
+from contest.sheets import MAIN, build_sheets, score_cells  # noqa: E402
 from tandem.xlsx import atomic_save, new_workbook, write_table  # noqa: E402
 
 SEED = 2026
@@ -186,12 +186,11 @@ def write_filled_sheets(contest, people, scores: pd.DataFrame, plan: pd.DataFram
     n = 0
     for stage_id, p in plan.groupby("stage_id", sort=False):
         for name, wb in build_sheets(contest, people, p[["entry_id", "juror_id"]], stage_id).items():
-            meta, ws = wb[META], wb[MAIN]
-            juror = next(r[1] for r in meta.iter_rows(values_only=True) if r[0] == "juror_id")
-            for row in meta.iter_rows(values_only=True):
-                if row[0] == "score":
-                    v = lookup[(row[2], juror, row[3])]
-                    ws[row[1]] = int(v) if float(v).is_integer() else v
+            ws = wb[MAIN]
+            for cell, eid, juror, cid in score_cells(wb)[["cell", "entry_id", "juror_id", "criterion_id"]].itertuples(
+                    index=False):
+                v = lookup[(eid, juror, cid)]
+                ws[cell] = int(v) if float(v).is_integer() else v
             atomic_save(wb, folder / name)
             n += 1
     return n

@@ -15,19 +15,17 @@ from contest import ContestError
 from contest.assign import assign_jury
 from contest.people import make_people
 from contest.scores_io import load_scores
-from contest.sheets import MAIN, META, build_sheet, read_sheet, sheet_file_name, write_sheets
+from contest.sheets import MAIN, META, build_sheet, read_sheet, score_cells, sheet_file_name, write_sheets
 
 
 def fill(path, value_of=lambda eid, jid, cid: 2.0, overrides=None):
     """Fill every score cell of a sheet like a juror would (openpyxl, structure kept)."""
     wb = load_workbook(path)
-    meta, ws = wb[META], wb[MAIN]
-    jid = next(r[1].value for r in meta.iter_rows() if r[0].value == "juror_id")
+    ws = wb[MAIN]
     cells = {}
-    for row in meta.iter_rows(values_only=True):
-        if row[0] == "score":
-            ws[row[1]] = value_of(row[2], jid, row[3])
-            cells[(row[2], row[3])] = row[1]
+    for cell, eid, jid, cid in score_cells(wb)[["cell", "entry_id", "juror_id", "criterion_id"]].itertuples(index=False):
+        ws[cell] = value_of(eid, jid, cid)
+        cells[(eid, cid)] = cell
     for (eid, cid), v in (overrides or {}).items():
         ws[cells[(eid, cid)]] = v
     wb.save(path)
@@ -360,3 +358,68 @@ def test_error_values_and_dates_are_named_as_excel_shows_them(issued):
         (f"{where} {cells[(eids[1], 'K2')]}: ожидалось число от 0 до 3, получено «2026-03-02 00:00:00» "
          f"(работа {eids[1]}, критерий K2)"),
     ]
+
+
+def to_format_1(path):
+    """Rewrite a sheet's hidden manifest as format /1 wrote it: every score cell listed after its entry."""
+    wb = load_workbook(path)
+    meta = wb[META]
+    rows = [list(r) for r in meta.iter_rows(values_only=True)]
+    head = next(k for k, r in enumerate(rows) if r[0] == "kind")
+    crits = [r for r in rows[head + 1:] if r[0] == "criterion"]
+    out = rows[:head + 1]
+    for r in rows[head + 1:]:
+        out.append(r)
+        if r[0] == "entry":
+            row = r[1][1:]
+            out += [["score", f"{c[1][:-1]}{row}", r[2], c[3], c[4], c[5]] for c in crits]
+    out[0][1] = "tandem.contest.sheet/1"
+    meta.delete_rows(1, meta.max_row)
+    for i, vals in enumerate(out, 1):
+        for j, v in enumerate(vals, 1):
+            meta.cell(i, j).value = v
+    wb.save(path)
+    return len(out) - len(rows)
+
+
+def test_manifest_lists_ids_not_score_cells(issued):
+    c, p, plan, files = issued
+    wb = load_workbook(files[0])
+    kinds = [r[0] for r in wb[META].iter_rows(values_only=True)]
+    mine = sorted(plan.loc[plan["juror_id"] == "Ж01", "entry_id"])
+    assert "tandem.contest.sheet/2" in [r[1] for r in wb[META].iter_rows(values_only=True)]
+    assert kinds.count("entry") == len(mine) and kinds.count("criterion") == 3 and "score" not in kinds
+    cells = score_cells(wb)
+    assert list(cells.columns) == ["cell", "entry_id", "juror_id", "criterion_id", "min", "max"]
+    assert list(cells["cell"][:4]) == ["D11", "E11", "F11", "D12"]
+    assert list(cells["entry_id"]) == [e for e in mine for _ in range(3)]
+    assert set(cells["juror_id"]) == {"Ж01"} and list(cells["criterion_id"][:3]) == ["K1", "K2", "K3"]
+    assert list(cells["max"][:3]) == [3.0, 3.0, 5.0] and set(cells["min"]) == {0.0}
+    # the cells are where the sheet shows the entry and the criterion
+    ws = wb[MAIN]
+    for cell, eid, cid in cells[["cell", "entry_id", "criterion_id"]].itertuples(index=False):
+        assert ws[f"B{cell[1:]}"].value == eid and ws[f"{cell[0]}8"].value == cid
+
+
+def test_sheets_issued_in_format_1_read_the_same(issued, tmp_path):
+    """A sheet handed out before the compact manifest gives the same scores and the same messages."""
+    c, p, plan, files = issued
+    for f in files:
+        fill(f, value_of)
+    eids = sorted(plan.loc[plan["juror_id"] == "Ж01", "entry_id"])
+    fill(files[0], value_of, overrides={(eids[0], "K1"): 5, (eids[1], "K2"): "много", (eids[2], "K3"): None})
+    wb = load_workbook(files[1])
+    wb[MAIN]["B12"] = "E99"
+    wb.save(files[1])
+    new = [read_sheet(f, c) for f in files]
+    old_dir = tmp_path / "old"
+    shutil.copytree(files[0].parent, old_dir)
+    for f in old_dir.glob("*.xlsx"):
+        assert to_format_1(f) == 3 * len(plan[plan["juror_id"] == f.name.split("_")[0]])
+        assert len(score_cells(load_workbook(f))) == len(score_cells(load_workbook(files[0].parent / f.name)))
+    old = [read_sheet(old_dir / f.name, c) for f in files]
+    for a, b in zip(new, old):
+        assert [str(i) for i in a.issues] == [str(i) for i in b.issues]
+        pd.testing.assert_frame_equal(a.scores, b.scores)
+    assert len(new[0].issues) == 3 and "ячейка B12" in str(new[1].issues[0])
+    assert new[2].scores["valid"].all() and len(new[2].scores) > 0
