@@ -27,6 +27,23 @@ status ``OPTIMAL``). It meets the rules above: recused jurors are never in
 it, every admissible pair of jurors shares an entry, and the loads are the
 only ones possible. A large contest's model (hundreds of thousands of
 variables) would take the solver tens of seconds to confirm it.
+
+A large contest is not given the full model either: when the co-scoring
+part would need more than :data:`PAIR_VARIABLE_LIMIT` variables (one per
+entry and pair of its admissible jurors; 1,000 entries with 30 jurors give
+435,000, which CP-SAT takes about 8 s to build and fails to solve within a
+minute), a deterministic greedy plan is built instead (:func:`_greedy_plan`:
+most constrained entries first, each takes its least loaded admissible
+jurors, ties going to the juror who meets more new colleagues) and checked
+against two bounds: the spread can be no less than 0 when the total number
+of scorings divides evenly among the jurors and 1 otherwise, and the number
+of co-scoring pairs no more than the number of juror pairs that may share
+an entry (and ``entries × per_entry·(per_entry − 1)/2``). A plan that meets
+both is optimal (status ``OPTIMAL``). Otherwise (heavy recusal) one
+min-cost flow finds the least spread there is (:func:`_least_spread_plan`);
+the greedy plan is kept when its spread is that, else the flow's plan is
+taken. The spread is then optimal; the status is ``OPTIMAL`` when the pairs
+also reach their bound, else ``FEASIBLE`` (the pairs are not proved).
 """
 
 from __future__ import annotations
@@ -46,6 +63,9 @@ from tandem.errors import Issue
 #: Deterministic time budget of one solve (CP-SAT "deterministic seconds").
 DETERMINISTIC_LIMIT = 10.0
 SEED = 20260101
+#: Above this many co-scoring variables (entries × pairs of their admissible jurors) the plan is
+#: built greedily and certified by bounds instead of solving the full model (module docstring).
+PAIR_VARIABLE_LIMIT = 20_000
 
 
 @dataclass
@@ -55,7 +75,9 @@ class AssignmentStats:
     Attributes
     ----------
     status : str
-        CP-SAT status name (``OPTIMAL`` or ``FEASIBLE``).
+        ``OPTIMAL`` (both objectives proved: by CP-SAT, by a forced plan, or by the
+        bounds of a large contest's greedy plan) or ``FEASIBLE`` (a valid plan whose
+        objectives are not both proved optimal; see the module docstring).
     load_spread : int
         ``max load − min load`` over all jurors, entries per juror.
     pairs_together : int
@@ -153,7 +175,9 @@ def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=
         Columns ``entry_id`` (str), ``juror_id`` (str); ``per_entry`` rows per
         entry, sorted by ``entry_id`` then ``juror_id``. When the plan is
         forced (no entry has more admissible jurors than ``per_entry``) it is
-        returned without the solver, see the module docstring.
+        returned without the solver; a large contest's plan is built greedily
+        and certified by bounds (:data:`PAIR_VARIABLE_LIMIT`); see the module
+        docstring.
 
     Raises
     ------
@@ -185,6 +209,8 @@ def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=
     forced = _forced_plan(entries, jurors, per_entry, bad)
     if forced is not None:
         rows, LAST_STATS = forced
+    elif _pair_variables(entries, jurors, bad) > PAIR_VARIABLE_LIMIT:
+        rows, LAST_STATS = _large_plan(entries, jurors, per_entry, bad)
     else:
         rows, LAST_STATS = _solve(entries, jurors, per_entry, bad, stage_id)
     LAST_STATS.seconds = time.perf_counter() - t0
@@ -216,19 +242,138 @@ def _forced_plan(entries, jurors, per_entry, bad) -> tuple[list, AssignmentStats
             return None
         chosen.append(ok)
     rows = [(e, j) for e, ok in zip(entries, chosen) for j in ok]
-    # loads and co-scoring pairs of the plan, on the entries × jurors incidence matrix
-    col = {j: k for k, j in enumerate(jurors)}
-    inc = np.zeros((len(entries), len(jurors)), dtype=np.int64)
-    for i, ok in enumerate(chosen):
-        inc[i, [col[j] for j in ok]] = 1
-    load = inc.sum(axis=0)
-    pairs = 0
-    if per_entry >= 2:
-        co = inc.T @ inc
-        pairs = int(np.count_nonzero(np.triu(co, k=1)))
-    stats = AssignmentStats(status="OPTIMAL", load_spread=int(load.max() - load.min()), pairs_together=pairs,
+    spread, pairs = _plan_stats(entries, jurors, rows)
+    stats = AssignmentStats(status="OPTIMAL", load_spread=spread, pairs_together=pairs,
                             pairs_total=pairs, seconds=0.0)
     return rows, stats
+
+
+def _incidence(entries, jurors, rows) -> np.ndarray:
+    """The entries × jurors 0/1 matrix (int64) of ``(entry_id, juror_id)`` rows."""
+    row_of = {e: i for i, e in enumerate(entries)}
+    col_of = {j: k for k, j in enumerate(jurors)}
+    inc = np.zeros((len(entries), len(jurors)), dtype=np.int64)
+    if rows:
+        inc[[row_of[e] for e, _ in rows], [col_of[j] for _, j in rows]] = 1
+    return inc
+
+
+def _pairs(inc: np.ndarray) -> int:
+    """Distinct juror pairs that share at least one entry of the incidence matrix ``inc``."""
+    return int(np.count_nonzero(np.triu(inc.T @ inc, k=1)))
+
+
+def _plan_stats(entries, jurors, rows) -> tuple[int, int]:
+    """``(max load − min load, co-scoring pairs)`` of a plan given as ``(entry_id, juror_id)`` rows."""
+    inc = _incidence(entries, jurors, rows)
+    load = inc.sum(axis=0)
+    return int(load.max() - load.min()), _pairs(inc)
+
+
+def _admissible(entries, jurors, bad) -> list[list[int]]:
+    """For every entry, the indices (into ``jurors``) of its admissible jurors, in jury order."""
+    return [[k for k, j in enumerate(jurors) if (e, j) not in bad] for e in entries]
+
+
+def _pair_variables(entries, jurors, bad) -> int:
+    """Variables of the co-scoring part of the full model: Σ over entries of C(admissible jurors, 2)."""
+    counts = np.array([len(ok) for ok in _admissible(entries, jurors, bad)], dtype=np.int64)
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def _greedy_plan(entries, jurors, per_entry, bad) -> list[tuple[str, str]]:
+    """A deterministic plan with even loads and many co-scoring pairs, without a solver.
+
+    Entries are taken in the order (number of admissible jurors, entry id), the most constrained
+    first. Each picks ``per_entry`` of its admissible jurors one at a time, by the key (load so
+    far, − colleagues already chosen for this entry whom the juror has not met yet, jury
+    order). Recusal holds by construction: only admissible jurors are picked; the caller has
+    checked (:func:`_check`) that every entry has at least ``per_entry`` of them.
+
+    Returns
+    -------
+    list of (entry_id, juror_id)
+    """
+    n_j = len(jurors)
+    ok_of = _admissible(entries, jurors, bad)
+    order = sorted(range(len(entries)), key=lambda i: (len(ok_of[i]), entries[i]))
+    load = [0] * n_j
+    met = np.zeros((n_j, n_j), dtype=bool)
+    rows = []
+    for i in order:
+        chosen: list[int] = []
+        free = list(ok_of[i])
+        for _ in range(per_entry):
+            best = min(free, key=lambda k: (load[k], -sum(not met[k, c] for c in chosen), k))
+            free.remove(best)
+            chosen.append(best)
+            load[best] += 1
+        for a in chosen:
+            met[a, chosen] = True
+        rows += [(entries[i], jurors[k]) for k in chosen]
+    return rows
+
+
+def _large_plan(entries, jurors, per_entry, bad) -> tuple[list, AssignmentStats]:
+    """The plan of a contest too large for the full model (module docstring), with its statistics."""
+    rows = _greedy_plan(entries, jurors, per_entry, bad)
+    spread, pairs = _plan_stats(entries, jurors, rows)
+    admissible = _incidence(entries, jurors, [(e, jurors[k]) for e, ok in
+                                              zip(entries, _admissible(entries, jurors, bad)) for k in ok])
+    pairs_total = _pairs(admissible) if per_entry >= 2 else 0
+    pair_bound = min(pairs_total, len(entries) * per_entry * (per_entry - 1) // 2)
+    spread_bound = 0 if (len(entries) * per_entry) % len(jurors) == 0 else 1
+    spread_proved = spread <= spread_bound
+    if not spread_proved:  # the least spread there is, from the flow; the greedy keeps it if it has it
+        flow_rows = _least_spread_plan(entries, jurors, per_entry, bad)
+        flow_spread, flow_pairs = _plan_stats(entries, jurors, flow_rows)
+        if flow_spread < spread:
+            rows, spread, pairs = flow_rows, flow_spread, flow_pairs
+        spread_proved = True
+    status = "OPTIMAL" if spread_proved and pairs >= pair_bound else "FEASIBLE"
+    return rows, AssignmentStats(status=status, load_spread=spread, pairs_together=pairs,
+                                 pairs_total=pairs_total, seconds=0.0)
+
+
+def _least_spread_plan(entries, jurors, per_entry, bad) -> list[tuple[str, str]]:
+    """A plan whose loads have the least possible spread (max − min), by one min-cost flow.
+
+    Network: source → entry (capacity ``per_entry``), entry → admissible juror (capacity 1),
+    juror → sink as unit arcs of costs 1, 3, 5, … (the ``t``-th unit of load costs
+    ``(t+1)² − t²``), so the flow minimises the sum of squared loads. The load vectors a plan can
+    have are the integer bases of the polymatroid ``f(S) = Σ_entries min(per_entry, |admissible
+    ∩ S|)``, and a base of least sum of squares has the least maximum and the greatest minimum
+    load at once (Frank & Murota, "Discrete decreasing minimization", 2022; Fujishige 1980 for
+    the continuous case): its spread is the least possible. The co-scoring pairs are not part
+    of this objective.
+
+    Returns
+    -------
+    list of (entry_id, juror_id)
+    """
+    from ortools.graph.python import min_cost_flow
+
+    n_e, n_j = len(entries), len(jurors)
+    ok_of = _admissible(entries, jurors, bad)
+    src, sink = 0, 1 + n_e + n_j
+    e_tail = np.repeat(np.arange(1, n_e + 1), [len(ok) for ok in ok_of])
+    e_head = 1 + n_e + np.fromiter((k for ok in ok_of for k in ok), dtype=np.int64, count=len(e_tail))
+    reach = np.bincount(e_head - 1 - n_e, minlength=n_j)  # entries each juror may score
+    j_tail = np.repeat(np.arange(1 + n_e, 1 + n_e + n_j), reach)
+    j_cost = np.concatenate([2 * np.arange(r) + 1 for r in reach]) if n_j else np.zeros(0, np.int64)
+    tails = np.concatenate([np.zeros(n_e, np.int64), e_tail, j_tail])
+    heads = np.concatenate([np.arange(1, n_e + 1), e_head, np.full(len(j_tail), sink)])
+    caps = np.concatenate([np.full(n_e, per_entry), np.ones(len(e_tail) + len(j_tail), np.int64)])
+    costs = np.concatenate([np.zeros(n_e + len(e_tail), np.int64), j_cost])
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    flow.set_node_supply(src, n_e * per_entry)
+    flow.set_node_supply(sink, -n_e * per_entry)
+    status = flow.solve()
+    if status != flow.OPTIMAL:  # pragma: no cover — every entry has per_entry admissible jurors (_check)
+        raise ContestError(f"не удалось распределить экспертов: поток вернул статус {status}")
+    used = flow.flows(arcs[n_e:n_e + len(e_tail)]) > 0
+    return [(entries[t - 1], jurors[h - 1 - n_e]) for t, h in zip(e_tail[used], e_head[used])]
 
 
 def _solve(entries, jurors, per_entry, bad, stage_id) -> tuple[list, AssignmentStats]:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 from tests.contest._io_fixtures import ENTRIES, JURY, contest, people
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import contest.assign as A
 from contest import ContestError
 from contest.assign import assign_jury, co_scoring, conflicts, loads
-from contest.people import make_people
+from contest.people import People, make_people
 
 
 def test_small_plan():
@@ -219,3 +220,86 @@ def test_property_shortcut_never_changes_the_plan(monkeypatch, inst):
     slow, slow_stats = _solver_only(monkeypatch, c, p, entry_ids=ids)
     pd.testing.assert_frame_equal(fast, slow)
     assert fast_stats == _stats(slow_stats)
+
+
+# ----------------------------------------------------------------- large contests (greedy + bounds)
+def _large_people(n_entries: int, n_jurors: int, juror_schools=()) -> People:
+    """``n_entries`` entries from 50 schools; the first jurors sit in ``juror_schools`` (recused there)."""
+    entries = pd.DataFrame({
+        "entry_id": [f"E{i:04d}" for i in range(n_entries)], "title": "t",
+        "mentor_name": [f"m{i}" for i in range(n_entries)], "mentee_name": [f"n{i}" for i in range(n_entries)],
+        "school_ids": [f"{100 + i % 50}" for i in range(n_entries)]})
+    schools = list(juror_schools) + [""] * (n_jurors - len(juror_schools))
+    jury = pd.DataFrame({"juror_id": [f"J{i:02d}" for i in range(n_jurors)],
+                         "full_name": [f"j{i}" for i in range(n_jurors)], "school_id": schools,
+                         "role": ["председатель"] + ["член жюри"] * (n_jurors - 1)})
+    return make_people(entries, jury)
+
+
+def test_large_contest_is_planned_without_the_full_model(monkeypatch):
+    """1,000 entries × 30 jurors × 5 per entry: 435,000 co-scoring variables, once an unsolved model."""
+    def no_full_model(*args):
+        raise AssertionError("the full model was built")
+
+    monkeypatch.setattr(A, "_solve", no_full_model)
+    p = _large_people(1000, 30, juror_schools=[f"{100 + i}" for i in range(30)])
+    c = replace(contest(), per_entry=5)
+    bad = conflicts(c, p)
+    assert A._pair_variables(sorted(p.entries["entry_id"]), sorted(p.jury["juror_id"]), bad) > A.PAIR_VARIABLE_LIMIT
+    a = assign_jury(c, p)
+    assert (a.groupby("entry_id").size() == 5).all() and len(a) == 5000 and not a.duplicated().any()
+    assert not any((e, j) in bad for e, j in a.itertuples(index=False))
+    ld = loads(a, p)["load"]
+    assert ld.max() - ld.min() <= 1 and A.LAST_STATS.load_spread == ld.max() - ld.min()
+    co = co_scoring(a).values
+    assert A.LAST_STATS.pairs_together == int((co[np.triu_indices_from(co, k=1)] > 0).sum()) == 435
+    assert A.LAST_STATS.status == "OPTIMAL" and A.LAST_STATS.pairs_total == 435
+    assert assign_jury(c, p).equals(a)  # deterministic
+
+
+def test_large_contest_with_heavy_recusal_balances_loads_by_the_solver():
+    """Half the jury sits in the school of 90 % of the entries: the greedy bound fails, the loads model decides."""
+    n = 1000
+    p = _large_people(n, 20, juror_schools=["100"] * 10)
+    p.entries["school_ids"] = ["100" if i % 10 else f"{101 + i % 7}" for i in range(n)]
+    c = replace(contest(), per_entry=3)
+    a = assign_jury(c, p)
+    bad = conflicts(c, p)
+    assert not any((e, j) in bad for e, j in a.itertuples(index=False))
+    assert (a.groupby("entry_id").size() == 3).all()
+    ld = loads(a, p).set_index("juror_id")["load"]
+    # the 900 entries of school 100 need 2,700 scorings from the 10 other jurors (270 each at
+    # least); the 10 jurors of school 100 share at most the 300 scorings of the 100 other entries
+    # (30 each on average at most): the spread is at least 240, and 30 / 270 reaches it
+    assert A.LAST_STATS.load_spread == ld.max() - ld.min() == 240
+    assert set(ld[[f"J{i:02d}" for i in range(10)]]) == {30} and set(ld[[f"J{i:02d}" for i in range(10, 20)]]) == {270}
+    # the spread is proved by the loads model; the co-scoring pairs are not (no cross pairs here)
+    assert A.LAST_STATS.pairs_together < A.LAST_STATS.pairs_total == 190
+    assert A.LAST_STATS.status == "FEASIBLE"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_property_large_path_matches_the_full_model_when_it_says_optimal(inst):
+    """The greedy-and-bounds path (called on small instances) against CP-SAT's full model."""
+    p, per_entry = inst
+    c = replace(contest(), per_entry=per_entry)
+    bad = conflicts(c, p)
+    entries, jurors = sorted(p.entries["entry_id"]), sorted(p.jury["juror_id"])
+    assume(all(sum((e, j) not in bad for j in jurors) >= per_entry for e in entries))
+    rows, stats = A._large_plan(entries, jurors, per_entry, bad)
+    plan = pd.DataFrame(rows, columns=["entry_id", "juror_id"])
+    assert not any((e, j) in bad for e, j in rows) and not plan.duplicated().any()
+    assert (plan.groupby("entry_id").size() == per_entry).all() and set(plan["entry_id"]) == set(entries)
+    assert (stats.load_spread, stats.pairs_together) == A._plan_stats(entries, jurors, rows)
+    flow_rows = A._least_spread_plan(entries, jurors, per_entry, bad)
+    assert not any((e, j) in bad for e, j in flow_rows)
+    assert (pd.DataFrame(flow_rows).groupby(0).size() == per_entry).all()
+    _, full = A._solve(entries, jurors, per_entry, bad, None)
+    assert full.status == "OPTIMAL"  # small instances: CP-SAT proves both objectives
+    # the spread is always the least there is (flow), the pairs are when the status says so
+    assert stats.load_spread == full.load_spread == A._plan_stats(entries, jurors, flow_rows)[0]
+    assert stats.pairs_together <= full.pairs_together
+    if stats.status == "OPTIMAL":
+        assert stats.pairs_together == full.pairs_together
+    assert stats.pairs_total == full.pairs_total
