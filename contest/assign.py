@@ -342,10 +342,11 @@ def _least_spread_plan(entries, jurors, per_entry, bad) -> list[tuple[str, str]]
     juror → sink as unit arcs of costs 1, 3, 5, … (the ``t``-th unit of load costs
     ``(t+1)² − t²``), so the flow minimises the sum of squared loads. The load vectors a plan can
     have are the integer bases of the polymatroid ``f(S) = Σ_entries min(per_entry, |admissible
-    ∩ S|)``, and a base of least sum of squares has the least maximum and the greatest minimum
-    load at once (Frank & Murota, "Discrete decreasing minimization", 2022; Fujishige 1980 for
-    the continuous case): its spread is the least possible. The co-scoring pairs are not part
-    of this objective.
+    ∩ S|)`` (an M-convex set), and on such a set the integer vector of least sum of squares is
+    decreasingly minimal and increasingly maximal at once — it has the least maximum and the
+    greatest minimum load (Frank & Murota, "Discrete decreasing minimization, Part I",
+    Math. Oper. Res. 47, 2022; Fujishige 1980 for the continuous case): its spread is the least
+    possible. The co-scoring pairs are not part of this objective.
 
     Returns
     -------
