@@ -152,7 +152,8 @@ def _check(entry_ids, juror_ids, per_entry, bad) -> None:
         raise ContestError(issues)
 
 
-def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=None) -> pd.DataFrame:
+def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=None,
+                planner: str = "auto") -> pd.DataFrame:
     """Assign jurors to every entry: the stage's ``jury.per_entry`` (else the contest's).
 
     Parameters
@@ -168,6 +169,13 @@ def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=
     entry_ids : iterable of str, optional
         Assign only these entries (e.g. those that advanced to a later
         stage). Default: all entries.
+    planner : {"auto", "model"}
+        ``"auto"`` (default): the full CP-SAT model, or for a large contest
+        the greedy plan certified by bounds (:data:`PAIR_VARIABLE_LIMIT`).
+        ``"model"``: the full model at any size — the plans of score sheets
+        issued in format ``tandem.contest.sheet/1``, before the large-contest
+        path existed, so that such sheets are checked against the plan they
+        were issued with (:func:`contest.scores_io.load_scores` asks for it).
 
     Returns
     -------
@@ -189,6 +197,8 @@ def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=
         item is not in the people workbook.
     """
     global LAST_STATS
+    if planner not in ("auto", "model"):
+        raise ValueError(f"planner={planner!r}: ожидалось 'auto' или 'model'")
     per_entry = int(contest.per_entry_of(stage_id) if stage_id else contest.per_entry)
     all_entries = list(people.entries["entry_id"])
     if entry_ids is None:
@@ -209,10 +219,12 @@ def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=
     forced = _forced_plan(entries, jurors, per_entry, bad)
     if forced is not None:
         rows, LAST_STATS = forced
-    elif _pair_variables(entries, jurors, bad) > PAIR_VARIABLE_LIMIT:
-        rows, LAST_STATS = _large_plan(entries, jurors, per_entry, bad)
     else:
-        rows, LAST_STATS = _solve(entries, jurors, per_entry, bad, stage_id)
+        ok_of = _admissible(entries, jurors, bad)
+        if planner == "auto" and _pair_variables(entries, jurors, bad, ok_of) > PAIR_VARIABLE_LIMIT:
+            rows, LAST_STATS = _large_plan(entries, jurors, per_entry, bad, ok_of)
+        else:
+            rows, LAST_STATS = _solve(entries, jurors, per_entry, bad, stage_id)
     LAST_STATS.seconds = time.perf_counter() - t0
     out = pd.DataFrame(rows, columns=["entry_id", "juror_id"]).sort_values(["entry_id", "juror_id"])
     return out.reset_index(drop=True)
@@ -259,8 +271,13 @@ def _incidence(entries, jurors, rows) -> np.ndarray:
 
 
 def _pairs(inc: np.ndarray) -> int:
-    """Distinct juror pairs that share at least one entry of the incidence matrix ``inc``."""
-    return int(np.count_nonzero(np.triu(inc.T @ inc, k=1)))
+    """Distinct juror pairs that share at least one entry of the incidence matrix ``inc``.
+
+    The product runs in float64 (BLAS; integer products have no fast path): the counts are
+    at most the number of entries, exact far beyond any contest.
+    """
+    f = inc.astype(np.float64)
+    return int(np.count_nonzero(np.triu(f.T @ f, k=1)))
 
 
 def _plan_stats(entries, jurors, rows) -> tuple[int, int]:
@@ -275,13 +292,17 @@ def _admissible(entries, jurors, bad) -> list[list[int]]:
     return [[k for k, j in enumerate(jurors) if (e, j) not in bad] for e in entries]
 
 
-def _pair_variables(entries, jurors, bad) -> int:
-    """Variables of the co-scoring part of the full model: Σ over entries of C(admissible jurors, 2)."""
-    counts = np.array([len(ok) for ok in _admissible(entries, jurors, bad)], dtype=np.int64)
+def _pair_variables(entries, jurors, bad, admissible=None) -> int:
+    """Variables of the co-scoring part of the full model: Σ over entries of C(admissible jurors, 2).
+
+    ``admissible``: :func:`_admissible` of the same arguments, when already computed.
+    """
+    ok_of = _admissible(entries, jurors, bad) if admissible is None else admissible
+    counts = np.array([len(ok) for ok in ok_of], dtype=np.int64)
     return int((counts * (counts - 1) // 2).sum())
 
 
-def _greedy_plan(entries, jurors, per_entry, bad) -> list[tuple[str, str]]:
+def _greedy_plan(entries, jurors, per_entry, bad, admissible=None) -> list[tuple[str, str]]:
     """A deterministic plan with even loads and many co-scoring pairs, without a solver.
 
     Entries are taken in the order (number of admissible jurors, entry id), the most constrained
@@ -289,43 +310,55 @@ def _greedy_plan(entries, jurors, per_entry, bad) -> list[tuple[str, str]]:
     far, − colleagues already chosen for this entry whom the juror has not met yet, jury
     order). Recusal holds by construction: only admissible jurors are picked; the caller has
     checked (:func:`_check`) that every entry has at least ``per_entry`` of them.
+    ``admissible``: :func:`_admissible` of the same arguments, when already computed.
 
     Returns
     -------
     list of (entry_id, juror_id)
     """
     n_j = len(jurors)
-    ok_of = _admissible(entries, jurors, bad)
+    ok_of = [np.array(ok, dtype=np.int64)
+             for ok in (_admissible(entries, jurors, bad) if admissible is None else admissible)]
     order = sorted(range(len(entries)), key=lambda i: (len(ok_of[i]), entries[i]))
-    load = [0] * n_j
-    met = np.zeros((n_j, n_j), dtype=bool)
+    load = np.zeros(n_j, dtype=np.int64)
+    unmet = np.ones((n_j, n_j), dtype=np.int64)  # 1 while two jurors share no entry yet
     rows = []
+    taken = np.iinfo(np.int64).max // 2
     for i in order:
+        free = ok_of[i]
+        # the key (load, − colleagues chosen so far whom the juror has not met, jury order) as one
+        # number; free is in jury order and argmin takes the first of equal keys
+        key = load[free] * (per_entry + 1)
         chosen: list[int] = []
-        free = list(ok_of[i])
         for _ in range(per_entry):
-            best = min(free, key=lambda k: (load[k], -sum(not met[k, c] for c in chosen), k))
-            free.remove(best)
+            pick = int(np.argmin(key))
+            best = int(free[pick])
             chosen.append(best)
-            load[best] += 1
-        for a in chosen:
-            met[a, chosen] = True
+            key[pick] = taken
+            key -= unmet[free, best]
+        load[chosen] += 1
+        unmet[np.ix_(chosen, chosen)] = 0
         rows += [(entries[i], jurors[k]) for k in chosen]
     return rows
 
 
-def _large_plan(entries, jurors, per_entry, bad) -> tuple[list, AssignmentStats]:
-    """The plan of a contest too large for the full model (module docstring), with its statistics."""
-    rows = _greedy_plan(entries, jurors, per_entry, bad)
+def _large_plan(entries, jurors, per_entry, bad, admissible=None) -> tuple[list, AssignmentStats]:
+    """The plan of a contest too large for the full model (module docstring), with its statistics.
+
+    ``admissible``: :func:`_admissible` of the same arguments, when already computed.
+    """
+    ok_of = _admissible(entries, jurors, bad) if admissible is None else admissible
+    rows = _greedy_plan(entries, jurors, per_entry, bad, ok_of)
     spread, pairs = _plan_stats(entries, jurors, rows)
-    admissible = _incidence(entries, jurors, [(e, jurors[k]) for e, ok in
-                                              zip(entries, _admissible(entries, jurors, bad)) for k in ok])
-    pairs_total = _pairs(admissible) if per_entry >= 2 else 0
+    inc = np.zeros((len(entries), len(jurors)), dtype=np.int64)
+    for i, ok in enumerate(ok_of):
+        inc[i, ok] = 1
+    pairs_total = _pairs(inc) if per_entry >= 2 else 0
     pair_bound = min(pairs_total, len(entries) * per_entry * (per_entry - 1) // 2)
     spread_bound = 0 if (len(entries) * per_entry) % len(jurors) == 0 else 1
     spread_proved = spread <= spread_bound
     if not spread_proved:  # the least spread there is, from the flow; the greedy keeps it if it has it
-        flow_rows = _least_spread_plan(entries, jurors, per_entry, bad)
+        flow_rows = _least_spread_plan(entries, jurors, per_entry, bad, ok_of)
         flow_spread, flow_pairs = _plan_stats(entries, jurors, flow_rows)
         if flow_spread < spread:
             rows, spread, pairs = flow_rows, flow_spread, flow_pairs
@@ -335,7 +368,7 @@ def _large_plan(entries, jurors, per_entry, bad) -> tuple[list, AssignmentStats]
                                  pairs_total=pairs_total, seconds=0.0)
 
 
-def _least_spread_plan(entries, jurors, per_entry, bad) -> list[tuple[str, str]]:
+def _least_spread_plan(entries, jurors, per_entry, bad, admissible=None) -> list[tuple[str, str]]:
     """A plan whose loads have the least possible spread (max − min), by one min-cost flow.
 
     Network: source → entry (capacity ``per_entry``), entry → admissible juror (capacity 1),
@@ -346,7 +379,8 @@ def _least_spread_plan(entries, jurors, per_entry, bad) -> list[tuple[str, str]]
     decreasingly minimal and increasingly maximal at once — it has the least maximum and the
     greatest minimum load (Frank & Murota, "Discrete decreasing minimization, Part I",
     Math. Oper. Res. 47, 2022; Fujishige 1980 for the continuous case): its spread is the least
-    possible. The co-scoring pairs are not part of this objective.
+    possible. The co-scoring pairs are not part of this objective. ``admissible``:
+    :func:`_admissible` of the same arguments, when already computed.
 
     Returns
     -------
@@ -355,7 +389,7 @@ def _least_spread_plan(entries, jurors, per_entry, bad) -> list[tuple[str, str]]
     from ortools.graph.python import min_cost_flow
 
     n_e, n_j = len(entries), len(jurors)
-    ok_of = _admissible(entries, jurors, bad)
+    ok_of = _admissible(entries, jurors, bad) if admissible is None else admissible
     src, sink = 0, 1 + n_e + n_j
     e_tail = np.repeat(np.arange(1, n_e + 1), [len(ok) for ok in ok_of])
     e_head = 1 + n_e + np.fromiter((k for ok in ok_of for k in ok), dtype=np.int64, count=len(e_tail))

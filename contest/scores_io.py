@@ -15,7 +15,9 @@ problem at once, naming file, sheet, row or cell: unknown entry, juror or
 criterion; non-numeric or out-of-range scores; duplicated scores; two sheets
 of one juror for one stage; a juror scoring an entry they are recused from or
 were not assigned by the deterministic jury plan (:func:`contest.assign_jury`,
-recomputed from the same contest and people files); an entry scored at a
+recomputed from the same contest and people files; for sheets issued in the
+earlier format ``tandem.contest.sheet/1`` with ``planner="model"``, the plan
+they were issued with); an entry scored at a
 stage it did not advance to; missing scores of an assigned juror. A stage
 with no scores at all is "not yet scored" and is not an error. Nothing is
 dropped silently.
@@ -44,7 +46,7 @@ import pandas as pd
 from contest.assign import assign_jury, conflicts
 from contest.model import ContestError
 from contest.people import People, match_columns, text
-from contest.sheets import META, SCORE_COLUMNS, fmt_num, parse_number, read_sheet
+from contest.sheets import FORMATS, META, SCORE_COLUMNS, fmt_num, parse_number, read_sheet
 from tandem.errors import Issue, lookalike_hint
 
 #: English name → (Russian header, required) of a long-form score table.
@@ -219,14 +221,22 @@ def read_long(path: Path, contest, people: People, issues: list[Issue]) -> pd.Da
     return pd.DataFrame(rows, columns=SCORE_COLUMNS + ["row", "column"])
 
 
-def read_folder(paths: list[Path], contest, people: People, issues: list[Issue]) -> pd.DataFrame:
-    """Read filled score sheets; sheet-level problems go to ``issues``."""
+def read_folder(paths: list[Path], contest, people: People, issues: list[Issue],
+                model_stages: set | None = None) -> pd.DataFrame:
+    """Read filled score sheets; sheet-level problems go to ``issues``.
+
+    ``model_stages``, when given, receives the stages of sheets issued in the earlier format
+    ``tandem.contest.sheet/1``: their jury plan was made by the full model at any size
+    (``assign_jury(..., planner="model")``).
+    """
     frames = []
     seen: dict[tuple[str, str], str] = {}
     jurors = set(people.jury["juror_id"])
     for p in paths:
         res = read_sheet(p, contest)
         issues.extend(res.issues)
+        if model_stages is not None and res.manifest_format == FORMATS[0] and res.stage_id:
+            model_stages.add(res.stage_id)
         if res.juror_id and res.stage_id and not any(
                 "другой версии" in i.message or "другого конкурса" in i.message for i in res.issues):
             if res.juror_id not in jurors:
@@ -246,8 +256,13 @@ def read_folder(paths: list[Path], contest, people: People, issues: list[Issue])
     return df
 
 
-def expected_assignment(contest, people: People, scores: pd.DataFrame, stages=None) -> pd.DataFrame:
+def expected_assignment(contest, people: People, scores: pd.DataFrame, stages=None,
+                        model_stages=()) -> pd.DataFrame:
     """The jury plan of every stage that has scores (or of ``stages``, when given).
+
+    The plan of a stage in ``model_stages`` is made by the full model whatever the contest's
+    size (:func:`contest.assign_jury` with ``planner="model"``): the plan that sheets of the
+    earlier format were issued with.
 
     The first stage covers all entries; a later stage covers the entries that
     advanced from the previous one according to ``contest.score`` on the
@@ -272,7 +287,8 @@ def expected_assignment(contest, people: People, scores: pd.DataFrame, stages=No
         else:
             prev = scores[scores["stage_id"].isin(stage_ids[:k])]
             ids = advanced_entries(contest, people, prev, stage_ids[k - 1], score)
-        a = assign_jury(contest, people, stage_id=sid, entry_ids=ids)
+        a = assign_jury(contest, people, stage_id=sid, entry_ids=ids,
+                        planner="model" if sid in model_stages else "auto")
         a.insert(0, "stage_id", sid)
         frames.append(a)
     if not frames:
@@ -304,10 +320,12 @@ def _first_rows(df: pd.DataFrame, columns) -> pd.DataFrame:
     return df[~pd.Series(_codes(df, columns)).duplicated().to_numpy()]
 
 
-def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
+def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue],
+                 model_stages=()) -> pd.DataFrame:
     """Cross-row checks: duplicates, recusal, assignment, completeness.
 
-    Returns the expected assignment (see :func:`expected_assignment`).
+    Returns the expected assignment (see :func:`expected_assignment`; ``model_stages`` is
+    passed to it).
 
     The checks run on integer codes of the id columns, and rows are turned
     into messages only where something is wrong, so 600,000 scores take a
@@ -339,7 +357,8 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
     if issues:  # the plan of later stages depends on clean earlier scores: check the first stage only
         raw = raw[raw["stage_id"] == first]
     # Plan every stage that has rows at all: a stage whose scores are all invalid still has its jurors.
-    plan = expected_assignment(contest, people, raw[raw["valid"].astype(bool)], stages=set(raw["stage_id"].unique()))
+    plan = expected_assignment(contest, people, raw[raw["valid"].astype(bool)], stages=set(raw["stage_id"].unique()),
+                               model_stages=model_stages)
     planned = set(zip(*(plan[c].tolist() for c in ["stage_id", "entry_id", "juror_id"])))
     stage_entries = plan.groupby("stage_id")["entry_id"].apply(set).to_dict()
     triple = ["stage_id", "entry_id", "juror_id"]
@@ -410,6 +429,7 @@ def load_scores(path, contest, people: People) -> ScoreSet:
     """
     path = Path(path)
     issues: list[Issue] = []
+    model_stages: set = set()
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx"
                        and not p.name.startswith(("~$", ".")))
@@ -420,18 +440,18 @@ def load_scores(path, contest, people: People) -> ScoreSet:
                                     "или сохраните лист как .xlsx", file=other.name))
         if not files:
             raise ContestError(issues + [Issue("в папке нет файлов .xlsx с оценочными листами", file=path.name)])
-        raw = read_folder(files, contest, people, issues)
+        raw = read_folder(files, contest, people, issues, model_stages)
     elif not path.exists():
         raise ContestError(Issue("файл не найден", file=path.name))
     else:
         files = [path]
         if path.suffix.lower() == ".xlsx" and _is_sheet(path):
-            raw = read_folder(files, contest, people, issues)
+            raw = read_folder(files, contest, people, issues, model_stages)
         else:
             raw = read_long(path, contest, people, issues)
     if not issues and raw.empty:
         issues.append(Issue("нет ни одного балла", file=path.name))
-    plan = check_scores(contest, people, raw, issues)
+    plan = check_scores(contest, people, raw, issues, model_stages)
     if issues:
         raise ContestError(issues)
     out = raw[raw["valid"].astype(bool)][["entry_id", "juror_id", "criterion_id", "score", "stage_id"]].copy()

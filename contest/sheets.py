@@ -45,11 +45,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from contest.people import People, text
 from tandem.errors import Issue
-from tandem.xlsx import atomic_save, new_workbook, set_cell
+from tandem.xlsx import MAX_CELLS, atomic_save, new_workbook, set_cell
 
 FORMAT = "tandem.contest.sheet/2"
 #: Formats :func:`read_sheet` accepts: the current one and the earlier one that listed every score cell.
 FORMATS = ("tandem.contest.sheet/1", FORMAT)
+#: Most score cells a format /2 manifest may span (entries × criteria): no more than a sheet may hold.
+MAX_SCORE_CELLS = MAX_CELLS
 MAIN = "Оценочный лист"
 META = "_tandem"
 FIRST_ROW = 11  # first entry row
@@ -277,6 +279,8 @@ class SheetRead:
         File name.
     juror_id, stage_id, contest_version : str
         From the hidden sheet («_tandem»).
+    manifest_format : str
+        The hidden sheet's format (one of :data:`FORMATS`), ``""`` when not read.
     scores : DataFrame
         Columns ``entry_id``, ``juror_id``, ``criterion_id`` (str),
         ``score`` (float, points; NaN when invalid), ``stage_id`` (str),
@@ -290,6 +294,7 @@ class SheetRead:
     juror_id: str = ""
     stage_id: str = ""
     contest_version: str = ""
+    manifest_format: str = ""
     scores: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SCORE_COLUMNS))
     issues: list = field(default_factory=list)
 
@@ -355,7 +360,25 @@ def _manifest_columns(body: list[list], width: int = 4) -> list[list[str]]:
 _CELL_PARTS = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
-def _expand_manifest(columns: list[list]) -> list[list]:
+def _score_axes(columns: list[list], criteria=None) -> tuple[list[int], list[int]]:
+    """Manifest rows that span the score cells: ``(entry rows, criterion rows)``, as indices.
+
+    The first row of each entry id, and the first row of each criterion id (only ids in
+    ``criteria``, when given): a hidden sheet edited to repeat rows cannot multiply the cells.
+    """
+    kinds, eids, cids = columns[0], columns[2], columns[3]
+    entries, crits, seen_e, seen_c = [], [], set(), set()
+    for i, kind in enumerate(kinds):
+        if kind == "entry" and eids[i] not in seen_e:
+            seen_e.add(eids[i])
+            entries.append(i)
+        elif kind == "criterion" and cids[i] not in seen_c and (criteria is None or cids[i] in criteria):
+            seen_c.add(cids[i])
+            crits.append(i)
+    return entries, crits
+
+
+def _expand_manifest(columns: list[list], criteria=None) -> list[list]:
     """Manifest columns of format ``/2`` with the score rows of format ``/1`` put back.
 
     ``columns`` are the manifest's columns (kind, cell, entry_id, criterion_id, then any
@@ -364,10 +387,12 @@ def _expand_manifest(columns: list[list]) -> list[list]:
     cell's column and the entry cell's row, its entry id the entry's, and every other column
     the criterion's. The result is exactly the manifest format ``/1`` wrote for the same sheet,
     so the checks and the order of their messages are the same. A cell that is not an address
-    gives score cells ``""`` (read as empty, so reported as missing scores).
+    gives score cells ``""`` (read as empty, so reported as missing scores). Only the rows of
+    :func:`_score_axes` are expanded (with ``criteria``: the stage's criterion ids).
     """
     kinds, cells = columns[0], columns[1]
-    crits = [i for i, k in enumerate(kinds) if k == "criterion"]
+    spanning, crits = _score_axes(columns, criteria)
+    spanning = set(spanning)
     crit_letters = []
     for i in crits:
         m = _CELL_PARTS.match(str(cells[i]).strip())
@@ -376,7 +401,7 @@ def _expand_manifest(columns: list[list]) -> list[list]:
     for i, kind in enumerate(kinds):
         for col, src in zip(out, columns):
             col.append(src[i])
-        if kind != "entry":
+        if i not in spanning:
             continue
         m = _CELL_PARTS.match(str(cells[i]).strip())
         row = m.group(2) if m else ""
@@ -388,6 +413,12 @@ def _expand_manifest(columns: list[list]) -> list[list]:
     return out
 
 
+def _float(v) -> float:
+    """A manifest number as float; empty or not a number → NaN."""
+    x = parse_number(v) if v is not None else None
+    return float("nan") if x is None else x
+
+
 def score_cells(wb: Workbook) -> pd.DataFrame:
     """The score cells of a score-sheet workbook (openpyxl), whatever its manifest format.
 
@@ -397,13 +428,13 @@ def score_cells(wb: Workbook) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``cell`` (str, e.g. ``"D11"``), ``entry_id``, ``juror_id``, ``criterion_id``
-        (str), ``min``, ``max`` (float, points): one row per score cell, entries in sheet
-        order and criteria in stage order.
+        (str), ``min``, ``max`` (float, points; NaN when the manifest has none): one row per
+        score cell, entries in sheet order and criteria in stage order.
 
     Raises
     ------
     KeyError
-        When the workbook has no hidden sheet «_tandem».
+        When the workbook has no hidden sheet «_tandem», or it has no «kind» header row.
     """
     rows = [list(r) + [None] * 6 for r in wb[META].iter_rows(values_only=True)]
     info = {}
@@ -412,7 +443,10 @@ def score_cells(wb: Workbook) -> pd.DataFrame:
             break
         if r[0] is not None:
             info[r[0]] = r[1]
-    start = next(k for k, r in enumerate(rows) if r[0] == "kind") + 1
+    start = next((k for k, r in enumerate(rows) if r[0] == "kind"), None)
+    if start is None:
+        raise KeyError(f"лист «{META}» без строки «kind»")
+    start += 1
     body = []
     for r in rows[start:]:
         if r[0] is None:
@@ -425,7 +459,7 @@ def score_cells(wb: Workbook) -> pd.DataFrame:
     return pd.DataFrame({
         "cell": [columns[1][i] for i in keep], "entry_id": [columns[2][i] for i in keep],
         "juror_id": str(info.get("juror_id", "")), "criterion_id": [columns[3][i] for i in keep],
-        "min": [float(columns[4][i]) for i in keep], "max": [float(columns[5][i]) for i in keep]},
+        "min": [_float(columns[4][i]) for i in keep], "max": [_float(columns[5][i]) for i in keep]},
         columns=["cell", "entry_id", "juror_id", "criterion_id", "min", "max"])
 
 
@@ -586,6 +620,7 @@ def read_sheet(path, contest) -> SheetRead:
         return res
     res.juror_id, res.stage_id = info.get("juror_id", ""), info.get("stage_id", "")
     res.contest_version = info.get("contest_version", "")
+    res.manifest_format = info["format"]
     if info.get("contest_name") != contest.name:
         bad(f"лист другого конкурса: «{info.get('contest_name')}», ожидался «{contest.name}»")
         return res
@@ -613,7 +648,12 @@ def read_sheet(path, contest) -> SheetRead:
     body = meta[r:]  # row r + 1 onwards (1-based)
     columns = _manifest_columns(body)
     if info["format"] != FORMATS[0]:  # the score cells are the entries' rows × the criteria's columns
-        columns = _expand_manifest(columns)
+        spanning, known_crit = _score_axes(columns, crit)
+        if len(spanning) * len(known_crit) > MAX_SCORE_CELLS:
+            bad(f"служебный лист повреждён: {len(spanning)} работ × {len(known_crit)} критериев — больше "
+                f"{MAX_SCORE_CELLS:,} ячеек баллов; используйте выданный файл".replace(",", " "))
+            return res
+        columns = _expand_manifest(columns, crit)
     n = len(columns[0])
     values = _lookup(grid, *_addresses(columns[1]))
     kinds, cells, eids, cids = (np.array(col, dtype=object) for col in columns)

@@ -423,3 +423,80 @@ def test_sheets_issued_in_format_1_read_the_same(issued, tmp_path):
         pd.testing.assert_frame_equal(a.scores, b.scores)
     assert len(new[0].issues) == 3 and "ячейка B12" in str(new[1].issues[0])
     assert new[2].scores["valid"].all() and len(new[2].scores) > 0
+
+
+def test_format_1_sheets_are_checked_against_the_plan_they_were_issued_with(monkeypatch, tmp_path):
+    """Sheets of format /1 were planned by the full model at any size; a larger contest now gets
+    the greedy plan. Reading /1 sheets recomputes the model's plan, so they stay valid."""
+    import contest.assign as A
+
+    c, p = contest(), people()
+    monkeypatch.setattr(A, "PAIR_VARIABLE_LIMIT", 0)  # this contest counts as large now
+    old_plan = assign_jury(c, p, planner="model")  # what the earlier version issued
+    assert not old_plan.equals(assign_jury(c, p))  # the plans differ, so the check below can fail
+    old_dir, new_dir = tmp_path / "old", tmp_path / "new"
+    for d in (old_dir, new_dir):
+        for f in write_sheets(c, p, old_plan, "S1", d):
+            fill(f, value_of)
+    for f in old_dir.glob("*.xlsx"):
+        to_format_1(f)
+    ss = load_scores(old_dir, c, p)
+    assert ss.assignment[["entry_id", "juror_id"]].reset_index(drop=True).equals(old_plan)
+    assert len(ss.scores) == 3 * len(old_plan)
+    # the same plan on sheets of format /2 is not the plan this version issues for a large contest
+    m = _err(new_dir, c, p)
+    assert any("не назначена" in x for x in m)
+    with pytest.raises(ValueError, match="planner"):
+        assign_jury(c, p, planner="greedy")
+
+
+def test_repeated_manifest_rows_do_not_multiply_score_cells(issued):
+    c, p, plan, files = issued
+    for f in files:
+        fill(f, value_of)
+    clean = read_sheet(files[0], c)
+    wb = load_workbook(files[0])
+    meta = wb[META]
+    rows = [list(r) for r in meta.iter_rows(values_only=True)]
+    crit_rows = [r for r in rows if r[0] == "criterion"]
+    entry_rows = [r for r in rows if r[0] == "entry"]
+    extra = crit_rows * 200 + entry_rows * 200 + [["criterion", "Z8", "", "K99", 0, 9]]
+    for i, vals in enumerate(extra, len(rows) + 1):
+        for j, v in enumerate(vals, 1):
+            meta.cell(i, j).value = v
+    wb.save(files[0])
+    res = read_sheet(files[0], c)
+    assert len(res.scores) == len(clean.scores) == 3 * len(plan[plan["juror_id"] == "Ж01"])
+    pd.testing.assert_frame_equal(res.scores, clean.scores)
+    assert [str(i) for i in res.issues] == [
+        f"файл «{files[0].name}», лист «{MAIN}»: ячейка Z8: ожидался код критерия «K99», найдено «»"
+        " (столбцы переставлены или код изменён)",
+        f"файл «{files[0].name}», лист «{MAIN}»: ячейка Z8: критерия «K99» нет в этапе S1"]
+
+
+def test_manifest_spanning_more_cells_than_a_sheet_holds_is_refused(issued, monkeypatch):
+    import contest.sheets as S
+
+    c, p, plan, files = issued
+    fill(files[0], value_of)
+    monkeypatch.setattr(S, "MAX_SCORE_CELLS", 5)
+    res = read_sheet(files[0], c)
+    assert len(res.issues) == 1 and "служебный лист повреждён" in str(res.issues[0])
+    assert res.scores.empty
+
+
+def test_score_cells_of_a_manifest_without_ranges_or_header():
+    c, p = contest(), people()
+    plan = assign_jury(c, p)
+    wb = build_sheet(c, "S1", p.jury.iloc[0], p.entries[p.entries["entry_id"].isin(
+        plan.loc[plan["juror_id"] == p.jury["juror_id"].iloc[0], "entry_id"])])
+    for row in wb[META].iter_rows():
+        if row[0].value == "criterion":
+            row[4].value = row[5].value = None
+    cells = score_cells(wb)
+    assert len(cells) and cells["min"].isna().all() and cells["max"].isna().all()
+    for row in wb[META].iter_rows():
+        if row[0].value == "kind":
+            row[0].value = "вид"
+    with pytest.raises(KeyError, match="kind"):
+        score_cells(wb)
