@@ -357,9 +357,6 @@ def _manifest_columns(body: list[list], width: int = 4) -> list[list[str]]:
     return [_column(body[:n], k) for k in range(width)]
 
 
-_CELL_PARTS = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
-
-
 def _score_axes(columns: list[list], criteria=None) -> tuple[list[int], list[int]]:
     """Manifest rows that span the score cells: ``(entry rows, criterion rows)``, as indices.
 
@@ -395,7 +392,7 @@ def _expand_manifest(columns: list[list], criteria=None) -> list[list]:
     spanning = set(spanning)
     crit_letters = []
     for i in crits:
-        m = _CELL_PARTS.match(str(cells[i]).strip())
+        m = _LOOSE_ADDRESS.fullmatch(str(cells[i]).strip())
         crit_letters.append(m.group(1).upper() if m else "")
     out: list[list] = [[] for _ in columns]
     for i, kind in enumerate(kinds):
@@ -403,7 +400,7 @@ def _expand_manifest(columns: list[list], criteria=None) -> list[list]:
             col.append(src[i])
         if i not in spanning:
             continue
-        m = _CELL_PARTS.match(str(cells[i]).strip())
+        m = _LOOSE_ADDRESS.fullmatch(str(cells[i]).strip())
         row = m.group(2) if m else ""
         out[0].extend(["score"] * len(crits))
         out[1].extend([f"{letters}{row}" if letters and row else "" for letters in crit_letters])
