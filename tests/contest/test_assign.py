@@ -257,8 +257,8 @@ def test_large_contest_is_planned_without_the_full_model(monkeypatch):
     assert assign_jury(c, p).equals(a)  # deterministic
 
 
-def test_large_contest_with_heavy_recusal_balances_loads_by_the_solver():
-    """Half the jury sits in the school of 90 % of the entries: the greedy bound fails, the loads model decides."""
+def test_large_contest_with_heavy_recusal_balances_loads_by_the_flow():
+    """Half the jury sits in the school of 90 % of the entries: the greedy misses the bound, the flow gives the least spread."""
     n = 1000
     p = _large_people(n, 20, juror_schools=["100"] * 10)
     p.entries["school_ids"] = ["100" if i % 10 else f"{101 + i % 7}" for i in range(n)]
@@ -273,7 +273,7 @@ def test_large_contest_with_heavy_recusal_balances_loads_by_the_solver():
     # (30 each on average at most): the spread is at least 240, and 30 / 270 reaches it
     assert A.LAST_STATS.load_spread == ld.max() - ld.min() == 240
     assert set(ld[[f"J{i:02d}" for i in range(10)]]) == {30} and set(ld[[f"J{i:02d}" for i in range(10, 20)]]) == {270}
-    # the spread is proved by the loads model; the co-scoring pairs are not (no cross pairs here)
+    # the spread is proved by the flow; the co-scoring pairs are not (no cross pairs here)
     assert A.LAST_STATS.pairs_together < A.LAST_STATS.pairs_total == 190
     assert A.LAST_STATS.status == "FEASIBLE"
 
