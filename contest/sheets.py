@@ -375,7 +375,7 @@ def _score_axes(columns: list[list], criteria=None) -> tuple[list[int], list[int
     return entries, crits
 
 
-def _expand_manifest(columns: list[list], criteria=None) -> list[list]:
+def _expand_manifest(columns: list[list], axes: tuple[list[int], list[int]]) -> list[list]:
     """Manifest columns of format ``/2`` with the score rows of format ``/1`` put back.
 
     ``columns`` are the manifest's columns (kind, cell, entry_id, criterion_id, then any
@@ -384,12 +384,11 @@ def _expand_manifest(columns: list[list], criteria=None) -> list[list]:
     cell's column and the entry cell's row, its entry id the entry's, and every other column
     the criterion's. The result is exactly the manifest format ``/1`` wrote for the same sheet,
     so the checks and the order of their messages are the same. A cell that is not an address
-    gives score cells ``""`` (read as empty, so reported as missing scores). Only the rows of
-    :func:`_score_axes` are expanded (with ``criteria``: the stage's criterion ids).
+    gives score cells ``""`` (read as empty, so reported as missing scores). Only the rows
+    ``axes`` (:func:`_score_axes`) span the score cells.
     """
     kinds, cells = columns[0], columns[1]
-    spanning, crits = _score_axes(columns, criteria)
-    spanning = set(spanning)
+    spanning, crits = set(axes[0]), axes[1]
     crit_letters = []
     for i in crits:
         m = _LOOSE_ADDRESS.fullmatch(str(cells[i]).strip())
@@ -451,7 +450,7 @@ def score_cells(wb: Workbook) -> pd.DataFrame:
         body.append(r[:6])
     columns = [[r[k] for r in body] for k in range(6)]
     if info.get("format") != FORMATS[0]:
-        columns = _expand_manifest(columns)
+        columns = _expand_manifest(columns, _score_axes(columns))
     keep = [i for i, k in enumerate(columns[0]) if k == "score"]
     return pd.DataFrame({
         "cell": [columns[1][i] for i in keep], "entry_id": [columns[2][i] for i in keep],
@@ -645,12 +644,13 @@ def read_sheet(path, contest) -> SheetRead:
     body = meta[r:]  # row r + 1 onwards (1-based)
     columns = _manifest_columns(body)
     if info["format"] != FORMATS[0]:  # the score cells are the entries' rows × the criteria's columns
-        spanning, known_crit = _score_axes(columns, crit)
-        if len(spanning) * len(known_crit) > MAX_SCORE_CELLS:
-            bad(f"служебный лист повреждён: {len(spanning)} работ × {len(known_crit)} критериев — больше "
-                f"{MAX_SCORE_CELLS:,} ячеек баллов; используйте выданный файл".replace(",", " "))
+        axes = _score_axes(columns, crit)
+        if len(axes[0]) * len(axes[1]) > MAX_SCORE_CELLS:
+            limit = f"{MAX_SCORE_CELLS:,}".replace(",", " ")
+            bad(f"служебный лист повреждён: {len(axes[0])} работ × {len(axes[1])} критериев — больше "
+                f"{limit} ячеек баллов; используйте выданный файл")
             return res
-        columns = _expand_manifest(columns, crit)
+        columns = _expand_manifest(columns, axes)
     n = len(columns[0])
     values = _lookup(grid, *_addresses(columns[1]))
     kinds, cells, eids, cids = (np.array(col, dtype=object) for col in columns)
