@@ -296,10 +296,11 @@ def test_property_large_path_matches_the_full_model_when_it_says_optimal(inst):
     assert not any((e, j) in bad for e, j in flow_rows)
     assert (pd.DataFrame(flow_rows).groupby(0).size() == per_entry).all()
     _, full = A._solve(entries, jurors, per_entry, bad, None)
-    assert full.status == "OPTIMAL"  # small instances: CP-SAT proves both objectives
     # the spread is always the least there is (flow), the pairs are when the status says so
-    assert stats.load_spread == full.load_spread == A._plan_stats(entries, jurors, flow_rows)[0]
-    assert stats.pairs_together <= full.pairs_together
-    if stats.status == "OPTIMAL":
-        assert stats.pairs_together == full.pairs_together
+    assert stats.load_spread == A._plan_stats(entries, jurors, flow_rows)[0] <= full.load_spread
+    if full.status == "OPTIMAL":  # CP-SAT proved both objectives within its time limit
+        assert stats.load_spread == full.load_spread
+        assert stats.pairs_together <= full.pairs_together
+        if stats.status == "OPTIMAL":
+            assert stats.pairs_together == full.pairs_together
     assert stats.pairs_total == full.pairs_total
