@@ -20,7 +20,7 @@ from openpyxl import Workbook
 
 from matching.config import COMPONENT_LABELS, COMPONENTS
 from matching.engine import MatchResult
-from matching.registry import Registry
+from matching.model import Registry
 from tandem import __version__
 from tandem.xlsx import atomic_save, new_workbook, streaming_workbook, write_table
 
