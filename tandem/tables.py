@@ -54,7 +54,7 @@ import hashlib
 import io
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -242,7 +242,7 @@ class XlsxBook:
     sheet_names: list[str]
     worksheets: list[str]
     formulas: dict[str, set[str]]
-    _book: object = None
+    _book: object = field(default=None, repr=False, compare=False)
 
     def rows(self, sheet: str) -> list[list]:
         """The cells of ``sheet`` from A1, as python-calamine reads them.
