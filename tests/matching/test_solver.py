@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +17,18 @@ from hypothesis import strategies as st
 from matching.solver import integer_scores, solve_arrays, sorted_codes
 from tests.strategies import assignment_instances
 
-ORLIB = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "orlib" / "assign"
+#: OR-Library assignment instances and their published optima, gzip-compressed
+#: (origin and format: tests/data/orlib/README.md).
+ORLIB = Path(__file__).resolve().parents[1] / "data" / "orlib"
+
+
+def _read_text(name: str) -> str:
+    with gzip.open(ORLIB / f"{name}.txt.gz", "rt", encoding="ascii") as f:
+        return f.read()
 
 
 def _optima() -> dict[str, int]:
-    text = (ORLIB / "assignopt.txt").read_text()
-    tokens = text.replace(",", " ").split()
+    tokens = _read_text("assignopt").replace(",", " ").split()
     out, i = {}, 0
     while i < len(tokens) - 1:
         if tokens[i].startswith("assign") and tokens[i + 1].lstrip("-").isdigit():
@@ -32,13 +39,14 @@ def _optima() -> dict[str, int]:
     return out
 
 
-def _read_instance(name: str) -> pd.DataFrame:
-    tokens = np.array((ORLIB / f"{name}.txt").read_text().split(), dtype=np.int64)
+def _read_instance(name: str) -> tuple[pd.DataFrame, int]:
+    tokens = np.array(_read_text(name).split(), dtype=np.int64)
     n = int(tokens[0])
     if name.startswith("assignp"):
         t = tokens[1:].reshape(-1, 3)
         return pd.DataFrame({"mentee_id": t[:, 0], "mentor_id": t[:, 1], "score": -t[:, 2]}), n
-    c = tokens[1:1 + n * n].reshape(n, n)
+    assert len(tokens) == 1 + n * n, f"{name}: {len(tokens) - 1} costs, expected {n * n}"
+    c = tokens[1:].reshape(n, n)
     i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
     return pd.DataFrame({"mentee_id": i.ravel(), "mentor_id": j.ravel(), "score": -c.ravel()}), n
 
@@ -47,7 +55,6 @@ INSTANCES = ["assign100", "assign200", "assign300", "assign400", "assign500", "a
              "assignp800", "assignp1500", "assignp3000", "assignp5000"]
 
 
-@pytest.mark.skipif(not ORLIB.exists(), reason="OR-Library data not present beside the project")
 @pytest.mark.parametrize("name", INSTANCES)
 def test_orlib_published_optimum(name):
     """OR-Library assignment instances (Beasley 1990) reach their published optimum."""
@@ -60,10 +67,9 @@ def test_orlib_published_optimum(name):
 
 
 def test_orlib_optima_file_parsed():
-    if not ORLIB.exists():
-        pytest.skip("OR-Library data not present")
     optima = _optima()
     assert optima["assign100"] == 305 and optima["assignp5000"] == 48533
+    assert set(INSTANCES) <= set(optima)
 
 
 def _oracle(edges: pd.DataFrame, capacity: dict) -> tuple[int, float]:
