@@ -108,8 +108,8 @@ class MatchResult:
         """Short Russian summary, e.g. «Сформировано 32 тандема (из них 17 групповых)…».
 
         A tandem is a mentor with their mentee(s): a pair, or a group when the
-        mentor has more than one mentee (seed 002 §4.4, «наставничество в
-        группе»).
+        mentor has more than one mentee (docs/sources.md [Тетюши-2022] §4.4,
+        «наставничество в группе»).
         """
         from matching.explain import plural
 

@@ -1,4 +1,4 @@
-"""The output workbook of a matching run (PRODUCT.md, "Matching output workbook").
+"""The output workbook of a matching run (docs/formats.md §5).
 
 Sheets: «Тандемы» (one row per mentee–mentor pair), «Нераспределённые»
 (every unmatched mentee with the reason), «Нагрузка» (per mentor),

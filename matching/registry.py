@@ -2,7 +2,7 @@
 
 :func:`load_registry` reads a workbook or a CSV folder (:mod:`tandem.tables`)
 and validates it against the contract in :mod:`matching.schema`
-(PRODUCT.md, "Matching input: the registry workbook"). Every problem is
+(docs/formats.md §3). Every problem is
 collected and reported at once in one :class:`RegistryError`, each naming the
 file, sheet, Excel row and column and quoting the bad value.
 
@@ -15,8 +15,9 @@ Tolerant readings (documented, never silent about a changed meaning):
 * numbers may use a decimal comma (``2,5``);
 * list cells are split on ``;``; empty items and repeats are dropped;
 * an empty capacity of a mentor means 1; an empty format means «смешанно»;
-  an empty consent means «нет» (consent must be given in writing, seed 002 §3:
-  pairs are fixed «с письменного согласия их участников»);
+  an empty consent means «нет» (consent must be given in writing,
+  docs/sources.md [Тетюши-2022] §3.8: pairs are fixed «с письменного согласия
+  их участников»);
 * numbers stored as text (``"25"``) are numbers; Excel booleans in
   «Согласие» read as «да» / «нет»; numeric codes (``101``) equal the same
   code written as text (``"101"``);
@@ -411,7 +412,7 @@ def load_registry(path: str | os.PathLike) -> Registry:
         An .xlsx workbook with sheets «Школы», «Педагоги», «Дефициты» and
         optionally «Закрепления», «Запреты», «Пожелания» (or their English
         names), or a folder with ``schools.csv``, ``teachers.csv``…
-        (PRODUCT.md, "Matching input").
+        (docs/formats.md §3).
 
     Returns
     -------

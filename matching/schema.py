@@ -1,6 +1,6 @@
 """The registry workbook contract: sheets, columns, Russian headers, fixed values.
 
-Source: PRODUCT.md, "Matching input: the registry workbook". Each column may
+For users: docs/formats.md §3. Each column may
 be headed by its English name or its Russian header (case and surrounding
 spaces ignored); lists are separated by ``;``. This module only describes the
 contract; :mod:`matching.registry` reads and validates against it and

@@ -11,45 +11,48 @@ Components (``c_i``) and where they come from
 ---------------------------------------------
 coverage
     ``|D ∩ S| / |D|``: share of the mentee's deficits ``D`` covered by the
-    mentor's strengths ``S`` (0 when the mentee lists no deficit). Seed 003
-    §1.6: tandems are formed «по решению выявленных профессиональных
-    дефицитов»; seed 002 §4.3: the mentor's profile «должен соответствовать
-    запросам наставляемого».
+    mentor's strengths ``S`` (0 when the mentee lists no deficit).
+    docs/sources.md [Жигалово-2021] п. 1.6: tandems are formed «по решению
+    выявленных профессиональных дефицитов»; [Тетюши-2022] §4.3: the mentor's
+    profile «должен соответствовать запросам наставляемого».
 subject
-    1 when the two share a subject, else 0 (seed 002 §4.3, professional
-    profile; §4.9 «предметно-профессиональные» directions).
+    1 when the two share a subject, else 0 (docs/sources.md [Тетюши-2022]
+    §4.3, professional profile; §4.9 «предметно-профессиональные» directions).
 experience
     ``clip((E_mentor − E_mentee) / G, 0, 1)`` with ``G`` =
     ``scales.experience_full_gap_years`` (years): the traditional form pairs a
-    more experienced with a beginning teacher (seed 002 §4.4).
+    more experienced with a beginning teacher (docs/sources.md [Тетюши-2022] §4.4).
 category
     Mentor's qualification category: без категории 0, первая 0.5, высшая 0.75,
     педагог-методист and педагог-наставник 1 (the two top categories of the
-    2023 certification rules, which name mentoring as their duty).
+    2023 certification rules, which name mentoring as their duty,
+    docs/sources.md [Аттестация-2023]; the values are our choice).
 cluster
-    School result groups from the district monitoring (seed 003 §1.5): ШНОР <
+    School result groups from the district monitoring (docs/sources.md
+    [Жигалово-2021] п. 1.5): ШНОР <
     ШСОР < ШВОР. 1 when the mentor's school has higher results than the
     mentee's, 0.5 when equal or unknown, 0 when lower (network tandems carry
-    practice from stronger to weaker schools, seed 003 §1.6).
+    practice from stronger to weaker schools, [Жигалово-2021] п. 1.6).
 distance
     Haversine distance ``d`` (km) between the two schools. The pair's format
     is очно if either side wants очно, дистанционно if either wants
     дистанционно, смешанно if both accept смешанно; очно with дистанционно is
-    incompatible (seed 002 §4.8: the «режим работы (онлайн, очный,
-    смешанный)» is part of the programme). Component: очно
+    incompatible (docs/sources.md [Тетюши-2022] §4.8: the «режим работы
+    (онлайн, очный, смешанный)» is part of the programme). Component: очно
     ``max(0, 1 − d / L)``, смешанно ``1 − 0.5 · min(d / L, 1)``, дистанционно
     1, with ``L`` = ``scales.distance_scale_km``; 0.5 when coordinates are
     missing.
 preference
     ``1 / rank`` when the mentee named this mentor with priority ``rank``
-    (1 = first wish), else 0 (seed 002 §4.3: «взаимный интерес»).
+    (1 = first wish), else 0 (docs/sources.md [Тетюши-2022] §4.3:
+    «взаимный интерес»).
 network
-    1 when the mentor works at another school (network mentoring, seed 003
-    §1.6), else 0; reversed when ``scales.school_preference`` is ``same``.
+    1 when the mentor works at another school (network mentoring,
+    docs/sources.md [Жигалово-2021] п. 1.6), else 0; reversed when ``scales.school_preference`` is ``same``.
 
 Hard constraints, in the order used to explain exclusions
 ---------------------------------------------------------
-``consent`` (the mentor's written consent, seed 002 §3), ``capacity`` (a
+``consent`` (the mentor's written consent, docs/sources.md [Тетюши-2022] §3.8), ``capacity`` (a
 mentor of capacity 0), ``self`` (a teacher of role «оба» is never their own
 mentor), ``forbidden (the «Запреты» sheet), ``same_school``
 (when not allowed), ``format`` (очно with дистанционно), ``distance``

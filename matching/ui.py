@@ -29,7 +29,7 @@ from matching.views import (SORTS, changes_frame, changes_text, compare_results,
 from tandem.errors import InputError
 from tandem.ui import XLSX_MIME, download_link
 
-#: The embedded sample registry (PRODUCT.md: the default input).
+#: The embedded sample registry, the default input (docs/formats.md §3).
 SAMPLE_REGISTRY = Path(__file__).resolve().parents[1] / "data" / "sample_district.xlsx"
 
 #: Steps of one run, in order, as reported to the progress bar.

@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 
 from tandem.errors import InputError
 
-#: Exit code for bad input (the contract in PRODUCT.md).
+#: Exit code for bad input (docs/formats.md §12.3).
 EXIT_BAD_INPUT = 2
 
 
