@@ -216,6 +216,31 @@ def _end_pair(reg: Register, mentee: str, mentor: str, day: dt.date, status: str
     return reg, [log_event(day, event, mentee, mentor, before, pair_text(p.loc[idx]), basis)]
 
 
+def check_district(register: Register, teacher_ids, registry_name: str | None = None) -> None:
+    """Refuse a register none of whose people is in the registry (a register of another district).
+
+    Parameters
+    ----------
+    teacher_ids : iterable of str
+        The ``teacher_id`` of every teacher of the registry.
+
+    Raises
+    ------
+    RegisterError
+        The register has pairs and not one of their mentees or mentors is a
+        teacher of the registry.
+    """
+    p = register.pairs
+    if not len(p):
+        return
+    ids = set(teacher_ids)
+    if not (set(p["mentee_id"]) | set(p["mentor_id"])) & ids:
+        raise RegisterError(Issue(
+            f"ни один педагог реестра пар не найден в реестре педагогов «{registry_name or 'реестр'}»: "
+            "похоже, это реестр пар другого района или другой реестр педагогов",
+            file=register.source, sheet="Пары"))
+
+
 def change_status(
     register: Register,
     mentee_id: str,
