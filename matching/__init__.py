@@ -1,21 +1,54 @@
 """Тандем — matching: forming mentoring tandems (mentor ↔ mentee) exactly.
 
-Public API (PRODUCT.md, "Public Python API")::
+Public API::
 
     registry = matching.load_registry("data/sample_district.xlsx")
     result = matching.match(registry, matching.load_config(None))
     result.pairs, result.unmatched, result.objective
     matching.write_result(result, registry, "out/tandems.xlsx")
     matching.solve_assignment(edges, capacity)
+
+``write_result`` writes the same workbook as ``python -m matching run``.
+
+The names are imported on first use, so that importing an algorithm module
+(``matching.engine``, ``matching.scoring``, ``matching.solver``) does not
+load the file readers and writers (:mod:`matching.registry`,
+:mod:`matching.config_io`, :mod:`matching.export`).
 """
 
-from matching.config import COMPONENT_LABELS, COMPONENTS, MatchConfig, config_from_dict, load_config
-from matching.engine import MatchResult, match
-from matching.registry import Registry, RegistryError, load_registry
-from matching.solver import solve_assignment
+from __future__ import annotations
+
+import importlib
+
 from tandem import __version__
 
-__all__ = [
-    "COMPONENTS", "COMPONENT_LABELS", "MatchConfig", "MatchResult", "Registry", "RegistryError",
-    "__version__", "config_from_dict", "load_config", "load_registry", "match", "solve_assignment",
-]
+#: Public name → the module that defines it.
+_HOMES = {
+    "COMPONENTS": "matching.config",
+    "COMPONENT_LABELS": "matching.config",
+    "MatchConfig": "matching.config",
+    "config_from_dict": "matching.config",
+    "load_config": "matching.config_io",
+    "MatchResult": "matching.engine",
+    "match": "matching.engine",
+    "Registry": "matching.model",
+    "RegistryError": "matching.model",
+    "load_registry": "matching.registry",
+    "solve_assignment": "matching.solver",
+    "write_result": "matching.export",
+}
+
+__all__ = sorted([*_HOMES, "__version__"])
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'matching' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))

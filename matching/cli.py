@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Шаблон реестра записан: {path}")
         return 0
 
-    from matching.config import load_config
+    from matching.config_io import load_config
     from matching.engine import match
     from matching.export import write_result
     from matching.registry import load_registry

@@ -3,7 +3,8 @@
 The defaults below are the documented defaults; ``data/matching_config.yaml``
 is the same configuration written out for users to copy and edit (a test keeps
 the two equal). A YAML file may give any subset of keys; the rest keep their
-defaults.
+defaults. This module opens no file: :func:`matching.config_io.load_config`
+reads a YAML file into :func:`config_from_dict`.
 
 .. code-block:: yaml
 
@@ -29,11 +30,7 @@ defaults.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field, fields, replace
-from pathlib import Path
-
-import yaml
 
 from tandem.errors import InputError, Issue
 
@@ -178,25 +175,3 @@ def config_from_dict(data: dict | None, source: str | None = None) -> MatchConfi
     if issues:
         raise InputError(issues)
     return cfg
-
-
-def load_config(path: str | os.PathLike | None) -> MatchConfig:
-    """Read a YAML configuration; ``None`` gives the defaults.
-
-    Raises
-    ------
-    InputError
-        The file is missing, is not valid YAML, or has bad keys or values.
-    """
-    if path is None:
-        return MatchConfig()
-    path = Path(path)
-    if not path.exists():
-        raise InputError(Issue("файл конфигурации не найден", file=str(path)))
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" (строка {mark.line + 1})" if mark is not None else ""
-        raise InputError(Issue(f"ошибка синтаксиса YAML{line}", file=path.name)) from None
-    return config_from_dict(data, source=path.name)

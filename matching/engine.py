@@ -19,7 +19,7 @@ import pandas as pd
 from matching.certificate import solve_certified
 from matching.config import COMPONENTS, MatchConfig
 from matching.explain import pair_text, unmatched_reason
-from matching.registry import Registry, RegistryError
+from matching.model import Registry, RegistryError
 from matching.scoring import EXCLUSIONS, build_candidates
 from matching.solver import solve_arrays
 from tandem.errors import Issue

@@ -5,7 +5,7 @@ Sheets: «Тандемы» (one row per mentee–mentor pair), «Нераспр�
 «Покрытие дефицитов» (per deficit), «Параметры» (weights, constraints,
 solver status, objective, input SHA-256, package version, manual overrides).
 Every mentee of the input appears exactly once in «Тандемы» or
-«Нераспределённые». Values only, never formulas (:mod:`tandem.xlsx`).
+«Нераспределённые». Values only, never formulas (:mod:`tandem.xlsx_write`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from openpyxl import Workbook
 
 from matching.config import COMPONENT_LABELS, COMPONENTS
 from matching.engine import MatchResult
-from matching.registry import Registry
+from matching.model import Registry
 from tandem import __version__
-from tandem.xlsx import atomic_save, new_workbook, streaming_workbook, write_table
+from tandem.xlsx_write import atomic_save, new_workbook, streaming_workbook, write_table
 
 PAIR_HEADERS = {
     "mentee_id": "Код наставляемого",
@@ -125,7 +125,7 @@ def build_workbook(result: MatchResult, registry: Registry) -> Workbook:
     """The output workbook in memory (see the module docstring for its sheets).
 
     Large results (more than :data:`STREAM_ROWS` rows) are built in
-    openpyxl's write-only mode (:func:`tandem.xlsx.streaming_workbook`): same
+    openpyxl's write-only mode (:func:`tandem.xlsx_write.streaming_workbook`): same
     sheets, headers, formats, frozen header and filters; such a workbook can
     be saved once.
     """

@@ -1,6 +1,6 @@
-"""The district registry: validated tables of schools, teachers and deficits.
+"""Loading the district registry: reading, validating, building a :class:`~matching.model.Registry`.
 
-:func:`load_registry` reads a workbook or a CSV folder (:mod:`matching.reading`)
+:func:`load_registry` reads a workbook or a CSV folder (:mod:`tandem.tables`)
 and validates it against the contract in :mod:`matching.schema`
 (PRODUCT.md, "Matching input: the registry workbook"). Every problem is
 collected and reported at once in one :class:`RegistryError`, each naming the
@@ -41,78 +41,16 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from matching import schema
-from matching.reading import RawTable, read_tables, sha256_of
-from matching.reading import FORMULA_WITHOUT_VALUE
-from tandem.errors import InputError, Issue, describe_lookalikes, lookalike_hint, lookalike_key
+from matching.model import Registry, RegistryError
+from tandem.errors import InputError, Issue, describe_lookalikes, lookalike_hint, lookalike_key  # noqa: F401 (InputError: the base of RegistryError)
+from tandem.tables import DATE_MARK, FORMULA_WITHOUT_VALUE, RawTable, norm_header, read_tables, sha256_of
 
-
-class RegistryError(InputError):
-    """Problems in a registry; ``.issues`` lists each with file, sheet, row, column."""
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text).replace("ё", "е").replace("Ё", "Е")).strip().casefold()
-
-
-@dataclass
-class Registry:
-    """A validated district registry.
-
-    Every frame has the English column names of :mod:`matching.schema` plus
-    ``excel_row`` (int: the row in the source file, for messages).
-
-    Attributes
-    ----------
-    schools : DataFrame
-        ``school_id`` (str), ``name``, ``district``, ``cluster`` (str, "" when
-        unknown), ``lat``, ``lon`` (float degrees, NaN when unknown).
-    teachers : DataFrame
-        ``teacher_id``, ``full_name``, ``school_id``, ``role`` (str),
-        ``subjects``, ``deficits``, ``strengths`` (tuple of str),
-        ``experience_years`` (float, years), ``category``, ``format`` (str),
-        ``capacity`` (int ≥ 0), ``consent`` (bool).
-    deficits : DataFrame
-        ``code``, ``name``, ``area``.
-    locked, forbidden : DataFrame
-        ``mentee_id``, ``mentor_id``.
-    preferences : DataFrame
-        ``mentee_id``, ``mentor_id``, ``rank`` (int ≥ 1; 1 = first wish).
-    source : str or None
-        File or folder name the registry was read from.
-    sha256 : str or None
-        SHA-256 of the input file (folder: of its CSV files).
-    sheet_titles : dict
-        English sheet name → sheet title as written in the file.
-    """
-
-    schools: pd.DataFrame
-    teachers: pd.DataFrame
-    deficits: pd.DataFrame
-    locked: pd.DataFrame
-    forbidden: pd.DataFrame
-    preferences: pd.DataFrame
-    source: str | None = None
-    sha256: str | None = None
-    sheet_titles: dict = field(default_factory=dict)
-
-    @property
-    def mentors(self) -> pd.DataFrame:
-        """Teachers who may mentor: role «наставник» or «оба»."""
-        return self.teachers[self.teachers["role"].isin(("наставник", "оба"))]
-
-    @property
-    def mentees(self) -> pd.DataFrame:
-        """Teachers who need a mentor: role «наставляемый», or «оба» with at least one deficit."""
-        t = self.teachers
-        both_with_deficits = (t["role"] == "оба") & (t["deficits"].map(len) > 0)
-        return t[(t["role"] == "наставляемый") | both_with_deficits]
 
 
 # ---------------------------------------------------------------------------
@@ -120,8 +58,8 @@ class Registry:
 
 
 def _parse_float(text: str):
-    if text.startswith("\x00date:"):
-        return None, f"ожидалось число, а в ячейке дата «{text[6:]}»"
+    if text.startswith(DATE_MARK):
+        return None, f"ожидалось число, а в ячейке дата «{text[len(DATE_MARK):]}»"
     t = text.replace(" ", "").replace("\u202f", "")
     if re.fullmatch(r"[+-]?\d+,\d+", t):
         t = t.replace(",", ".")
@@ -144,8 +82,8 @@ def _parse_int(text: str):
 
 
 def _parse_choice(text: str, choices: tuple[str, ...]):
-    by_norm = {_norm(c): c for c in choices}
-    hit = by_norm.get(_norm(text))
+    by_norm = {norm_header(c): c for c in choices}
+    hit = by_norm.get(norm_header(text))
     if hit is None:
         allowed = " / ".join(choices)
         return None, f"недопустимое значение «{text}»; ожидалось одно из: {allowed}"
@@ -166,8 +104,8 @@ def _parse_list(text: str) -> tuple[str, ...]:
 
 def _find_sheets(tables: dict[str, RawTable], sheet: schema.Sheet) -> list[RawTable]:
     """Every table whose title is the sheet's English or Russian name."""
-    wanted = {_norm(sheet.name), _norm(sheet.title)}
-    return [table for title, table in tables.items() if _norm(title) in wanted]
+    wanted = {norm_header(sheet.name), norm_header(sheet.title)}
+    return [table for title, table in tables.items() if norm_header(title) in wanted]
 
 
 def _parse_sheet(table: RawTable, sheet: schema.Sheet, issues: list[Issue]) -> pd.DataFrame:
@@ -175,14 +113,14 @@ def _parse_sheet(table: RawTable, sheet: schema.Sheet, issues: list[Issue]) -> p
     loc = dict(file=table.file, sheet=table.sheet)
     lookup = {}
     for c in sheet.columns:
-        lookup[_norm(c.name)] = c.name
-        lookup[_norm(c.header)] = c.name
+        lookup[norm_header(c.name)] = c.name
+        lookup[norm_header(c.header)] = c.name
     positions: dict[str, int] = {}
     headers: dict[str, str] = {}
     for j, h in enumerate(table.headers):
         if not h:
             continue
-        name = lookup.get(_norm(h))
+        name = lookup.get(norm_header(h))
         if name is None:
             continue  # extra columns are allowed and ignored
         if name in positions:
@@ -237,8 +175,8 @@ def _parse_value(text, c: schema.Column, sheet, rownum, col_loc, issues, present
                             "вычисляет формулы); откройте файл в Excel или LibreOffice и сохраните его заново "
                             "либо впишите значение вместо формулы", row=rownum, **col_loc))
         return _empty(c)
-    if text.startswith("\x00date:") and c.kind not in ("float", "int"):
-        text = text[6:]
+    if text.startswith(DATE_MARK) and c.kind not in ("float", "int"):
+        text = text[len(DATE_MARK):]
     if not text:
         if present and c.name in _NONEMPTY and (c.required or sheet.name != "schools"):
             issues.append(Issue(f"пустая ячейка; {_expected(c)}", row=rownum, **col_loc))
@@ -314,7 +252,7 @@ def _check_unique(df: pd.DataFrame, key: str, table: RawTable, header: str, issu
 def _header_of(table: RawTable, sheet: schema.Sheet, name: str) -> str:
     col = sheet.column(name)
     for h in table.headers:
-        if _norm(h) in (_norm(col.name), _norm(col.header)):
+        if norm_header(h) in (norm_header(col.name), norm_header(col.header)):
             return h
     return col.header
 
@@ -325,7 +263,7 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
     Parameters
     ----------
     tables : dict of str → RawTable
-        As returned by :func:`matching.reading.read_tables`.
+        As returned by :func:`tandem.tables.read_tables`.
     source : str, optional
         Name of the file or folder, for messages.
 
@@ -486,7 +424,7 @@ def load_registry(path: str | os.PathLike) -> Registry:
         Every problem found, each with file, sheet, Excel row and column.
     """
     path = Path(path)
-    tables = read_tables(path)
+    tables = read_tables(path, expected_csv="schools.csv, teachers.csv, deficits.csv")
     registry = validate_tables(tables, source=path.name)
     registry.sha256 = sha256_of(path)
     return registry

@@ -17,7 +17,7 @@ from typing import Mapping
 import pandas as pd
 
 from matching.schema import SHEETS, Sheet
-from tandem.xlsx import atomic_save, atomic_write, new_workbook, streaming_workbook, write_table
+from tandem.xlsx_write import atomic_save, atomic_write, new_workbook, streaming_workbook, write_table
 
 __all__ = ["write_registry_xlsx", "write_registry_csv", "WRITE_ONLY_ROWS"]
 

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from matching import schema
-from tandem.xlsx import HEADER_FILL, HEADER_FONT, atomic_save, new_workbook, set_cell
+from tandem.xlsx_write import HEADER_FILL, HEADER_FONT, atomic_save, new_workbook, set_cell
 
 _ROWS = 2000  # validation applies to this many data rows
 

@@ -1,7 +1,15 @@
-"""Shared plumbing of the Тандем workbench: input errors and safe Excel output.
+"""Shared plumbing of the Тандем workbench.
 
 The domain packages are :mod:`matching` (mentoring tandems) and :mod:`contest`
 (contest scoring); both import from here, never the other way round.
+
+* :mod:`tandem.errors` — input problems (:class:`Issue`, :class:`InputError`);
+* :mod:`tandem.tables` — reading tables from .xlsx and CSV (one reader);
+* :mod:`tandem.xlsx` — the safety checks every input workbook passes first;
+* :mod:`tandem.xlsx_write` — readable, formula-safe workbooks written atomically;
+* :mod:`tandem.yamlio` — YAML read by the 1.2 core schema (no ``no`` → False);
+* :mod:`tandem.cli`, :mod:`tandem.progress`, :mod:`tandem.ui` — command-line
+  runner, progress reporting, HTML pieces of the notebook pages.
 """
 
 from tandem.errors import InputError, Issue

@@ -1,325 +1,35 @@
-"""Writing readable, safe Excel workbooks with openpyxl.
+"""Reading Excel workbooks safely: the checks every input passes first.
 
-Conventions every export of the workbench follows:
+Every loader of the workbench checks an input workbook with
+:func:`check_xlsx` before a spreadsheet library opens it, and every CSV
+file with :func:`check_size` (through :func:`tandem.tables.read_text`). The
+limits keep a hostile or accidental file (a zip bomb, a sheet "of a million
+rows" made by one stray cell, a multi-gigabyte export) from exhausting
+memory: the checks themselves read at most :data:`MAX_UNPACKED_BYTES`, one
+zip member at a time.
 
-* values, never formulas: text from the input that starts with ``=``, ``+``,
-  ``-``, ``@``, tab, CR or NUL is stored as a text cell with Excel's quote
-  prefix (OWASP ASVS 5.0 §1.2.10, "CSV/formula injection"), so it is shown,
-  never evaluated;
-* a bold frozen header row, an autofilter over the table and column widths
-  that fit the content (capped);
-* the workbook is written to a temporary file next to the target and renamed
-  into place, so an interrupted run never leaves a partial file;
-* fixed document metadata (creator, creation time) so that two runs on the
-  same input give byte-comparable cell contents.
+XML: openpyxl parses through defusedxml (a DTD with entities raises
+EntitiesForbidden); python-calamine, which reads the tables
+(:mod:`tandem.tables`), does not expand DTD entities at all (its XML reader
+fails with "unrecognized entity"). :func:`check_xlsx` refuses any workbook
+whose XML parts carry a ``<!DOCTYPE>`` — Excel, LibreOffice and Google
+Sheets never write one — so an entity-expansion bomb never reaches either
+library.
 
-Reading is guarded here too (section «reading safely» below):
-:func:`check_xlsx` refuses empty, text, old .xls, password-protected,
-damaged and oversized workbooks, zip bombs, sheets spanning too many rows or
-cells and any workbook with a DTD, before a spreadsheet library opens it;
-:func:`read_text_file` reads CSV text (UTF-8, BOM, cp1251) and refuses
-UTF-16 and binary files.
+Writing workbooks is :mod:`tandem.xlsx_write`; its names are importable
+from here too (``from tandem.xlsx import atomic_save, set_cell``), as is
+:func:`read_text_file` (= :func:`tandem.tables.read_text`).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import math
 import os
 import re
-import tempfile
-from glob import escape as glob_escape
 from pathlib import Path
-from typing import Mapping
 
-import numpy as np
-import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
-#: First characters that make a spreadsheet treat text as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_FIXED_TIME = _dt.datetime(2000, 1, 1)
-
-
-def new_workbook() -> Workbook:
-    """An empty workbook with fixed metadata and no default sheet."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    wb.properties.creator = "Тандем"
-    wb.properties.lastModifiedBy = "Тандем"
-    wb.properties.created = _FIXED_TIME
-    wb.properties.modified = _FIXED_TIME
-    return wb
-
-
-def _plain(value):
-    """Convert numpy / pandas scalars to what openpyxl stores; NaN → empty."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple, set)):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, (np.bool_, bool)):
-        return "да" if bool(value) else "нет"
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        f = float(value)
-        return None if math.isnan(f) else f
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value
-
-
-def set_cell(cell: Cell, value) -> Cell:
-    """Store ``value`` in ``cell`` as a value, never as a formula.
-
-    Strings starting with one of :data:`FORMULA_TRIGGERS` are stored as text
-    with the quote prefix; numpy scalars become Python numbers; NaN and None
-    become an empty cell; booleans become «да» / «нет».
-    """
-    value = _plain(value)
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
-
-
-def write_table(
-    ws: Worksheet,
-    df: pd.DataFrame,
-    *,
-    headers: Mapping[str, str] | None = None,
-    number_formats: Mapping[str, str] | None = None,
-    start_row: int = 1,
-    max_width: int = 60,
-    freeze: bool = True,
-    autofilter: bool = True,
-) -> None:
-    """Write ``df`` as a readable table on ``ws``.
-
-    Parameters
-    ----------
-    ws : Worksheet
-        Target sheet (normal, not write-only).
-    df : DataFrame
-        The table; its column names are used as headers unless renamed.
-    headers : mapping, optional
-        Column name → header shown in Excel (Russian).
-    number_formats : mapping, optional
-        Column name → Excel number format, e.g. ``"0.000"`` or ``"0.0%"``.
-    start_row : int
-        Row of the header (1-based); data follows it.
-    max_width : int
-        Cap for the fitted column width, in characters.
-    freeze, autofilter : bool
-        Freeze the rows up to the header; add an autofilter over the table.
-    """
-    headers = dict(headers or {})
-    number_formats = dict(number_formats or {})
-    cols = list(df.columns)
-    widths = []
-    for j, col in enumerate(cols, 1):
-        title = headers.get(col, str(col))
-        c = set_cell(ws.cell(row=start_row, column=j), title)
-        c.font = HEADER_FONT
-        c.fill = HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-        widths.append(max(8, min(max_width, len(title) + 2)))
-    values = df.to_numpy(dtype=object) if len(df) else np.empty((0, len(cols)), dtype=object)
-    for i, row in enumerate(values, start_row + 1):
-        for j, v in enumerate(row, 1):
-            c = set_cell(ws.cell(row=i, column=j), v)
-            fmt = number_formats.get(cols[j - 1])
-            if fmt and isinstance(c.value, (int, float)):
-                c.number_format = fmt
-            if c.value is not None:
-                w = len(str(c.value)) if not isinstance(c.value, float) else 8
-                if w + 2 > widths[j - 1]:
-                    widths[j - 1] = min(max_width, w + 2)
-    for j, w in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(j)].width = w
-    if freeze:
-        ws.freeze_panes = ws.cell(row=start_row + 1, column=1)
-    if autofilter and cols:
-        last = start_row + max(len(df), 1)
-        ws.auto_filter.ref = f"A{start_row}:{get_column_letter(len(cols))}{last}"
-
-
-def _plain_column(s: pd.Series) -> list:
-    """:func:`_plain` applied to a whole column, with fast paths for numpy numeric and bool dtypes."""
-    kind = s.dtype.kind if isinstance(s.dtype, np.dtype) else "O"
-    if kind == "b":
-        return np.where(s.to_numpy(), "да", "нет").tolist()
-    if kind in "iu":
-        return s.to_numpy().tolist()
-    if kind == "f":
-        return [None if f != f else f for f in s.to_numpy().tolist()]
-    return [_plain(v) for v in s.tolist()]
-
-
-def streaming_workbook(tables, *, max_width: int = 60):
-    """A write-only workbook of ``[(title, DataFrame, headers, number_formats)]``.
-
-    For large tables: rows are streamed (constant memory, several times
-    faster than the normal mode) and the result follows the same conventions
-    as :func:`write_table` — bold frozen header, autofilter, widths fitted to
-    the first 1,000 rows, values never formulas (formula-like text stored as
-    quoted text), NaN as empty, booleans as «да» / «нет». Save it with
-    :func:`atomic_save`.
-
-    Parameters
-    ----------
-    tables : iterable of (str, DataFrame, mapping or None, mapping or None)
-        Sheet title, table, column → header, column → number format.
-    """
-    from openpyxl.cell import WriteOnlyCell
-
-    wb = Workbook(write_only=True)
-    wb.properties.creator = "Тандем"
-    wb.properties.lastModifiedBy = "Тандем"
-    wb.properties.created = _FIXED_TIME
-    wb.properties.modified = _FIXED_TIME
-    for title, df, headers, formats in tables:
-        headers, formats = dict(headers or {}), dict(formats or {})
-        ws = wb.create_sheet(title)
-        cols = list(df.columns)
-        names = [str(headers.get(c, c)) for c in cols]
-        values = df.iloc[:1000].to_numpy(dtype=object) if len(df) else np.empty((0, len(cols)), dtype=object)
-        for j, col in enumerate(cols, 1):
-            sample = [len(str(v)) if not isinstance(v, float) else 8 for v in values[:1000, j - 1] if v is not None]
-            width = max([len(names[j - 1]) + 2] + [w + 2 for w in sample])
-            ws.column_dimensions[get_column_letter(j)].width = max(8, min(max_width, width))
-        ws.freeze_panes = "A2"
-        if cols:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(df), 1) + 1}"
-        head = []
-        for name in names:
-            c = WriteOnlyCell(ws, value=name)
-            c.font = HEADER_FONT
-            c.fill = HEADER_FILL
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-            head.append(c)
-        ws.append(head)
-        # One styled cell per formatted column, refilled for each row: a write-only sheet writes
-        # a row as soon as it is appended, so the cell can be reused (creating and styling a
-        # cell per value was most of the time of a large sheet).
-        styled = []
-        for c in cols:
-            cell = None
-            if formats.get(c):
-                cell = WriteOnlyCell(ws)
-                cell.number_format = formats[c]
-            styled.append(cell)
-        columns = [_plain_column(df[c]) for c in cols] if len(df) else []
-        for row in zip(*columns):
-            out = list(row)
-            for j, v in enumerate(out):
-                if v.__class__ is str:
-                    if v.startswith(FORMULA_TRIGGERS):
-                        out[j] = set_cell(WriteOnlyCell(ws), v)
-                elif styled[j] is not None and v.__class__ in (int, float):
-                    styled[j].value = v
-                    out[j] = styled[j]
-            ws.append(out)
-    return wb
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _remove_stale_temporaries(path: Path) -> None:
-    """Remove ``.NAME.PID.*.tmp`` files next to ``path`` left by processes that no longer exist."""
-    prefix = f".{path.name}."
-    for f in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-        pid = f.name[len(prefix):].split(".", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-            continue  # the writer is alive: not stale
-        except ProcessLookupError:
-            pass
-        except (PermissionError, OSError):
-            continue
-        try:
-            f.unlink()
-        except OSError:
-            pass
-
-
-def atomic_save(wb: Workbook, path: str | os.PathLike) -> Path:
-    """Save ``wb`` to ``path`` through a temporary file renamed into place.
-
-    The previous file at ``path`` (if any) stays intact until the new one is
-    complete; on any error (also Ctrl+C, and SIGTERM under
-    :func:`tandem.cli.run_cli`) the temporary file is removed and nothing is
-    left behind. A process killed outright (SIGKILL, power loss) cannot clean
-    up: its temporary file ``.NAME.PID.*.tmp`` is removed by the next save
-    to the same path once that process no longer exists. Parent directories
-    are created.
-
-    Returns
-    -------
-    Path
-        The path written.
-    """
-    return atomic_write(path, wb.save)
-
-
-def atomic_write(path: str | os.PathLike, write) -> Path:
-    """Call ``write(temporary_path)`` and rename the result into ``path``.
-
-    The same guarantees as :func:`atomic_save` (which uses it) for any file:
-    the previous file stays intact until the new one is complete, the
-    temporary file is removed on any error, normal permissions, parent
-    folders created.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
-
-
-# --------------------------------------------------------------------------- reading safely
-#
-# Every loader of the workbench checks an input workbook with check_xlsx()
-# before a spreadsheet library opens it, and reads CSV text with
-# read_text_file(). The limits keep a hostile or accidental file (a zip bomb,
-# a sheet "of a million rows" made by one stray cell, a multi-gigabyte
-# export) from exhausting memory: the checks themselves read at most
-# MAX_UNPACKED_BYTES, one zip member at a time.
-#
-# XML: openpyxl parses through defusedxml (a DTD with entities raises
-# EntitiesForbidden); python-calamine, which reads the registry, does not
-# expand DTD entities at all (its XML reader fails with "unrecognized
-# entity"). check_xlsx refuses any workbook whose XML parts carry a
-# <!DOCTYPE> — Excel, LibreOffice and Google Sheets never write one — so an
-# entity-expansion bomb never reaches either library.
+from tandem.xlsx_write import (  # noqa: F401  (the writing API, importable from here)
+    FORMULA_TRIGGERS, HEADER_FILL, HEADER_FONT, atomic_save, atomic_write, new_workbook, set_cell,
+    streaming_workbook, write_table)
 
 #: Largest input file accepted (bytes).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -330,7 +40,8 @@ MAX_ROWS = 100_000
 #: Most cells a sheet's used range may span (rows × columns).
 MAX_CELLS = 3_000_000
 
-_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+#: First bytes of an OLE2 compound file: an old binary .xls or a password-protected workbook.
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -340,11 +51,22 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} МБ"
 
 
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
+def column_number(letters: str | bytes) -> int:
+    """The 1-based number of a column given by its upper-case letters: ``"A"`` → 1, ``"AB"`` → 28.
+
+    ``letters`` may be text or ASCII bytes (as found in a worksheet's XML).
+    Numbers are cached: a sheet has a few dozen distinct columns.
+    """
+    n = _COLUMN_NUMBERS.get(letters)
+    if n is None:
+        n = 0
+        for ch in letters.encode("ascii") if isinstance(letters, str) else letters:
+            n = n * 26 + ch - 64
+        _COLUMN_NUMBERS[letters] = n
     return n
+
+
+_COLUMN_NUMBERS: dict[str | bytes, int] = {}
 
 
 _ROW_RE = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
@@ -367,7 +89,7 @@ def _sheet_extent(data: bytes) -> tuple[int, int]:
         return last_row, 0
     numbers = {number for _letters, number in cells}
     letters = {letters for letters, _number in cells}
-    return max(last_row, max(map(int, numbers))), max(map(_column_number, letters))
+    return max(last_row, max(map(int, numbers))), max(map(column_number, letters))
 
 
 def _too_large(last_row: int, last_col: int) -> bool:
@@ -442,33 +164,6 @@ def check_size(path: str | os.PathLike, what: str = "файл") -> Path:
     return path
 
 
-def read_text_file(path: str | os.PathLike) -> str:
-    """Text of a CSV file: UTF-8 (with or without BOM), else cp1251.
-
-    Raises
-    ------
-    tandem.errors.InputError
-        Empty, too large, UTF-16 («Юникод» in Excel's save dialog) or binary.
-    """
-    from tandem.errors import InputError, Issue
-
-    path = check_size(path)
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 2:
-        kind = "в кодировке UTF-16 («Юникод»)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4] \
-            else "двоичный, а не текстовый"
-        if data.startswith((b"PK", _OLE_MAGIC)):
-            kind = "книга Excel, а не текст CSV"
-        raise InputError(Issue(f"файл {kind}; ожидался текст CSV в UTF-8 или cp1251 — в Excel выберите "
-                               "«Сохранить как» → «CSV UTF-8 (разделитель — запятая)»", file=path.name))
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1251", errors="replace")
-
-
 def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
     """Check that ``path`` is a readable, sane .xlsx workbook before opening it.
 
@@ -506,7 +201,7 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
 
     with open(path, "rb") as fh:
         head = fh.read(8)
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(OLE_MAGIC):
         data = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
             refuse("книга защищена паролем (зашифрована), её нельзя прочитать; откройте её в Excel, снимите пароль "
@@ -583,3 +278,10 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
             if bare:
                 formulas[title] = bare
     return formulas
+
+
+def read_text_file(path: str | os.PathLike) -> str:
+    """:func:`tandem.tables.read_text` (CSV text, UTF-8 / BOM / cp1251; UTF-16 and binary refused)."""
+    from tandem.tables import read_text
+
+    return read_text(path)

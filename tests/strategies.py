@@ -168,7 +168,7 @@ def cell_values():
 def raw_registry_tables(draw, max_rows: int = 6):
     """``{title: RawTable}`` with headers drawn from the contract (missing, repeated, renamed,
     shuffled) and cells of any type, for :func:`matching.registry.validate_tables`."""
-    from matching.reading import _table_from_cells
+    from tandem.tables import table_from_cells
 
     tables = {}
     for sheet in schema.SHEETS:
@@ -180,7 +180,7 @@ def raw_registry_tables(draw, max_rows: int = 6):
         names = draw(st.permutations(names)) + draw(st.lists(messy_text(6), max_size=2))
         rows = draw(st.lists(st.lists(cell_values(), min_size=len(names), max_size=len(names) + 1),
                              max_size=max_rows))
-        tables[title] = _table_from_cells("fuzz.xlsx", title, [names] + rows)
+        tables[title] = table_from_cells("fuzz.xlsx", title, [names] + rows)
     return tables
 
 

@@ -22,7 +22,8 @@ from contest.model import Contest, ContestError
 from contest.people import People, load_people
 from contest.scores_io import ScoreSet, load_scores
 from matching import load_registry, match
-from matching.registry import Registry, RegistryError, validate_tables
+from matching.model import Registry, RegistryError
+from matching.registry import validate_tables
 from tandem.errors import InputError
 from tests.strategies import (damaged_bytes, long_score_csv, messy_text, raw_registry_tables,
                               registries)

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from matching import schema
-from tandem.xlsx import set_cell
+from tandem.xlsx_write import set_cell
 
 SCHOOLS = [
     # school_id, name, district, cluster, lat, lon

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +145,39 @@ def test_large_results_are_streamed_with_the_same_cells(registry_path, tmp_path,
     assert values(normal) == values(streamed)
     ws = openpyxl.load_workbook(streamed)["Тандемы"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+
+
+def _cell_values(path) -> dict:
+    """Every cell of a result workbook, but the run's time in «Параметры» (it differs between runs)."""
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()
+                       if ws.title != "Параметры" or row[0].value not in ("Сформировано (UTC)", "Время подбора, с")]
+            for ws in wb.worksheets}
+
+
+def test_package_write_result_writes_what_the_cli_writes(registry_path, tmp_path):
+    """``matching.write_result(result, registry, path)``, as the package docstring shows it."""
+    assert "write_result" in matching.__all__ and matching.write_result is write_result
+    reg = matching.load_registry(registry_path)
+    out = matching.write_result(matching.match(reg, matching.load_config(None)), reg, tmp_path / "api" / "t.xlsx")
+    assert out == tmp_path / "api" / "t.xlsx"
+    r = _cli("run", registry_path, "--out", tmp_path / "cli.xlsx", cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    api, cli = _cell_values(out), _cell_values(tmp_path / "cli.xlsx")
+    assert list(api) == ["Тандемы", "Нераспределённые", "Нагрузка", "Покрытие дефицитов", "Параметры"]
+    assert api == cli
+
+
+def test_algorithms_import_no_file_reader_or_writer():
+    """engine, scoring, certificate, explain and solver load no module that opens files."""
+    code = ("import sys, matching.engine, matching.scoring, matching.certificate, matching.explain, "
+            "matching.solver; print(sorted(m for m in sys.modules if m.startswith(('matching', 'tandem', "
+            "'openpyxl', 'python_calamine', 'yaml'))))")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    loaded = set(ast.literal_eval(r.stdout))
+    assert {"matching.engine", "matching.model", "matching.config"} <= loaded
+    io_modules = {"matching.registry", "matching.config_io", "matching.export", "matching.registry_writer",
+                  "matching.template", "tandem.tables", "tandem.xlsx", "tandem.xlsx_write", "tandem.yamlio",
+                  "openpyxl", "python_calamine", "yaml"}
+    assert not loaded & io_modules, sorted(loaded & io_modules)

@@ -62,8 +62,9 @@ import base64  # noqa: E402
 import pandas as pd  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
-from matching.ui import (DROPPED, KEPT, MOVED, NEW, STEPS, bars_html, changes_text, compare_results,  # noqa: E402
-                         coverage_by_area, filter_table, school_map_svg)
+from matching.ui import STEPS  # noqa: E402
+from matching.views import (DROPPED, KEPT, MOVED, NEW, bars_html, changes_text, compare_results,  # noqa: E402
+                            coverage_by_area, filter_table, school_map_svg)
 
 
 def _workbook(app):

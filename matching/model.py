@@ -1,0 +1,72 @@
+"""The types of the matching input: the validated registry and its error.
+
+Pure data: this module opens no file. :mod:`matching.registry` builds a
+:class:`Registry` from a workbook or CSV folder; the algorithms
+(:mod:`matching.engine`, :mod:`matching.scoring`) take it from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tandem.errors import InputError
+
+
+class RegistryError(InputError):
+    """Problems in a registry; ``.issues`` lists each with file, sheet, row, column."""
+
+
+@dataclass
+class Registry:
+    """A validated district registry.
+
+    Every frame has the English column names of :mod:`matching.schema` plus
+    ``excel_row`` (int: the row in the source file, for messages).
+
+    Attributes
+    ----------
+    schools : DataFrame
+        ``school_id`` (str), ``name``, ``district``, ``cluster`` (str, "" when
+        unknown), ``lat``, ``lon`` (float degrees, NaN when unknown).
+    teachers : DataFrame
+        ``teacher_id``, ``full_name``, ``school_id``, ``role`` (str),
+        ``subjects``, ``deficits``, ``strengths`` (tuple of str),
+        ``experience_years`` (float, years), ``category``, ``format`` (str),
+        ``capacity`` (int ≥ 0), ``consent`` (bool).
+    deficits : DataFrame
+        ``code``, ``name``, ``area``.
+    locked, forbidden : DataFrame
+        ``mentee_id``, ``mentor_id``.
+    preferences : DataFrame
+        ``mentee_id``, ``mentor_id``, ``rank`` (int ≥ 1; 1 = first wish).
+    source : str or None
+        File or folder name the registry was read from.
+    sha256 : str or None
+        SHA-256 of the input file (folder: of its CSV files).
+    sheet_titles : dict
+        English sheet name → sheet title as written in the file.
+    """
+
+    schools: pd.DataFrame
+    teachers: pd.DataFrame
+    deficits: pd.DataFrame
+    locked: pd.DataFrame
+    forbidden: pd.DataFrame
+    preferences: pd.DataFrame
+    source: str | None = None
+    sha256: str | None = None
+    sheet_titles: dict = field(default_factory=dict)
+
+    @property
+    def mentors(self) -> pd.DataFrame:
+        """Teachers who may mentor: role «наставник» or «оба»."""
+        return self.teachers[self.teachers["role"].isin(("наставник", "оба"))]
+
+    @property
+    def mentees(self) -> pd.DataFrame:
+        """Teachers who need a mentor: role «наставляемый», or «оба» with at least one deficit."""
+        t = self.teachers
+        both_with_deficits = (t["role"] == "оба") & (t["deficits"].map(len) > 0)
+        return t[(t["role"] == "наставляемый") | both_with_deficits]
