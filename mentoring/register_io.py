@@ -22,7 +22,6 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from matching.reading import RawTable, read_xlsx, sha256_of
 from mentoring.lifecycle import RegisterError
 from mentoring.register import (
     LOG_COLUMNS,
@@ -40,6 +39,7 @@ from mentoring.register import (
     pair_text,
 )
 from tandem.errors import InputError, Issue
+from tandem.tables import DATE_MARK, RawTable, norm_header, read_xlsx, sha256_of
 from tandem.xlsx import atomic_save, new_workbook, write_table
 
 PAIRS_SHEET, LOG_SHEET, SNAPSHOT_SHEET = "Пары", "Журнал", "_снимок"
@@ -48,14 +48,10 @@ _DATE_TEXT = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text).replace("ё", "е").replace("Ё", "Е")).strip().casefold()
-
-
 def parse_date(text: str) -> dt.date | None:
     """A date cell as read (Excel date, «01.09.2026» or «2026-09-01») → date; None if it is not a date."""
-    if text.startswith("\x00date:"):
-        text = text[6:]
+    if text.startswith(DATE_MARK):
+        text = text[len(DATE_MARK):]
     m = _ISO_TEXT.match(text)
     try:
         if m:
@@ -69,25 +65,28 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def _shown(text: str) -> str:
-    return text[6:] if text.startswith("\x00date:") else text
+    return text[len(DATE_MARK):] if text.startswith(DATE_MARK) else text
 
 
 def _find(tables: dict[str, RawTable], key: str) -> RawTable | None:
-    names = {_norm(n) for n in _SHEET_NAMES[key]}
+    names = {norm_header(n) for n in _SHEET_NAMES[key]}
     for title, table in tables.items():
-        if _norm(title) in names:
+        if norm_header(title) in names:
             return table
     return None
 
 
-def _columns(table: RawTable, columns: dict[str, str], required, issues: list[Issue]) -> dict[str, int] | None:
-    """English column name → position in the table's row, by English or Russian header."""
+def find_columns(table: RawTable, columns: dict[str, str], required, issues: list[Issue]) -> dict[str, int] | None:
+    """English column name → position in the table's rows, found by its English or Russian header.
+
+    Returns None (and appends an issue per missing column) when a required column is absent.
+    """
     by_header = {}
     for j, h in enumerate(table.headers):
-        by_header.setdefault(_norm(h), j)
+        by_header.setdefault(norm_header(h), j)
     found = {}
     for name, russian in columns.items():
-        j = by_header.get(_norm(name), by_header.get(_norm(russian)))
+        j = by_header.get(norm_header(name), by_header.get(norm_header(russian)))
         if j is not None:
             found[name] = j
         elif name in required:
@@ -97,11 +96,11 @@ def _columns(table: RawTable, columns: dict[str, str], required, issues: list[Is
 
 
 def _parse_pairs(table: RawTable, issues: list[Issue]) -> pd.DataFrame:
-    cols = _columns(table, PAIR_COLUMNS, REQUIRED_PAIR_COLUMNS, issues)
+    cols = find_columns(table, PAIR_COLUMNS, REQUIRED_PAIR_COLUMNS, issues)
     if cols is None:
         return empty_pairs()
     records = []
-    status_by_norm = {_norm(s): s for s in STATUSES}
+    status_by_norm = {norm_header(s): s for s in STATUSES}
     for row, excel_row in zip(table.rows, table.row_numbers):
         where = dict(file=table.file, sheet=table.sheet, row=excel_row)
         cell = {name: row[j] for name, j in cols.items()}
@@ -120,7 +119,7 @@ def _parse_pairs(table: RawTable, issues: list[Issue]) -> pd.DataFrame:
                                     column=PAIR_COLUMNS[name], **where))
                 ok = False
             rec[name] = d
-        status = status_by_norm.get(_norm(rec["status"]))
+        status = status_by_norm.get(norm_header(rec["status"]))
         if status is None:
             issues.append(Issue(f"неизвестный статус «{rec['status']}»; ожидался один из: {', '.join(STATUSES)}",
                                 column=PAIR_COLUMNS["status"], **where))
@@ -171,7 +170,7 @@ def _parse_pairs(table: RawTable, issues: list[Issue]) -> pd.DataFrame:
 def _parse_log(table: RawTable | None, issues: list[Issue]) -> pd.DataFrame:
     if table is None:
         return empty_log()
-    cols = _columns(table, LOG_COLUMNS, ("date", "event"), issues)
+    cols = find_columns(table, LOG_COLUMNS, ("date", "event"), issues)
     if cols is None:
         return empty_log()
     records = []

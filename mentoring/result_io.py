@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from matching.reading import RawTable, read_xlsx
 from mentoring.lifecycle import RegisterError
-from mentoring.register_io import _columns, _norm
+from mentoring.register_io import find_columns
 from tandem.errors import InputError, Issue
+from tandem.tables import RawTable, norm_header, read_xlsx
 
 PAIRS = {"mentee_id": "Код наставляемого", "mentor_id": "Код наставника", "format": "Формат"}
 CHANGES = {"mentee_id": "Код наставляемого", "mentor_before": "Наставник до", "mentor_after": "Наставник после",
@@ -25,7 +25,7 @@ CHANGE_KINDS = ("сохранена", "новая", "другой наставн
 
 
 def _frame(table: RawTable, columns: dict, required, issues: list[Issue]) -> pd.DataFrame | None:
-    cols = _columns(table, columns, required, issues)
+    cols = find_columns(table, columns, required, issues)
     if cols is None:
         return None
     data = {name: [row[j] for row in table.rows] for name, j in cols.items()}
@@ -58,12 +58,12 @@ def read_result(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         tables = read_xlsx(path)
     except InputError as e:
         raise RegisterError(e.issues) from None
-    by_name = {_norm(t): t for t in tables}
-    if _norm("Тандемы") not in by_name:
+    by_name = {norm_header(t): t for t in tables}
+    if norm_header("Тандемы") not in by_name:
         raise RegisterError(Issue("нет листа «Тандемы»: ожидалась книга с результатом подбора пар "
                                   "(python -m matching run или python -m mentoring rematch)", file=path.name))
     issues: list[Issue] = []
-    table = tables[by_name[_norm("Тандемы")]]
+    table = tables[by_name[norm_header("Тандемы")]]
     pairs = _frame(table, PAIRS, ("mentee_id", "mentor_id"), issues)
     if pairs is not None:
         for r in pairs.itertuples():
@@ -72,8 +72,8 @@ def read_result(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
                     issues.append(Issue("пустая ячейка; ожидался код педагога", file=table.file, sheet=table.sheet,
                                         row=r.excel_row, column=PAIRS[name]))
     changes = None
-    if _norm("Изменения") in by_name:
-        t = tables[by_name[_norm("Изменения")]]
+    if norm_header("Изменения") in by_name:
+        t = tables[by_name[norm_header("Изменения")]]
         changes = _frame(t, CHANGES, ("mentee_id", "mentor_before", "mentor_after", "change"), issues)
         if changes is not None:
             for r in changes.itertuples():
