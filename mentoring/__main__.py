@@ -1,0 +1,3 @@
+from mentoring.cli import console
+
+console()

@@ -1,0 +1,112 @@
+"""``python -m mentoring``: the register of tandems through the year.
+
+::
+
+    python -m mentoring approve RESULT.xlsx --register REGISTER.xlsx --order "Приказ № 45 от 01.09.2026" \\
+        --start 2026-09-01 [--end 2027-05-31] [--registry REGISTRY]
+    python -m mentoring status REGISTER.xlsx --mentee ID --mentor ID --status STATUS --on DATE \\
+        [--reason TEXT] [--basis TEXT] [--end DATE]
+
+Exit 0 on success; exit 2 with a Russian message naming file, sheet, row and
+column on bad input (no traceback; the register is rewritten only when the
+whole step succeeded, atomically).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from tandem.cli import ArgumentParser, run_cli
+from tandem.errors import InputError, Issue
+
+
+def _date(text: str) -> dt.date:
+    """«2026-09-01» or «01.09.2026» → date; argparse turns the error into exit 2."""
+    from mentoring.register_io import parse_date
+
+    d = parse_date(text.strip())
+    if d is None:
+        raise ValueError(text)
+    return d
+
+
+_date.__name__ = "дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)"
+
+
+def _parser() -> ArgumentParser:
+    p = ArgumentParser(prog="python -m mentoring",
+                       description="Тандем: реестр наставнических пар в течение года.")
+    sub = p.add_subparsers(dest="command", required=True)
+    a = sub.add_parser("approve", help="утвердить пары из книги подбора приказом: добавить их в реестр пар")
+    a.add_argument("result", help="книга с результатом подбора (python -m matching run / mentoring rematch)")
+    a.add_argument("--register", required=True, help="реестр пар (.xlsx); создаётся, если его нет")
+    a.add_argument("--order", required=True, help="основание, например «Приказ № 45 от 01.09.2026»")
+    a.add_argument("--start", required=True, type=_date, help="дата начала программ")
+    a.add_argument("--end", type=_date, help="дата окончания (по умолчанию 31 мая, в пределах 3–12 месяцев)")
+    a.add_argument("--registry", help="реестр педагогов: стаж для формы наставничества по умолчанию")
+    s = sub.add_parser("status", help="изменить статус пары: завершена, прекращена досрочно, продлена")
+    s.add_argument("register", help="реестр пар (.xlsx)")
+    s.add_argument("--mentee", required=True, help="код наставляемого")
+    s.add_argument("--mentor", required=True, help="код наставника")
+    s.add_argument("--status", required=True, help="новый статус")
+    s.add_argument("--on", required=True, type=_date, help="дата изменения")
+    s.add_argument("--reason", default="", help="причина (обязательна для досрочного прекращения)")
+    s.add_argument("--basis", default="", help="основание изменения")
+    s.add_argument("--end", type=_date, help="новая дата окончания (для продления)")
+    return p
+
+
+def _load_or_new(path: Path, today: dt.date):
+    from mentoring.register import Register
+    from mentoring.register_io import load_register
+
+    return load_register(path, today=today) if path.exists() else Register(source=path.name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; see the module docstring. Returns the exit code."""
+    args = _parser().parse_args(argv)
+    from mentoring.lifecycle import approve, change_status
+    from mentoring.register_io import write_register
+
+    if args.command == "approve":
+        from mentoring.result_io import read_result
+
+        pairs, changes = read_result(args.result)
+        register = _load_or_new(Path(args.register), args.start)
+        experience = None
+        if args.registry:
+            from matching import load_registry
+            from mentoring.lifecycle import check_district
+
+            t = load_registry(args.registry).teachers
+            check_district(register, t["teacher_id"], Path(args.registry).name)
+            experience = dict(zip(t["teacher_id"], t["experience_years"]))
+        register, counts = approve(register, pairs, order=args.order, start=args.start, end=args.end,
+                                   experience=experience, changes=changes, file=Path(args.result).name,
+                                   sheet="Тандемы")
+        out = write_register(register, args.register)
+        print(f"Утверждено пар: {counts['approved']}; уже действовали: {counts['kept']}; "
+              f"прекращено при смене наставника или снятии: {counts['ended']}.")
+        print(f"Реестр пар записан: {out}")
+        return 0
+    if args.command == "status":
+        path = Path(args.register)
+        if not path.exists():
+            raise InputError(Issue("файл не найден", file=str(path)))
+        from mentoring.register_io import load_register
+
+        register = change_status(load_register(path, today=args.on), args.mentee, args.mentor, args.status,
+                                 on=args.on, reason=args.reason, basis=args.basis, end=args.end)
+        out = write_register(register, path)
+        print(f"Статус пары «{args.mentee}» – «{args.mentor}» изменён: {args.status}. Реестр записан: {out}")
+        return 0
+    raise AssertionError(args.command)  # pragma: no cover - argparse requires a command
+
+
+def console() -> None:
+    """Console-script wrapper: exits with the code of :func:`main`."""
+    sys.exit(run_cli(main))
