@@ -18,9 +18,8 @@ load the file readers and writers (:mod:`matching.registry`,
 
 from __future__ import annotations
 
-import importlib
-
 from tandem import __version__
+from tandem.lazy import lazy_exports
 
 #: Public name → the module that defines it.
 _HOMES = {
@@ -40,15 +39,4 @@ _HOMES = {
 
 __all__ = sorted([*_HOMES, "__version__"])
 
-
-def __getattr__(name: str):
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'matching' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOMES))
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())

@@ -7,23 +7,32 @@ agreements) and the half-year report.
 
 Layers: :mod:`mentoring.register` (the type and its rules) and
 :mod:`mentoring.lifecycle` (approve, change status) are pure;
-:mod:`mentoring.register_io` reads and writes the workbook.
+:mod:`mentoring.register_io` and :mod:`mentoring.result_io` read and write
+workbooks; :mod:`mentoring.cli` is the command line. The names below are
+imported on first use, so that importing a pure module loads no reader.
 """
 
-from mentoring.lifecycle import RegisterError, approve, change_status, default_end
-from mentoring.register import FORMS, STATUSES, Register, default_form, in_force
-from mentoring.register_io import load_register, write_register
+from __future__ import annotations
 
-__all__ = [
-    "FORMS",
-    "STATUSES",
-    "Register",
-    "RegisterError",
-    "approve",
-    "change_status",
-    "default_end",
-    "default_form",
-    "in_force",
-    "load_register",
-    "write_register",
-]
+from tandem.lazy import lazy_exports
+
+#: Public name → the module that defines it.
+_HOMES = {
+    "FORMS": "mentoring.register",
+    "STATUSES": "mentoring.register",
+    "Register": "mentoring.register",
+    "default_form": "mentoring.register",
+    "in_force": "mentoring.register",
+    "RegisterError": "mentoring.lifecycle",
+    "approve": "mentoring.lifecycle",
+    "change_status": "mentoring.lifecycle",
+    "check_district": "mentoring.lifecycle",
+    "default_end": "mentoring.lifecycle",
+    "load_register": "mentoring.register_io",
+    "write_register": "mentoring.register_io",
+    "read_result": "mentoring.result_io",
+}
+
+__all__ = sorted(_HOMES)
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
