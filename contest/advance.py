@@ -57,8 +57,8 @@ def expected_assignment(contest, people: People, scores: pd.DataFrame, stages=No
 
     The first stage covers all entries; a later stage covers the entries that
     advanced from the previous one according to ``contest.score`` on the
-    scores of the earlier stages (PRODUCT.md: "a later stage sees only
-    advanced entries").
+    scores of the earlier stages (``docs/contest_rules.md``: a later stage
+    sees only the advanced entries).
 
     Returns
     -------

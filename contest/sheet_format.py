@@ -23,7 +23,7 @@ import re
 from contest.roster import text
 
 FORMAT = "tandem.contest.sheet/2"
-#: Formats :func:`read_sheet` accepts: the current one and the earlier one that listed every score cell.
+#: Formats :func:`contest.sheets_read.read_sheet` accepts: the current one and the earlier one that listed every score cell.
 FORMATS = ("tandem.contest.sheet/1", FORMAT)
 MAIN = "Оценочный лист"
 META = "_tandem"

@@ -175,7 +175,7 @@ def read_sheet(path, contest) -> SheetRead:
     workbook, password, size, DTD); a score cell holding a formula is read by
     its saved value, and one without a saved value is reported as such.
     Juror and assignment checks need the people and are done by
-    :func:`contest.scores_io.check_scores`.
+    :func:`contest.scores.check_scores`.
 
     The cells are read by python-calamine; the usual score cell (a number
     within its range) is checked for all cells at once, and every other
