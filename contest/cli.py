@@ -8,7 +8,9 @@
     python -m contest assign CONTEST.yaml PEOPLE.xlsx [--stage S1] [--scores SCORES]
 
 Exit 0 on success; exit 2 with a Russian message naming file, sheet, row and
-column on bad input (no traceback, :func:`tandem.cli.run_cli`). Every input
+column on bad input (no traceback, :func:`tandem.cli.run_cli`), and on bad
+arguments (:class:`tandem.cli.ArgumentParser`). The steps themselves are
+:mod:`contest.workflow`, shared with the app. Every input
 is read and checked before anything is written, and every file is written
 through a temporary file (:func:`tandem.xlsx.atomic_save`), so a failed run
 leaves no partial output.
@@ -16,30 +18,20 @@ leaves no partial output.
 
 from __future__ import annotations
 
-import argparse
-from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from contest.assign import assign_jury, loads
-from contest.model import ContestError, load_contest
+from contest.assign import loads
+from contest.definition_io import load_contest
 from contest.people import load_people
-from contest.protocol import build_protocol, build_public
-from contest.scores_io import advanced_entries, load_adjustments, load_scores, sha256
 from contest.sheets import build_sheets
-from tandem.errors import Issue
+from contest.workflow import protocol_workbook, public_workbook, run_results, stage_plan
+from tandem.cli import ArgumentParser
 from tandem.xlsx import atomic_save
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with Russian usage errors turned into exit code 2 via ContestError."""
-
-    def error(self, message):  # pragma: no cover — formatting only
-        raise ContestError(Issue(f"неверные аргументы командной строки: {message}\n{self.format_usage()}"))
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m contest", description="Конкурсы педагогов: оценочные листы жюри и протокол.")
+def _parser() -> ArgumentParser:
+    p = ArgumentParser(prog="python -m contest", description="Конкурсы педагогов: оценочные листы жюри и протокол.")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("sheets", help="оценочные листы для каждого члена жюри")
     s.add_argument("contest", help="описание конкурса (YAML)")
@@ -62,32 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _stage_plan(contest, people, stage: str | None, scores_path: str | None):
-    """(stage_id, assignment) for the ``sheets`` and ``assign`` commands."""
-    ids = [s.id for s in contest.stages]
-    stage = stage or ids[0]
-    if stage not in ids:
-        raise ContestError(Issue(f"этапа «{stage}» нет в описании конкурса; этапы: {', '.join(ids)}"))
-    k = ids.index(stage)
-    entry_ids = None
-    if k > 0:
-        if not scores_path:
-            raise ContestError(Issue(f"для этапа {stage} укажите --scores с баллами этапа {ids[k - 1]}: "
-                                     f"по ним определяются работы, прошедшие на этап"))
-        ss = load_scores(scores_path, contest, people)
-        prev = ss.scores[ss.scores["stage_id"].isin(ids[:k])]
-        if not (prev["stage_id"] == ids[k - 1]).any():
-            raise ContestError(Issue(f"в баллах нет оценок этапа {ids[k - 1]}", file=Path(scores_path).name))
-        entry_ids = advanced_entries(contest, people, prev, ids[k - 1])
-        if not entry_ids:
-            raise ContestError(Issue(f"ни одна работа не прошла на этап {stage}"))
-    return stage, assign_jury(contest, people, stage_id=stage, entry_ids=entry_ids)
-
-
 def cmd_sheets(args) -> int:
     contest = load_contest(args.contest)
     people = load_people(args.people)
-    stage, plan = _stage_plan(contest, people, args.stage, args.scores)
+    stage, jury = stage_plan(contest, people, args.stage, args.scores)
+    plan = jury.assignment
     books = build_sheets(contest, people, plan, stage)  # everything built before anything is written
     out = Path(args.out)
     for name, wb in books.items():
@@ -103,7 +74,8 @@ def cmd_sheets(args) -> int:
 def cmd_assign(args) -> int:
     contest = load_contest(args.contest)
     people = load_people(args.people)
-    stage, plan = _stage_plan(contest, people, args.stage, args.scores)
+    stage, jury = stage_plan(contest, people, args.stage, args.scores)
+    plan = jury.assignment
     print(f"Этап {stage}: распределение жюри (работа: эксперты)")
     for eid, g in plan.groupby("entry_id"):
         print(f"  {eid}: {', '.join(g['juror_id'])}")
@@ -113,34 +85,15 @@ def cmd_assign(args) -> int:
 
 
 def cmd_results(args) -> int:
-    from contest.agreement import agreement
-    from contest.scoring import score
-
     contest = load_contest(args.contest)
     people = load_people(args.people)
-    ss = load_scores(args.scores, contest, people)
-    adj = load_adjustments(args.adjustments, contest, people) if args.adjustments else None
-    try:
-        res = score(contest, ss.scores[["entry_id", "juror_id", "criterion_id", "score"]],
-                    entries=people.entries, jury=people.jury, adjustments=adj)
-    except ContestError as exc:  # problems of adjustment rows are located in the adjustments file
-        if adj is None:
-            raise
-        name = Path(args.adjustments).name
-        raise ContestError([i if i.file else replace(i, file=name) if i.row is not None else i
-                            for i in exc.issues]) from None
-    agr = agreement(res)
-    params = [(f"SHA-256 файла участников и жюри «{Path(args.people).name}»", sha256(args.people))]
-    for f in ss.files:
-        params.append((f"SHA-256 файла баллов «{Path(f).name}»", sha256(f)))
-    if args.adjustments:
-        params.append((f"SHA-256 файла корректировок «{Path(args.adjustments).name}»", sha256(args.adjustments)))
-    protocol = build_protocol(res, agr, people, params)
-    public = build_public(res, people) if args.public else None
+    run = run_results(contest, people, args.scores, args.adjustments, people_path=args.people)
+    protocol = protocol_workbook(run, people)  # both workbooks built before anything is written
+    public = public_workbook(run, people) if args.public else None
     out = atomic_save(protocol, args.out)
     if public is not None:
         atomic_save(public, args.public)
-    print(summary_text(res, people, ss, out, args.public))
+    print(summary_text(run.results, people, run.scores, out, args.public))
     return 0
 
 

@@ -30,24 +30,31 @@ Latin / Cyrillic letters (``Е01`` / ``E01``, ``К1`` / ``K1``) is reported
 with the letters and their positions, never mapped silently. The name of a
 filled sheet's file does not matter (a renamed file is read by its hidden
 sheet); two sheets of one juror for one stage are refused.
+
+This module reads; the checks across rows (repeated, recused, unplanned and
+missing scores) are :func:`contest.scores.check_scores`, and the jury plan
+they check against is :func:`contest.advance.expected_assignment`.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from contest.assign import assign_jury, conflicts
 from contest.model import ContestError
-from contest.people import People, match_columns, text
-from contest.sheets import FORMATS, META, SCORE_COLUMNS, fmt_num, parse_number, read_sheet
+from contest.people import match_columns
+from contest.roster import People, text
+from contest.scores import ScoreSet, _issue, check_scores
+from contest.sheet_format import FORMATS, META, SCORE_COLUMNS, fmt_num, parse_number
+from contest.sheets_read import read_sheet
 from tandem.errors import Issue, lookalike_hint
+
+__all__ = ["ADJ_COLUMNS", "LONG_COLUMNS", "ScoreSet", "load_adjustments", "load_scores", "read_folder", "read_long",
+           "read_table"]
 
 #: English name → (Russian header, required) of a long-form score table.
 LONG_COLUMNS = {
@@ -64,50 +71,6 @@ ADJ_COLUMNS = {
     "points": ("Баллы", True),
     "reason": ("Основание", False),
 }
-
-_LOC = ["file", "sheet", "row", "column", "cell"]
-
-
-@dataclass
-class ScoreSet:
-    """Validated scores and what they were checked against.
-
-    Attributes
-    ----------
-    scores : DataFrame
-        Columns ``entry_id``, ``juror_id``, ``criterion_id`` (str), ``score``
-        (float, points), ``stage_id`` (str) — one row per juror, entry and
-        criterion; sorted. Pass ``scores[["entry_id", "juror_id",
-        "criterion_id", "score"]]`` to :func:`contest.score`.
-    assignment : DataFrame
-        The jury plan of the stages that have scores: ``stage_id``,
-        ``entry_id``, ``juror_id``.
-    files : list of Path
-        Input files read (for the hashes in the protocol).
-    """
-
-    scores: pd.DataFrame
-    assignment: pd.DataFrame
-    files: list = field(default_factory=list)
-
-
-def sha256(path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _issue(loc: dict, message: str) -> Issue:
-    """An Issue at a score's location (a cell of a sheet or a row of a table)."""
-    if loc.get("cell"):
-        return Issue(f"ячейка {loc['cell']}: {message}", file=loc.get("file"), sheet=loc.get("sheet"))
-    row = loc.get("row")
-    return Issue(message, file=loc.get("file"), sheet=loc.get("sheet") or None,
-                 row=None if row is None or pd.isna(row) else int(row), column=loc.get("column") or None)
-
 
 def read_table(path: Path, sheet_names=("Баллы", "scores")) -> tuple[pd.DataFrame, str | None]:
     """Read a CSV or the first matching sheet of an xlsx as text cells.
@@ -254,156 +217,6 @@ def read_folder(paths: list[Path], contest, people: People, issues: list[Issue],
     df["row"] = None
     df["column"] = ""
     return df
-
-
-def expected_assignment(contest, people: People, scores: pd.DataFrame, stages=None,
-                        model_stages=()) -> pd.DataFrame:
-    """The jury plan of every stage that has scores (or of ``stages``, when given).
-
-    The plan of a stage in ``model_stages`` is made by the full model whatever the contest's
-    size (:func:`contest.assign_jury` with ``planner="model"``): the plan that sheets of the
-    earlier format were issued with.
-
-    The first stage covers all entries; a later stage covers the entries that
-    advanced from the previous one according to ``contest.score`` on the
-    scores of the earlier stages (PRODUCT.md: "a later stage sees only
-    advanced entries").
-
-    Returns
-    -------
-    DataFrame
-        Columns ``stage_id``, ``entry_id``, ``juror_id`` (str).
-    """
-    from contest.scoring import score  # core
-
-    frames = []
-    stage_ids = [s.id for s in contest.stages]
-    scored = set(stages) if stages is not None else (set(scores["stage_id"]) if len(scores) else set())
-    for k, sid in enumerate(stage_ids):
-        if sid not in scored:
-            continue
-        if k == 0:
-            ids = None
-        else:
-            prev = scores[scores["stage_id"].isin(stage_ids[:k])]
-            ids = advanced_entries(contest, people, prev, stage_ids[k - 1], score)
-        a = assign_jury(contest, people, stage_id=sid, entry_ids=ids,
-                        planner="model" if sid in model_stages else "auto")
-        a.insert(0, "stage_id", sid)
-        frames.append(a)
-    if not frames:
-        return pd.DataFrame(columns=["stage_id", "entry_id", "juror_id"])
-    return pd.concat(frames, ignore_index=True)
-
-
-def advanced_entries(contest, people: People, scores: pd.DataFrame, stage_id: str, score_fn=None) -> list[str]:
-    """Entries that advanced from ``stage_id`` to the next stage, by ``contest.score``."""
-    if score_fn is None:
-        from contest.scoring import score as score_fn
-    res = score_fn(contest, scores[["entry_id", "juror_id", "criterion_id", "score"]],
-                   entries=people.entries, jury=people.jury)
-    st = res.stages
-    return sorted(st[(st["stage_id"] == stage_id) & st["advanced"].astype(bool)]["entry_id"])
-
-
-def _codes(df: pd.DataFrame, columns) -> np.ndarray:
-    """One integer per row, equal exactly for the rows equal in ``columns`` (0, 1, … by first appearance)."""
-    code = np.zeros(len(df), dtype=np.int64)
-    for col in columns:
-        k, uniques = pd.factorize(df[col], use_na_sentinel=True)
-        code, _ = pd.factorize(code * (len(uniques) + 1) + (k + 1))
-    return code
-
-
-def _first_rows(df: pd.DataFrame, columns) -> pd.DataFrame:
-    """``df.drop_duplicates(columns)`` (first of each, in order), on integer codes."""
-    return df[~pd.Series(_codes(df, columns)).duplicated().to_numpy()]
-
-
-def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue],
-                 model_stages=()) -> pd.DataFrame:
-    """Cross-row checks: duplicates, recusal, assignment, completeness.
-
-    Returns the expected assignment (see :func:`expected_assignment`; ``model_stages`` is
-    passed to it).
-
-    The checks run on integer codes of the id columns, and rows are turned
-    into messages only where something is wrong, so 600,000 scores take a
-    fraction of a second; messages and their order are those of the
-    row-by-row rules.
-    """
-    key = ["entry_id", "juror_id", "criterion_id"]
-    repeated = pd.Series(_codes(raw, key)).duplicated(keep=False).to_numpy()
-    if repeated.any():
-        for _k, g in raw[repeated].groupby(key, sort=True):
-            first = g.iloc[0]
-            for rec in g.iloc[1:].to_dict("records"):
-                where0 = f"ячейка {first['cell']} файла «{first['file']}»" if first["cell"] else f"строка {first['row']}"
-                issues.append(_issue(rec, f"повторный балл эксперта {rec['juror_id']} работе {rec['entry_id']} "
-                                          f"по критерию {rec['criterion_id']} (первый — {where0})"))
-        raw = _first_rows(raw, key)
-    bad = conflicts(contest, people)
-    schools = dict(zip(people.jury["juror_id"], people.jury["school_id"]))
-    pairs = _first_rows(raw, ["entry_id", "juror_id"])
-    hit = np.fromiter(((e, j) in bad for e, j in zip(pairs["entry_id"].tolist(), pairs["juror_id"].tolist())),
-                      dtype=bool, count=len(pairs))
-    for rec in pairs[hit].to_dict("records"):
-        why = bad[(rec["entry_id"], rec["juror_id"])]
-        reason = (f"работает в той же ОО ({schools.get(rec['juror_id'])})" if why == "ОО"
-                  else "является участником этой работы")
-        issues.append(_issue(rec, f"эксперт {rec['juror_id']} отведён от работы {rec['entry_id']}: {reason}; "
-                                  f"его баллы этой работе не принимаются"))
-    first = contest.stages[0].id
-    if issues:  # the plan of later stages depends on clean earlier scores: check the first stage only
-        raw = raw[raw["stage_id"] == first]
-    # Plan every stage that has rows at all: a stage whose scores are all invalid still has its jurors.
-    plan = expected_assignment(contest, people, raw[raw["valid"].astype(bool)], stages=set(raw["stage_id"].unique()),
-                               model_stages=model_stages)
-    planned = set(zip(*(plan[c].tolist() for c in ["stage_id", "entry_id", "juror_id"])))
-    stage_entries = plan.groupby("stage_id")["entry_id"].apply(set).to_dict()
-    triple = ["stage_id", "entry_id", "juror_id"]
-    codes = _codes(raw, triple)
-    firsts = raw[~pd.Series(codes).duplicated().to_numpy()]
-    seen = list(zip(*(firsts[c].tolist() for c in triple)))
-    unplanned = np.fromiter((t not in planned for t in seen), dtype=bool, count=len(seen))
-    for rec in firsts[unplanned].to_dict("records"):
-        if rec["entry_id"] not in stage_entries.get(rec["stage_id"], set()):
-            issues.append(_issue(rec, f"работа {rec['entry_id']} не прошла на этап {rec['stage_id']}, "
-                                      f"баллы за этот этап ей не ставятся"))
-        else:
-            issues.append(_issue(rec, f"работа {rec['entry_id']} не назначена эксперту {rec['juror_id']} "
-                                      f"на этапе {rec['stage_id']} по распределению жюри (если состав жюри или "
-                                      f"участников изменился после выдачи листов, выдайте листы заново)"))
-    crit_by_stage = {s.id: [c.id for t in s.tasks for c in t.criteria] for s in contest.stages}
-    # criteria present per (stage, entry, juror): rows are unique per criterion and a criterion belongs
-    # to one stage, so the count says whether all are there; the sets are built only where some are not
-    count = np.bincount(codes, minlength=len(seen))
-    code_of = {t: i for i, t in enumerate(seen)}
-    short = [t for t in sorted(planned) if t not in code_of or count[code_of[t]] != len(crit_by_stage[t[0]])]
-    have: dict[tuple, set] = {}
-    files: dict[tuple, str] = {}
-    if short:
-        wanted = np.array([code_of[t] for t in short if t in code_of], dtype=np.int64)
-        sub = raw[np.isin(codes, wanted)]
-        have = sub.groupby(triple)["criterion_id"].apply(set).to_dict() if len(sub) else {}
-        by_file = _first_rows(raw, ["stage_id", "juror_id"])
-        files = dict(zip(zip(by_file["stage_id"], by_file["juror_id"]), by_file["file"]))
-        from_sheets = bool((raw["cell"] != "").any())
-    for (sid, eid, jid) in short:
-        got = have.get((sid, eid, jid), set())
-        missing = [c for c in crit_by_stage[sid] if c not in got]
-        if not missing:
-            continue
-        f = files.get((sid, jid))
-        if not got and f is None:
-            msg = f"нет баллов эксперта {jid} работе {eid} на этапе {sid}"
-            if from_sheets:
-                msg += " (нет оценочного листа этого эксперта за этот этап или в нём нет этой работы)"
-            issues.append(Issue(msg))
-        else:
-            issues.append(Issue(f"эксперт {jid} не выставил баллы работе {eid} (этап {sid}) по критериям "
-                                f"{', '.join(missing)}", file=f))
-    return plan
 
 
 def load_scores(path, contest, people: People) -> ScoreSet:

@@ -120,6 +120,15 @@ def test_contest_results_from_uploaded_people_and_scores(page, app_url, shot, tm
     text = " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
     assert "Победитель" in text and "Д04" in text
 
+    # The jury's penalty (Д09: −1 point in S2), uploaded as an adjustments file, changes the ranking.
+    d09 = page.get_by_role("row").filter(has_text="Д09").first
+    expect(d09).to_contain_text("46.01")
+    upload(page, "Корректировки (бонусы и штрафы)", DUET / "pedagogical_duet_adjustments.csv")
+    page.get_by_role("button", name="Подсчитать итоги").click()
+    expect(page.get_by_text("загружен файл «pedagogical_duet_adjustments.csv»", exact=False)).to_be_visible(
+        timeout=PAGE_TIMEOUT)
+    expect(page.get_by_role("row").filter(has_text="Д09").first).to_contain_text("45.01")
+
 
 @pytest.mark.parametrize("bad", [b"not a workbook"])
 def test_bad_registry_shows_problems_not_a_traceback(page, app_url, tmp_path, bad, shot):

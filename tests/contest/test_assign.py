@@ -12,14 +12,23 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import contest.assign as A
+import contest.jury_plans as JP
 from contest import ContestError
-from contest.assign import assign_jury, co_scoring, conflicts, loads
-from contest.people import People, make_people
+from contest.assign import JuryPlan, assign_jury, co_scoring, conflicts, loads, plan_jury
+from contest.roster import People, make_people
+
+
+def _plan(c, p, **kw):
+    """(assignment, stats) of :func:`plan_jury`, after checking that :func:`assign_jury` gives the same table."""
+    jp = plan_jury(c, p, **kw)
+    assert isinstance(jp, JuryPlan) and jp.stats is not None
+    return jp.assignment, jp.stats
 
 
 def test_small_plan():
     c, p = contest(), people()
-    a = assign_jury(c, p)
+    a, stats = _plan(c, p)
+    assert a.equals(assign_jury(c, p))
     assert list(a.columns) == ["entry_id", "juror_id"]
     assert a.equals(a.sort_values(["entry_id", "juror_id"]).reset_index(drop=True))
     assert (a.groupby("entry_id").size() == 3).all()
@@ -27,10 +36,10 @@ def test_small_plan():
     assert not any((e, j) in bad for e, j in a.itertuples(index=False))
     ld = loads(a, p)["load"]
     assert ld.max() - ld.min() <= 1
-    assert A.LAST_STATS.status == "OPTIMAL"
+    assert stats.status == "OPTIMAL"
     # every pair of jurors meets at least once when that is possible
     co = co_scoring(a)
-    assert A.LAST_STATS.pairs_together == A.LAST_STATS.pairs_total
+    assert stats.pairs_together == stats.pairs_total
     assert (co.values >= 0).all()
 
 
@@ -130,8 +139,7 @@ def _solver_only(monkeypatch, c, p, **kw):
     """assign_jury with the forced-plan shortcut switched off: always through CP-SAT."""
     with monkeypatch.context() as mp:
         mp.setattr(A, "_forced_plan", lambda *a: None)
-        plan = assign_jury(c, p, **kw)
-    return plan, A.LAST_STATS
+        return _plan(c, p, **kw)
 
 
 def _stats(s):
@@ -166,8 +174,7 @@ def test_forced_plan_equals_the_solver_plan(monkeypatch, case):
         c = replace(contest(), per_entry=1, recuse="none")
         kw = {"entry_ids": ["E02"]}
     calls = _spy_solver(monkeypatch)
-    fast = assign_jury(c, p, **kw)
-    fast_stats = A.LAST_STATS
+    fast, fast_stats = _plan(c, p, **kw)
     assert calls == []  # the shortcut answered
     slow, slow_stats = _solver_only(monkeypatch, c, p, **kw)
     assert len(calls) == 1
@@ -181,11 +188,11 @@ def test_forced_plan_equals_the_solver_plan(monkeypatch, case):
 
 def test_forced_plan_with_uneven_loads():
     c, p = replace(contest(), per_entry=4), people()
-    a = assign_jury(c, p, entry_ids=["E01", "E02", "E03", "E04"])
+    a, stats = _plan(c, p, entry_ids=["E01", "E02", "E03", "E04"])
     assert (a.groupby("entry_id").size() == 4).all()
     ld = dict(zip(*[loads(a, p)[k] for k in ("juror_id", "load")]))
     assert ld == {"Ж01": 4, "Ж02": 2, "Ж03": 3, "Ж04": 4, "Ж05": 3}  # recusal forces them
-    assert A.LAST_STATS.load_spread == 2
+    assert stats.load_spread == 2
 
 
 def test_plan_with_a_choice_goes_through_the_solver(monkeypatch):
@@ -214,9 +221,9 @@ def test_property_shortcut_never_changes_the_plan(monkeypatch, inst):
     ids = [e for e, n in count.items() if n == fewest]
     with monkeypatch.context() as mp:
         calls = _spy_solver(mp)
-        fast = assign_jury(c, p, entry_ids=ids)
+        fast, fast_stats = _plan(c, p, entry_ids=ids)
     assert calls == []
-    fast_stats = _stats(A.LAST_STATS)
+    fast_stats = _stats(fast_stats)
     slow, slow_stats = _solver_only(monkeypatch, c, p, entry_ids=ids)
     pd.testing.assert_frame_equal(fast, slow)
     assert fast_stats == _stats(slow_stats)
@@ -246,14 +253,14 @@ def test_large_contest_is_planned_without_the_full_model(monkeypatch):
     c = replace(contest(), per_entry=5)
     bad = conflicts(c, p)
     assert A._pair_variables(sorted(p.entries["entry_id"]), sorted(p.jury["juror_id"]), bad) > A.PAIR_VARIABLE_LIMIT
-    a = assign_jury(c, p)
+    a, stats = _plan(c, p)
     assert (a.groupby("entry_id").size() == 5).all() and len(a) == 5000 and not a.duplicated().any()
     assert not any((e, j) in bad for e, j in a.itertuples(index=False))
     ld = loads(a, p)["load"]
-    assert ld.max() - ld.min() <= 1 and A.LAST_STATS.load_spread == ld.max() - ld.min()
+    assert ld.max() - ld.min() <= 1 and stats.load_spread == ld.max() - ld.min()
     co = co_scoring(a).values
-    assert A.LAST_STATS.pairs_together == int((co[np.triu_indices_from(co, k=1)] > 0).sum()) == 435
-    assert A.LAST_STATS.status == "OPTIMAL" and A.LAST_STATS.pairs_total == 435
+    assert stats.pairs_together == int((co[np.triu_indices_from(co, k=1)] > 0).sum()) == 435
+    assert stats.status == "OPTIMAL" and stats.pairs_total == 435
     assert assign_jury(c, p).equals(a)  # deterministic
 
 
@@ -263,7 +270,7 @@ def test_large_contest_with_heavy_recusal_balances_loads_by_the_flow():
     p = _large_people(n, 20, juror_schools=["100"] * 10)
     p.entries["school_ids"] = ["100" if i % 10 else f"{101 + i % 7}" for i in range(n)]
     c = replace(contest(), per_entry=3)
-    a = assign_jury(c, p)
+    a, stats = _plan(c, p)
     bad = conflicts(c, p)
     assert not any((e, j) in bad for e, j in a.itertuples(index=False))
     assert (a.groupby("entry_id").size() == 3).all()
@@ -271,11 +278,11 @@ def test_large_contest_with_heavy_recusal_balances_loads_by_the_flow():
     # the 900 entries of school 100 need 2,700 scorings from the 10 other jurors (270 each at
     # least); the 10 jurors of school 100 share at most the 300 scorings of the 100 other entries
     # (30 each on average at most): the spread is at least 240, and 30 / 270 reaches it
-    assert A.LAST_STATS.load_spread == ld.max() - ld.min() == 240
+    assert stats.load_spread == ld.max() - ld.min() == 240
     assert set(ld[[f"J{i:02d}" for i in range(10)]]) == {30} and set(ld[[f"J{i:02d}" for i in range(10, 20)]]) == {270}
     # the spread is proved by the flow; the co-scoring pairs are not (no cross pairs here)
-    assert A.LAST_STATS.pairs_together < A.LAST_STATS.pairs_total == 190
-    assert A.LAST_STATS.status == "FEASIBLE"
+    assert stats.pairs_together < stats.pairs_total == 190
+    assert stats.status == "FEASIBLE"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -287,17 +294,17 @@ def test_property_large_path_matches_the_full_model_when_it_says_optimal(inst):
     bad = conflicts(c, p)
     entries, jurors = sorted(p.entries["entry_id"]), sorted(p.jury["juror_id"])
     assume(all(sum((e, j) not in bad for j in jurors) >= per_entry for e in entries))
-    rows, stats = A._large_plan(entries, jurors, per_entry, bad)
+    rows, stats = JP._large_plan(entries, jurors, per_entry, bad)
     plan = pd.DataFrame(rows, columns=["entry_id", "juror_id"])
     assert not any((e, j) in bad for e, j in rows) and not plan.duplicated().any()
     assert (plan.groupby("entry_id").size() == per_entry).all() and set(plan["entry_id"]) == set(entries)
-    assert (stats.load_spread, stats.pairs_together) == A._plan_stats(entries, jurors, rows)
-    flow_rows = A._least_spread_plan(entries, jurors, per_entry, bad)
+    assert (stats.load_spread, stats.pairs_together) == JP._plan_stats(entries, jurors, rows)
+    flow_rows = JP._least_spread_plan(entries, jurors, per_entry, bad)
     assert not any((e, j) in bad for e, j in flow_rows)
     assert (pd.DataFrame(flow_rows).groupby(0).size() == per_entry).all()
     _, full = A._solve(entries, jurors, per_entry, bad, None)
     # the spread is always the least there is (flow), the pairs are when the status says so
-    assert stats.load_spread == A._plan_stats(entries, jurors, flow_rows)[0] <= full.load_spread
+    assert stats.load_spread == JP._plan_stats(entries, jurors, flow_rows)[0] <= full.load_spread
     if full.status == "OPTIMAL":  # CP-SAT proved both objectives within its time limit
         assert stats.load_spread == full.load_spread
         assert stats.pairs_together <= full.pairs_together

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from contest import agreement, load_contest, score
 from contest.people import load_people
-from contest.protocol import TIE_NOTE, build_protocol, public_frame, ranking_frame, summary_frame, write_public
+from contest.protocol import build_protocol, write_public
+from contest.report import TIE_NOTE, public_frame, ranking_frame, summary_frame
 from contest.scores_io import load_scores
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "contests"

@@ -15,7 +15,8 @@ from contest import ContestError
 from contest.assign import assign_jury
 from contest.people import make_people
 from contest.scores_io import load_scores
-from contest.sheets import MAIN, META, build_sheet, read_sheet, score_cells, sheet_file_name, write_sheets
+from contest.sheets import MAIN, META, build_sheet, score_cells, sheet_file_name, write_sheets
+from contest.sheets_read import read_sheet
 
 
 def fill(path, value_of=lambda eid, jid, cid: 2.0, overrides=None):
@@ -475,7 +476,7 @@ def test_repeated_manifest_rows_do_not_multiply_score_cells(issued):
 
 
 def test_manifest_spanning_more_cells_than_a_sheet_holds_is_refused(issued, monkeypatch):
-    import contest.sheets as S
+    import contest.sheets_read as S
 
     c, p, plan, files = issued
     fill(files[0], value_of)

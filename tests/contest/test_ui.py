@@ -13,12 +13,13 @@ from openpyxl import load_workbook
 import pandas as pd
 
 from contest import ContestError
-from contest import ui
+from contest import ui, views, workflow
+from contest.assign import conflicts
 
 
 @pytest.fixture(scope="module")
 def duet():
-    return ui.load_inputs(next(iter(ui.SAMPLES)))
+    return ui.load_inputs(next(iter(ui.SAMPLES)))[:3]
 
 
 def test_samples_exist():
@@ -29,18 +30,18 @@ def test_samples_exist():
 
 def test_tree_plan_and_zip(duet):
     c, p, s = duet
-    tree = ui.contest_tree(c)
+    tree = views.contest_tree(c)
     assert list(tree.columns) == ["Этап", "Задание", "Вес", "Агрегация", "Критерий", "Баллы"]
     assert len(tree) == len(c.criteria_frame())
-    plan = ui.plan_for_stage(c, p, "S1")
-    table = ui.load_table(plan, p)
+    plan = workflow.stage_plan(c, p, "S1")[1].assignment
+    table = views.load_table(plan, p)
     assert table["Работ"].sum() == len(p.entries) * c.per_entry
-    assert "<table" in ui.bar_html(table, "Работ")
+    assert "<table" in views.bar_html(table, "Работ")
     z = zipfile.ZipFile(io.BytesIO(ui.sheets_zip(c, p, plan, "S1")))
     assert sorted(z.namelist()) == sorted(f"{j}_S1.xlsx" for j in table.loc[table["Работ"] > 0, "Код эксперта"])
     wb = load_workbook(io.BytesIO(z.read(z.namelist()[0])))
     assert "Оценочный лист" in wb.sheetnames
-    s2 = ui.plan_for_stage(c, p, "S2", s.scores)
+    s2 = workflow.stage_plan(c, p, "S2", s.scores)[1].assignment
     assert s2["entry_id"].nunique() == c.stages[0].advance_top
 
 
@@ -52,8 +53,8 @@ def test_results_from_uploaded_sheets(duet):
     o = ui.run_results(c, p, path)
     assert o.ranking.iloc[0]["Награда"] == "Победитель"
     assert (o.jurors["Отметка"] == "строгий").sum() >= 1
-    assert "<table" in ui.severity_html(o.jurors)
-    link = ui.download_link(o.protocol, "протокол.xlsx", "Скачать")
+    assert "<table" in views.severity_html(o.jurors)
+    link = views.download_link(o.protocol, "протокол.xlsx", "Скачать")
     payload = link.split("base64,")[1].split('"')[0]
     assert base64.b64decode(payload)[:2] == b"PK"
 
@@ -80,25 +81,27 @@ def _upload(path):
 
 def test_people_only_upload_uses_sample_contest_and_contest_only_is_an_error(duet):
     c, p, s = duet
-    c2, p2, s2 = ui.load_inputs(next(iter(ui.SAMPLES)), (), [("люди.xlsx", s.people.read_bytes())])
+    c2, p2, s2, path2 = ui.load_inputs(next(iter(ui.SAMPLES)), (), [("люди.xlsx", s.people.read_bytes())])
     assert s2 is None and c2.name == c.name and len(p2.entries) == len(p.entries)
+    assert path2.name == "люди.xlsx" and path2.read_bytes() == s.people.read_bytes()
+    assert ui.load_inputs(next(iter(ui.SAMPLES)))[3] == s.people
     with pytest.raises(ui.InputError, match="Участники и жюри"):
         ui.load_inputs(None, [("c.yaml", s.contest.read_bytes())], ())
 
 
 def test_recusals_and_agreement_reading(duet):
     c, p, s = duet
-    rec = ui.recusals_table(c, p)
+    rec = views.recusals_table(c, p)
     assert list(rec.columns) == ["Код эксперта", "ФИО", "Код работы", "Название", "Причина"]
-    assert len(rec) == len(ui.conflicts(c, p)) > 0
-    plan = ui.plan_for_stage(c, p, "S1")
+    assert len(rec) == len(conflicts(c, p)) > 0
+    plan = workflow.stage_plan(c, p, "S1")[1].assignment
     bad = set(zip(rec["Код работы"], rec["Код эксперта"]))
     assert not bad & set(zip(plan["entry_id"], plan["juror_id"]))       # no recused juror is assigned
     o = ui.run_results(c, p, s.sheets)
-    text = ui.agreement_reading(o.agreement, o.jurors)
+    text = views.agreement_reading(o.agreement, o.jurors)
     assert text.startswith("В целом согласованность экспертов ") and "Елисеева" in text
-    assert list(ui.agreement_frame(o.agreement).columns)[-1] == "Вывод"
-    assert ui.winner_text(o, c.name).startswith(f"{c.name}: Победитель: Д04")
+    assert list(views.agreement_frame(o.agreement).columns)[-1] == "Вывод"
+    assert views.winner_text(o, c.name).startswith(f"{c.name}: Победитель: Д04")
     assert "Отметка" in o.ranking.columns
 
 
@@ -108,29 +111,29 @@ def test_agreement_reading_levels():
     def agr(*readings):
         return types.SimpleNamespace(tasks=pd.DataFrame({"reading": list(readings)}))
 
-    assert "высокая" in ui.agreement_reading(agr("согласованность экспертов высокая (W = 0.8)"))
-    mixed = ui.agreement_reading(agr("согласованность экспертов высокая", "согласованность экспертов низкая"))
+    assert "высокая" in views.agreement_reading(agr("согласованность экспертов высокая (W = 0.8)"))
+    mixed = views.agreement_reading(agr("согласованность экспертов высокая", "согласованность экспертов низкая"))
     assert mixed.startswith("В целом согласованность экспертов умеренная")
-    assert "оценить нельзя" in ui.agreement_reading(agr("недостаточно данных"))
+    assert "оценить нельзя" in views.agreement_reading(agr("недостаточно данных"))
     jurors = pd.DataFrame({"ФИО": ["А"], "Отметка": [""]})
-    assert "Ни один эксперт не выделяется" in ui.agreement_reading(agr("x"), jurors)
+    assert "Ни один эксперт не выделяется" in views.agreement_reading(agr("x"), jurors)
 
 
 def test_tie_is_flagged_in_the_winner_text():
     ranking = pd.DataFrame({"Код работы": ["A", "B"], "Название": ["а", "б"], "Итоговый балл": [5.0, 5.0],
-                            "Награда": ["Победитель", "Победитель"], "Отметка": [ui.TIE_NOTE, ui.TIE_NOTE]})
+                            "Награда": ["Победитель", "Победитель"], "Отметка": [views.TIE_NOTE, views.TIE_NOTE]})
     o = ui.Outcome(None, None, ranking, pd.DataFrame(), b"", b"")
-    text = ui.winner_text(o)
-    assert "A а — 5.00" in text and "B б" in text and ui.TIE_NOTE in text
+    text = views.winner_text(o)
+    assert "A а — 5.00" in text and "B б" in text and views.TIE_NOTE in text
 
 
 def test_problems_per_file():
     err = ui.InputError([ui.Issue("x", file="a.xlsx"), ui.Issue("y", file="b.xlsx"), ui.Issue("z", file="a.xlsx"),
                          ui.Issue("w")])
-    t = ui.problems_by_file(err)
+    t = views.problems_by_file(err)
     assert t.to_dict("list") == {"Файл": ["a.xlsx", "b.xlsx", "—"], "Проблем": [2, 1, 1]}
-    assert "Найдено проблем во входных файлах: 4" in ui.problems_html(err)
-    assert "Не удалось" in ui.problems_html(RuntimeError("boom"))
+    assert "Найдено проблем во входных файлах: 4" in views.problems_html(err)
+    assert "Не удалось" in views.problems_html(RuntimeError("boom"))
 
 
 def test_setup_page_assigns_and_zips(duet):
@@ -164,6 +167,9 @@ def test_results_page_sample_then_uploads_and_problems(duet, tmp_path):
     app = ui.ContestResultsApp()
     assert app.outcome is not None and "Победитель: Д04" in app.summary.value
     assert "согласованность экспертов" in app.agreement_view.value and "протокол.xlsx" in app.download.value
+    # The sample's penalty is applied as by `make demo`: Д09 loses one point.
+    assert _total(app, "Д09") == pytest.approx(45.01)
+    assert "корректировки примера «pedagogical_duet_adjustments.csv»" in app.summary.value
     # Many filled sheets at once.
     files = sorted(s.sheets.glob("*.xlsx"))
     app.scores_upload.value = tuple(_upload(f)[0] for f in files)
@@ -175,9 +181,29 @@ def test_results_page_sample_then_uploads_and_problems(duet, tmp_path):
     app.scores_upload.value = _upload(bad)
     app.run()
     assert app.outcome is None and "баллы.csv" in app.problems.value and app.summary.value == ""
-    # Own people without scores: asked to upload them.
+    # Own people: no adjustments unless uploaded; an uploaded adjustments file is applied.
     app.source.people_upload.value = _upload(s.people)
     app.source.load()
+    app.scores_upload.value = _upload(s.scores)
+    app.run()
+    assert app.error is None and _total(app, "Д09") == pytest.approx(46.01)
+    assert "Бонусы и штрафы: нет." in app.summary.value
+    app.adjustments_upload.value = _upload(s.adjustments)
+    app.run()
+    assert app.error is None and _total(app, "Д09") == pytest.approx(45.01)
+    assert "загружен файл «pedagogical_duet_adjustments.csv»" in app.summary.value
+    # A bad adjustments row is shown as a problem of that file.
+    wrong = tmp_path / "корректировки.csv"
+    wrong.write_text("entry_id,stage_id,points\nД99,S2,-1\n", encoding="utf-8")
+    app.adjustments_upload.value = _upload(wrong)
+    app.run()
+    assert app.outcome is None and "корректировки.csv" in app.problems.value and "Д99" in app.problems.value
+    # Own people without scores: asked to upload them.
+    app.adjustments_upload.value = ()
     app.scores_upload.value = ()
     app.run()
     assert "загрузите баллы" in app.problems.value
+
+
+def _total(app, entry_id: str) -> float:
+    return app.outcome.ranking.set_index("Код работы").loc[entry_id, "Итоговый балл"]

@@ -1,0 +1,192 @@
+"""The contest workflow, one for the command line and the app: a stage's jury plan, the results.
+
+Both :mod:`contest.cli` and :mod:`contest.ui` call these functions, so that
+``python -m contest`` and the pages «Подготовка конкурса» / «Итоги конкурса»
+check the same things and give the same protocol:
+
+* :func:`stage_plan` — the jury plan of a stage; for a later stage the
+  entries that advanced, from the scores of the earlier stages (which must be
+  given and hold the previous stage's scores);
+* :func:`run_results` — scores and adjustments read and checked, the contest
+  scored, agreement computed, and the audit rows of the protocol: SHA-256 of
+  the definition, the people workbook, every score file and the adjustments;
+* :func:`protocol_workbook`, :func:`public_workbook` — the workbooks of a run,
+  in memory (the caller saves them or offers them for download).
+
+This module is the edge between the readers (:mod:`contest.definition_io`,
+:mod:`contest.people`, :mod:`contest.scores_io`), the pure core and the
+workbook builders (:mod:`contest.protocol`); it writes no file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.workbook.workbook import Workbook
+
+from contest.advance import entries_for_stage
+from contest.agreement import Agreement, agreement
+from contest.assign import JuryPlan, plan_jury
+from contest.model import Contest, ContestError
+from contest.protocol import build_protocol, build_public
+from contest.roster import People
+from contest.scores import ScoreSet
+from contest.scores_io import load_adjustments, load_scores
+from contest.scoring import Results, score
+from tandem.errors import Issue
+
+__all__ = ["ResultsRun", "audit_rows", "file_sha256", "protocol_workbook", "public_workbook", "run_results",
+           "stage_plan"]
+
+
+def file_sha256(path) -> str:
+    """Hex SHA-256 of a file's bytes (read in 1 MiB chunks)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def stage_plan(contest: Contest, people: People, stage_id: str | None = None,
+               scores_path=None) -> tuple[str, JuryPlan]:
+    """The jury plan of a stage, with the checks of a later stage.
+
+    Parameters
+    ----------
+    contest : Contest
+    people : People
+    stage_id : str, optional
+        Default: the first stage.
+    scores_path : str or Path, optional
+        Scores of the earlier stages (any form :func:`contest.scores_io.load_scores`
+        reads); required for a later stage: the entries that advanced are
+        found from them (:func:`contest.advance.entries_for_stage`).
+
+    Returns
+    -------
+    (str, JuryPlan)
+        The stage id and its plan (``assignment``: ``entry_id``, ``juror_id``).
+
+    Raises
+    ------
+    ContestError
+        Unknown stage; a later stage without ``scores_path``, or with scores
+        that hold none of the previous stage; no entry advanced; bad scores;
+        an entry with too few admissible jurors.
+    """
+    ids = [s.id for s in contest.stages]
+    stage_id = stage_id or ids[0]
+    if stage_id not in ids:
+        raise ContestError(Issue(f"этапа «{stage_id}» нет в описании конкурса; этапы: {', '.join(ids)}"))
+    k = ids.index(stage_id)
+    entry_ids = None
+    if k > 0:
+        if not scores_path:
+            raise ContestError(Issue(f"для этапа {stage_id} укажите --scores с баллами этапа {ids[k - 1]}: "
+                                     f"по ним определяются работы, прошедшие на этап"))
+        ss = load_scores(scores_path, contest, people)
+        prev = ss.scores[ss.scores["stage_id"].isin(ids[:k])]
+        if not (prev["stage_id"] == ids[k - 1]).any():
+            raise ContestError(Issue(f"в баллах нет оценок этапа {ids[k - 1]}", file=Path(scores_path).name))
+        entry_ids = entries_for_stage(contest, people, prev, stage_id)
+        if not entry_ids:
+            raise ContestError(Issue(f"ни одна работа не прошла на этап {stage_id}"))
+    return stage_id, plan_jury(contest, people, stage_id=stage_id, entry_ids=entry_ids)
+
+
+@dataclass
+class ResultsRun:
+    """One scoring of a contest, with what it was computed from.
+
+    Attributes
+    ----------
+    results : Results
+    agreement : Agreement
+    scores : ScoreSet
+        The checked scores and the files they were read from.
+    adjustments : DataFrame or None
+        ``entry_id``, ``stage_id``, ``points``, ``reason``
+        (:func:`contest.scores_io.load_adjustments`).
+    audit : list of (str, str)
+        Rows for the protocol's «Параметры»: SHA-256 of the people workbook,
+        of every score file and of the adjustments file (:func:`audit_rows`).
+    source_sha256 : str or None
+        SHA-256 of the definition file (``contest.source``), when it exists.
+    """
+
+    results: Results
+    agreement: Agreement
+    scores: ScoreSet
+    adjustments: pd.DataFrame | None = None
+    audit: list = field(default_factory=list)
+    source_sha256: str | None = None
+
+
+def audit_rows(people_path=None, score_files=(), adjustments_path=None) -> list[tuple[str, str]]:
+    """«Параметры» rows naming every input file with its SHA-256, in the order people, scores, adjustments."""
+    rows = []
+    if people_path is not None:
+        rows.append((f"SHA-256 файла участников и жюри «{Path(people_path).name}»", file_sha256(people_path)))
+    for f in score_files:
+        rows.append((f"SHA-256 файла баллов «{Path(f).name}»", file_sha256(f)))
+    if adjustments_path is not None:
+        rows.append((f"SHA-256 файла корректировок «{Path(adjustments_path).name}»", file_sha256(adjustments_path)))
+    return rows
+
+
+def run_results(contest: Contest, people: People, scores_path, adjustments_path=None,
+                people_path=None) -> ResultsRun:
+    """Read and check scores and adjustments, score the contest, compute agreement and the audit rows.
+
+    Parameters
+    ----------
+    contest : Contest
+    people : People
+    scores_path : str or Path
+        A long-form CSV/xlsx, a filled sheet or a folder of filled sheets.
+    adjustments_path : str or Path, optional
+        Bonuses and penalties (CSV/xlsx: Код работы, Этап, Баллы, Основание).
+    people_path : str or Path, optional
+        The people workbook ``people`` was read from (for its SHA-256).
+
+    Returns
+    -------
+    ResultsRun
+
+    Raises
+    ------
+    ContestError
+        Every problem of the scores or of the adjustments; problems of
+        adjustment rows found while scoring name the adjustments file.
+    """
+    ss = load_scores(scores_path, contest, people)
+    adj = load_adjustments(adjustments_path, contest, people) if adjustments_path else None
+    try:
+        res = score(contest, ss.scores[["entry_id", "juror_id", "criterion_id", "score"]],
+                    entries=people.entries, jury=people.jury, adjustments=adj)
+    except ContestError as exc:  # problems of adjustment rows are located in the adjustments file
+        if adj is None:
+            raise
+        name = Path(adjustments_path).name
+        raise ContestError([i if i.file else replace(i, file=name) if i.row is not None else i
+                            for i in exc.issues]) from None
+    source = contest.source
+    source_sha = file_sha256(source) if source and Path(source).exists() else None
+    return ResultsRun(res, agreement(res), ss, adj,
+                      audit_rows(people_path, ss.files, adjustments_path or None), source_sha)
+
+
+def protocol_workbook(run: ResultsRun, people: People, made_at: _dt.datetime | None = None) -> Workbook:
+    """The protocol of a run (:func:`contest.protocol.build_protocol` with the run's audit rows)."""
+    return build_protocol(run.results, run.agreement, people, run.audit, made_at=made_at,
+                          source_sha256=run.source_sha256)
+
+
+def public_workbook(run: ResultsRun, people: People) -> Workbook:
+    """The public ranking of a run (:func:`contest.protocol.build_public`)."""
+    return build_public(run.results, people)
