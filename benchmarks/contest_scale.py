@@ -56,8 +56,7 @@ from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import contest.assign as A  # noqa: E402
-from contest import assign_jury, load_contest, parse_contest, score  # noqa: E402
+from contest import load_contest, parse_contest, plan_jury, score  # noqa: E402
 from contest.assign import conflicts  # noqa: E402
 from contest.people import make_people  # noqa: E402
 from contest.scores_io import load_scores  # noqa: E402
@@ -214,8 +213,8 @@ def main() -> None:
     jury_people = big_people()
     jury_people.jury["school_id"] = [f"{100 + i}" for i in range(N_JURORS)]
     five = replace(contest, per_entry=5)
-    ours, plan, _ = median_time(lambda: assign_jury(five, jury_people))
-    stats = A.LAST_STATS
+    ours, jury_plan, _ = median_time(lambda: plan_jury(five, jury_people))
+    plan, stats = jury_plan.assignment, jury_plan.stats
     bad = conflicts(five, jury_people)
     assert not any((e, j) in bad for e, j in plan.itertuples(index=False))
     assert (plan.groupby("entry_id").size() == 5).all()

@@ -1,7 +1,7 @@
 """Contest scoring: definitions, jury plans, aggregation, ranking, awards, agreement, protocols.
 
 The package has three layers; imports go one way (ui → workflow → io → core).
-``import contest`` loads the core only; the io functions listed below are
+``import contest`` loads nothing but this list; every public name below is
 imported when first used (``from contest import load_contest`` works as usual).
 
 Core — pure: dataclasses and DataFrames in and out, no file is opened:
@@ -34,24 +34,31 @@ UI — :mod:`contest.ui` (ipywidgets pages of the notebooks) and
 The rules are described for users in ``docs/contest_rules.md``.
 """
 
-# --- core ---
-from contest.model import (
-    Award,
-    Contest,
-    ContestError,
-    Criterion,
-    Stage,
-    Task,
-)
-from contest.definition import parse_contest
-from contest.scoring import Results, score
-from contest.agreement import Agreement, agreement
-from contest.roster import People
-from contest.assign import JuryPlan, assign_jury, plan_jury
-from contest.scores import ScoreSet
+from __future__ import annotations
 
-# --- io: imported on first use, so that importing the core opens no Excel library ---
-_IO_NAMES = {
+from tandem.lazy import lazy_exports
+
+#: Public name → the module that defines it. Every name is imported on first
+#: use, so that importing a core module (``contest.scoring``) loads neither the
+#: YAML parser nor a reader or writer.
+_HOMES = {
+    # core
+    "Award": "contest.model",
+    "Contest": "contest.model",
+    "ContestError": "contest.model",
+    "Criterion": "contest.model",
+    "Stage": "contest.model",
+    "Task": "contest.model",
+    "parse_contest": "contest.definition",
+    "Results": "contest.scoring",
+    "score": "contest.scoring",
+    "Agreement": "contest.agreement",
+    "People": "contest.roster",
+    "JuryPlan": "contest.assign",
+    "assign_jury": "contest.assign",
+    "plan_jury": "contest.assign",
+    "ScoreSet": "contest.scores",
+    # io
     "load_contest": "contest.definition_io",
     "load_people": "contest.people",
     "write_sheets": "contest.sheets",
@@ -64,48 +71,12 @@ _IO_NAMES = {
     "write_public": "contest.protocol",
 }
 
+__all__ = sorted([*_HOMES, "agreement"])
 
-def __getattr__(name: str):
-    """The io functions of :data:`__all__`, imported from their modules when first asked for."""
-    module = _IO_NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'contest' has no attribute {name!r}")
-    import importlib
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
 
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+# The function shares its name with its module: imported now, so that a later
+# ``import contest.agreement`` does not leave the module where the function is
+# expected (the agreement statistics are core: no file library is involved).
+from contest.agreement import agreement  # noqa: E402, F401
 
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_IO_NAMES))
-
-
-__all__ = [
-    "Agreement",
-    "Award",
-    "Contest",
-    "ContestError",
-    "Criterion",
-    "JuryPlan",
-    "People",
-    "Results",
-    "ScoreSet",
-    "Stage",
-    "Task",
-    "agreement",
-    "assign_jury",
-    "build_protocol",
-    "build_public",
-    "load_adjustments",
-    "load_contest",
-    "load_people",
-    "load_scores",
-    "parse_contest",
-    "plan_jury",
-    "read_sheet",
-    "score",
-    "write_protocol",
-    "write_public",
-    "write_sheets",
-]

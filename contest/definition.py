@@ -1,7 +1,7 @@
 """Parsing and validating a contest definition (YAML text or a mapping) into :class:`~contest.model.Contest`.
 
 :func:`parse_contest_text` reads YAML text with a loader restricted to the
-YAML 1.2 core schema (:mod:`contest._yaml`); :func:`parse_contest` validates
+YAML 1.2 core schema (:mod:`tandem.yamlio`); :func:`parse_contest` validates
 a mapping (the parsed YAML, or a dict in code) into the frozen dataclasses of
 :mod:`contest.model`. Every problem of a definition is collected and reported
 at once as a :class:`~contest.model.ContestError` whose messages are in
@@ -92,7 +92,7 @@ def parse_contest_text(text: str, file: str | None = None, source: str | None = 
         Empty text, YAML syntax error (with its line), or any problem of the
         definition (all of them, each with the key path and line).
     """
-    from contest._yaml import YamlSyntaxError, load_yaml
+    from tandem.yamlio import YamlSyntaxError, load_yaml
 
     if not text.strip():
         raise ContestError(Issue("файл пустой; ожидалось описание конкурса в YAML (name, stages, …)", file=file))

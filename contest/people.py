@@ -50,6 +50,7 @@ from contest.roster import (
     text,
 )
 from tandem.errors import Issue
+from tandem.tables import norm_header
 
 # The type and the column contract are defined in contest.roster and importable from here too.
 __all__ = ["ENTRY_COLUMNS", "JURY_COLUMNS", "People", "load_people", "make_people", "match_columns"]
@@ -68,10 +69,6 @@ _ALIASES = {
 }
 
 
-def _norm(header) -> str:
-    return " ".join(str(header).strip().lower().replace("ё", "е").split())
-
-
 def match_columns(
     df: pd.DataFrame, spec: dict[str, tuple[str, bool]], where: dict, issues: list[Issue]
 ) -> dict[str, str]:
@@ -88,17 +85,17 @@ def match_columns(
     """
     lookup = {}
     for name, (header, _req) in spec.items():
-        lookup[_norm(name)] = name
-        lookup[_norm(header)] = name
+        lookup[norm_header(name)] = name
+        lookup[norm_header(header)] = name
     for alias, name in _ALIASES.items():
         if name in spec and alias not in lookup:
             lookup[alias] = name
     found: dict[str, str] = {}
     for col in df.columns:
-        name = lookup.get(_norm(col))
+        name = lookup.get(norm_header(col))
         if name is None and re.fullmatch(r".+\.\d+", str(col)):
             # pandas renames a repeated header «X» to «X.1»: the column is there twice
-            base = lookup.get(_norm(re.sub(r"\.\d+$", "", str(col))))
+            base = lookup.get(norm_header(re.sub(r"\.\d+$", "", str(col))))
             if base in found:
                 issues.append(Issue(f"столбец «{found[base]}» повторяется; оставьте один", **where))
                 continue
@@ -121,9 +118,9 @@ def match_columns(
 
 
 def _find_sheet(sheets: dict[str, pd.DataFrame], names: tuple[str, str]) -> str | None:
-    wanted = {_norm(n) for n in names}
+    wanted = {norm_header(n) for n in names}
     for title in sheets:
-        if _norm(title) in wanted:
+        if norm_header(title) in wanted:
             return title
     return None
 
@@ -218,7 +215,7 @@ def _parse_jury(df: pd.DataFrame, file: str, sheet: str, issues: list[Issue]) ->
             seen[jid] = row
         if not text(values["full_name"]):
             issues.append(Issue("пустое ФИО эксперта", file, sheet, row, hdr("full_name")))
-        role = _norm(text(values["role"]))
+        role = norm_header(text(values["role"]))
         if role in ("член", "член жюри", "эксперт", "member"):
             role = MEMBER
         elif role in ("председатель", "председатель жюри", "chair"):
@@ -279,7 +276,7 @@ def load_people(path) -> People:
     frames = {}
     for key, names, parser in (("entries", ENTRY_SHEET, _parse_entries), ("jury", JURY_SHEET, _parse_jury)):
         title = _find_sheet(sheets, names)
-        twins = [t for t in sheets if _norm(t) in {_norm(n) for n in names}]
+        twins = [t for t in sheets if norm_header(t) in {norm_header(n) for n in names}]
         if len(twins) > 1:
             issues.append(Issue(f"лист «{names[1]}» указан дважды: {', '.join(f'«{t}»' for t in twins)} "
                                 f"(русское и английское название одного листа); оставьте один", file=file))

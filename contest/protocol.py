@@ -73,7 +73,7 @@ def build_protocol(results, agreement, people: People, params: list[tuple[str, o
         (UTC)» (default: now, UTC, to the second) — for the audit trail.
     source_sha256 : str, optional
         Hex SHA-256 of the definition file, recorded after the contest
-        version (:func:`contest.workflow.file_sha256` computes it; no file is
+        version (:func:`tandem.tables.sha256_of` computes it; no file is
         read here).
 
     Returns

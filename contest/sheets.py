@@ -48,14 +48,13 @@ from contest.sheet_format import (
     sheet_file_name,
     stage_criteria,
 )
-from tandem.xlsx import atomic_save, new_workbook, set_cell
+from tandem.xlsx import HEADER_FILL, atomic_save, new_workbook, set_cell
 
 # The layout constants are defined in contest.sheet_format and importable from here too.
 __all__ = ["FIRST_COL", "FIRST_ROW", "FORMAT", "MAIN", "META", "build_sheet", "build_sheets", "score_cells",
            "sheet_file_name", "write_sheets"]
 
 SCORE_FILL = PatternFill("solid", fgColor="FFF2CC")
-HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -127,7 +126,7 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
     for r in range(7, 11):
         for c in range(1, last_col + 1):
             cell = ws.cell(r, c)
-            cell.fill = HEAD_FILL
+            cell.fill = HEADER_FILL
             cell.border = BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     letters = [""] + [get_column_letter(c) for c in range(1, last_col + 1)]

@@ -32,7 +32,7 @@ from contest.sheet_format import (
     stage_criteria,
 )
 from tandem.errors import Issue
-from tandem.xlsx import MAX_CELLS
+from tandem.xlsx import MAX_CELLS, column_number
 
 #: Most score cells a format /2 manifest may span (entries × criteria): no more than a sheet may hold.
 MAX_SCORE_CELLS = MAX_CELLS
@@ -77,19 +77,6 @@ def _value(v):
     return v
 
 
-_COLUMN_NUMBERS: dict[str, int] = {}
-
-
-def _column_number(letters: str) -> int:
-    n = _COLUMN_NUMBERS.get(letters)
-    if n is None:
-        n = 0
-        for ch in letters:
-            n = n * 26 + ord(ch) - 64
-        _COLUMN_NUMBERS[letters] = n
-    return n
-
-
 _ADDRESS = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$", re.MULTILINE)
 
 
@@ -103,14 +90,14 @@ def _addresses(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         rows = np.array([r for _l, r in found], dtype=np.int64)
         letters = [letters for letters, _r in found]
-        number_of = {k: _column_number(k) for k in set(letters)}  # a few dozen distinct columns
+        number_of = {k: column_number(k) for k in set(letters)}  # a few dozen distinct columns
         cols = np.fromiter(map(number_of.__getitem__, letters), dtype=np.int64, count=n)
         return rows, cols
     rows, cols = np.zeros(n, np.int64), np.zeros(n, np.int64)
     for i, cell in enumerate(cells):
         m = _LOOSE_ADDRESS.fullmatch(cell.strip())
         if m:
-            rows[i], cols[i] = int(m.group(2)), _column_number(m.group(1).upper())
+            rows[i], cols[i] = int(m.group(2)), column_number(m.group(1).upper())
     return rows, cols
 
 

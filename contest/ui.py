@@ -32,7 +32,6 @@ from contest.views import (
     agreement_reading,
     bar_html,
     contest_tree,
-    download_link,
     load_table,
     problems_html,
     recusals_table,
@@ -42,6 +41,7 @@ from contest.views import (
 )
 from contest.workflow import protocol_workbook, public_workbook, run_results as run_workflow, stage_plan
 from tandem.errors import InputError, Issue  # noqa: F401  (re-exported for the page tests)
+from tandem.ui import download_link
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "contests"
 

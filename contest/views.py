@@ -6,7 +6,6 @@ Plain Python over the package, tested on its own; the page classes of
 
 from __future__ import annotations
 
-import base64
 import html
 
 import pandas as pd
@@ -58,13 +57,6 @@ def severity_html(jurors: pd.DataFrame) -> str:
     """Juror severity as bars around zero: below zero — stricter than colleagues."""
     col = JUROR_HEADERS["mean_deviation"]
     return bar_html(jurors, col, color=["#d65f5f", "#5fba7d"], align="zero")
-
-
-def download_link(content: bytes, filename: str, label: str, mime: str = "application/octet-stream") -> str:
-    """An HTML link that downloads ``content`` (data URI; works in JupyterLab and Voilà)."""
-    b64 = base64.b64encode(content).decode("ascii")
-    return (f'<a download="{html.escape(filename)}" href="data:{mime};base64,{b64}" '
-            f'style="font-weight:bold">⬇ {html.escape(label)}</a>')
 
 
 def recusals_table(contest, people) -> pd.DataFrame:

@@ -21,7 +21,6 @@ workbook builders (:mod:`contest.protocol`); it writes no file.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -38,18 +37,10 @@ from contest.scores import ScoreSet
 from contest.scores_io import load_adjustments, load_scores
 from contest.scoring import Results, score
 from tandem.errors import Issue
+from tandem.tables import sha256_of
 
-__all__ = ["ResultsRun", "audit_rows", "file_sha256", "protocol_workbook", "public_workbook", "run_results",
+__all__ = ["ResultsRun", "audit_rows", "protocol_workbook", "public_workbook", "run_results",
            "stage_plan"]
-
-
-def file_sha256(path) -> str:
-    """Hex SHA-256 of a file's bytes (read in 1 MiB chunks)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def stage_plan(contest: Contest, people: People, stage_id: str | None = None,
@@ -131,11 +122,11 @@ def audit_rows(people_path=None, score_files=(), adjustments_path=None) -> list[
     """«Параметры» rows naming every input file with its SHA-256, in the order people, scores, adjustments."""
     rows = []
     if people_path is not None:
-        rows.append((f"SHA-256 файла участников и жюри «{Path(people_path).name}»", file_sha256(people_path)))
+        rows.append((f"SHA-256 файла участников и жюри «{Path(people_path).name}»", sha256_of(people_path)))
     for f in score_files:
-        rows.append((f"SHA-256 файла баллов «{Path(f).name}»", file_sha256(f)))
+        rows.append((f"SHA-256 файла баллов «{Path(f).name}»", sha256_of(f)))
     if adjustments_path is not None:
-        rows.append((f"SHA-256 файла корректировок «{Path(adjustments_path).name}»", file_sha256(adjustments_path)))
+        rows.append((f"SHA-256 файла корректировок «{Path(adjustments_path).name}»", sha256_of(adjustments_path)))
     return rows
 
 
@@ -176,7 +167,7 @@ def run_results(contest: Contest, people: People, scores_path, adjustments_path=
         raise ContestError([i if i.file else replace(i, file=name) if i.row is not None else i
                             for i in exc.issues]) from None
     source = contest.source
-    source_sha = file_sha256(source) if source and Path(source).exists() else None
+    source_sha = sha256_of(source) if source and Path(source).exists() else None
     return ResultsRun(res, agreement(res), ss, adj,
                       audit_rows(people_path, ss.files, adjustments_path or None), source_sha)
 

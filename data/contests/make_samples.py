@@ -34,9 +34,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from contest.assign import assign_jury, loads  # noqa: E402
-from contest.model import load_contest  # noqa: E402
+from contest import load_contest  # noqa: E402
 from contest.people import ENTRY_COLUMNS, JURY_COLUMNS, load_people  # noqa: E402
-from contest.scores_io import advanced_entries  # noqa: E402
+from contest.advance import advanced_entries  # noqa: E402
 from contest.sheets import MAIN, build_sheets, score_cells  # noqa: E402
 from tandem.xlsx import atomic_save, new_workbook, write_table  # noqa: E402
 

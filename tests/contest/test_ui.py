@@ -15,6 +15,7 @@ import pandas as pd
 from contest import ContestError
 from contest import ui, views, workflow
 from contest.assign import conflicts
+from tandem.ui import download_link
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_results_from_uploaded_sheets(duet):
     assert o.ranking.iloc[0]["Награда"] == "Победитель"
     assert (o.jurors["Отметка"] == "строгий").sum() >= 1
     assert "<table" in views.severity_html(o.jurors)
-    link = views.download_link(o.protocol, "протокол.xlsx", "Скачать")
+    link = download_link(o.protocol, "протокол.xlsx", "Скачать")
     payload = link.split("base64,")[1].split('"')[0]
     assert base64.b64decode(payload)[:2] == b"PK"
 

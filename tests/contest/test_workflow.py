@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from contest import ContestError, ui, workflow
 from contest.cli import main
 from tandem.cli import run_cli
+from tandem.tables import sha256_of
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "contests"
 
@@ -60,7 +61,7 @@ def test_cli_and_app_give_the_same_protocol(tmp_path, capsys, label, stem, score
     files += sorted((DATA / scores).glob("*.xlsx")) if (DATA / scores).is_dir() else [DATA / scores]
     files += [DATA / adjustments] if adjustments else []
     for f in files:
-        assert workflow.file_sha256(f) in params.values(), f.name
+        assert sha256_of(f) in params.values(), f.name
 
 
 def test_duet_protocol_applies_the_penalty():
