@@ -41,6 +41,7 @@ from mentoring.documents import (
     RegistryIndex,
     annex_context,
     checked_in_force,
+    meeting_dates,
     network_links,
     programme_context,
 )
@@ -138,6 +139,14 @@ def render_docx(template: bytes, context: dict, name: str = "шаблон") -> b
     return Renderer(template, name)(context)
 
 
+def _check_weeks(weeks) -> None:
+    """Refuse a meeting spacing outside 1–8 weeks as bad input (exit code 2 on the command line)."""
+    try:
+        meeting_dates(dt.date(2000, 1, 3), dt.date(2000, 1, 3), weeks)
+    except ValueError as e:
+        raise InputError(str(e)) from None
+
+
 def _programmes(live: pd.DataFrame, registry: Registry, template: bytes, schedule_weeks: int,
                 school_id: str | None = None) -> list[tuple[str, frozenset, bytes]]:
     """The programmes of ``live`` in file-name order: (file name, {mentee's school, mentor's school}, bytes).
@@ -215,10 +224,9 @@ def build_documents(
     RegisterError
         Unknown mentees or mentors, no pair in force (nothing is rendered).
     InputError
-        A missing or broken template.
-    ValueError
-        ``schedule_weeks`` out of range.
+        A missing or broken template; ``schedule_weeks`` not an integer from 1 to 8.
     """
+    _check_weeks(schedule_weeks)
     live = checked_in_force(register, registry, on)
     annex_t = _template_bytes(templates, ANNEX_TEMPLATE)
     programme_t = _template_bytes(templates, PROGRAMME_TEMPLATE)
@@ -269,7 +277,7 @@ def write_documents(
         such pair listed with sheet «Пары», row and column), or no pair in
         force. Nothing is written then.
     InputError
-        A missing or broken template. Nothing is written.
+        A missing or broken template, ``schedule_weeks`` out of range. Nothing is written.
     """
     out_dir = Path(out_dir)
     docs = build_documents(register, registry, on, templates, schedule_weeks)
@@ -349,6 +357,7 @@ def school_zips(
 
     Each programme is rendered once and put in the zips of both its schools.
     """
+    _check_weeks(schedule_weeks)
     live = checked_in_force(register, registry, on)
     annex_t = Renderer(_template_bytes(templates, ANNEX_TEMPLATE), ANNEX_TEMPLATE)
     programmes = _programmes(live, registry, _template_bytes(templates, PROGRAMME_TEMPLATE), schedule_weeks)

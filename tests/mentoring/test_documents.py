@@ -17,6 +17,7 @@ import pytest
 
 from matching import load_registry, match
 from mentoring import Register, RegisterError, approve
+from tandem.errors import InputError
 from mentoring.documents import (
     annex_context,
     file_name,
@@ -275,9 +276,11 @@ def test_unknown_teacher_refused_and_nothing_written(register, registry, tmp_pat
         school_zip(bad, registry, "ОО-01", ON)
 
 
-def test_no_pairs_in_force_is_refused(register, registry, tmp_path):
+def test_no_pairs_in_force_or_bad_spacing_is_refused(register, registry, tmp_path):
     with pytest.raises(RegisterError, match="нет действующих пар"):
         write_documents(register, registry, tmp_path / "x", D(2027, 6, 1))
+    with pytest.raises(InputError, match="частота встреч"):
+        write_documents(register, registry, tmp_path / "x", ON, schedule_weeks=0)
     assert list(tmp_path.iterdir()) == []
 
 
