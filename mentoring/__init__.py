@@ -31,6 +31,8 @@ _HOMES = {
     "load_register": "mentoring.register_io",
     "write_register": "mentoring.register_io",
     "read_result": "mentoring.result_io",
+    "write_documents": "mentoring.documents_io",
+    "school_zip": "mentoring.documents_io",
 }
 
 __all__ = sorted(_HOMES)

@@ -6,6 +6,7 @@
         --start 2026-09-01 [--end 2027-05-31] [--registry REGISTRY]
     python -m mentoring status REGISTER.xlsx --mentee ID --mentor ID --status STATUS --on DATE \\
         [--reason TEXT] [--basis TEXT] [--end DATE]
+    python -m mentoring documents REGISTER.xlsx REGISTRY --out DIR [--on DATE] [--templates DIR] [--every-weeks N]
 
 Exit 0 on success; exit 2 with a Russian message naming file, sheet, row and
 column on bad input (no traceback; the register is rewritten only when the
@@ -56,6 +57,13 @@ def _parser() -> ArgumentParser:
     s.add_argument("--reason", default="", help="причина (обязательна для досрочного прекращения)")
     s.add_argument("--basis", default="", help="основание изменения")
     s.add_argument("--end", type=_date, help="новая дата окончания (для продления)")
+    d = sub.add_parser("documents", help="приложение к приказу, программы наставничества и сетевые договоры")
+    d.add_argument("register", help="реестр пар (.xlsx)")
+    d.add_argument("registry", help="реестр педагогов: книга .xlsx или папка с CSV")
+    d.add_argument("--out", required=True, help="папка для документов")
+    d.add_argument("--on", type=_date, help="пары, действующие на эту дату (по умолчанию сегодня)")
+    d.add_argument("--templates", help="папка со своими шаблонами Word (annex.docx, programme.docx)")
+    d.add_argument("--every-weeks", type=int, default=2, help="встречи раз в N недель (1–8; по умолчанию 2)")
     return p
 
 
@@ -103,6 +111,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  on=args.on, reason=args.reason, basis=args.basis, end=args.end)
         out = write_register(register, path)
         print(f"Статус пары «{args.mentee}» – «{args.mentor}» изменён: {args.status}. Реестр записан: {out}")
+        return 0
+    if args.command == "documents":
+        from matching import load_registry
+        from mentoring.documents_io import write_documents
+        from mentoring.lifecycle import check_district
+        from mentoring.register_io import load_register
+
+        on = args.on or dt.date.today()
+        register = load_register(args.register, today=on)
+        registry = load_registry(args.registry)
+        check_district(register, registry.teachers["teacher_id"], Path(args.registry).name)
+        paths = write_documents(register, registry, args.out, on, templates=args.templates,
+                                schedule_weeks=args.every_weeks)
+        programmes = sum(p.suffix == ".docx" and p.parent.name == "Программы" for p in paths)
+        print(f"Документы на {on:%d.%m.%Y} записаны в {Path(args.out)}: приложение к приказу, "
+              f"программ наставничества: {programmes}, сетевые договоры.")
         return 0
     raise AssertionError(args.command)  # pragma: no cover - argparse requires a command
 

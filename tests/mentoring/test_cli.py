@@ -89,3 +89,23 @@ def test_bad_date_on_the_command_line_is_exit_2_as_a_process(tmp_path):
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2 and "Ошибка в командной строке" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_documents_through_the_command_line(tmp_path, capsys):
+    register = tmp_path / "реестр.xlsx"
+    assert run_cli(main, ["approve", str(RESULT), "--register", str(register), "--order", ORDER,
+                          "--start", "2026-09-01"]) == 0
+    out = tmp_path / "документы"
+    assert run_cli(main, ["documents", str(register), str(REGISTRY), "--out", str(out), "--on", "2026-10-01"]) == 0
+    assert (out / "Приложение к приказу.docx").exists() and (out / "Сетевые договоры.xlsx").exists()
+    assert len(list((out / "Программы").glob("*.docx"))) == 3
+    assert "программ наставничества: 3" in capsys.readouterr().out
+
+
+def test_documents_refuse_a_register_of_another_district(tmp_path, capsys):
+    register = tmp_path / "r.xlsx"
+    shutil.copy(CORPUS / "G18.xlsx", register)
+    out = tmp_path / "документы"
+    assert run_cli(main, ["documents", str(register), str(REGISTRY), "--out", str(out), "--on", "2026-10-01"]) == 2
+    assert "ни один педагог" in capsys.readouterr().err
+    assert not out.exists()
