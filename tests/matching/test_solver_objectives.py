@@ -141,13 +141,13 @@ def test_priority_tiers_match_oracle(instance, change_cost):
     _run_against_oracle(instance, change_cost, use_priority=True, bottleneck=False)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(continuity_instances(max_mentees=6, max_mentors=4), st.sampled_from(LAMBDAS), st.booleans())
 def test_bottleneck_matches_oracle(instance, change_cost, use_priority):
     _run_against_oracle(instance, change_cost, use_priority=use_priority, bottleneck=True)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(continuity_instances(max_mentees=12, max_mentors=6, max_tier=4), st.sampled_from(LAMBDAS), st.booleans())
 def test_larger_instances_all_options(instance, change_cost, bottleneck):
     _run_against_oracle(instance, change_cost, use_priority=True, bottleneck=bottleneck)
@@ -232,6 +232,25 @@ def test_tiers_and_bottleneck_by_hand():
     # Bottleneck: both two-pair assignments with b are worse at the bottom than a–x, c–y.
     assert ids(solve_assignment(edges, cap, objective="bottleneck")) == {("a", "x"), ("c", "y")}
     assert ids(solve_assignment(edges, cap, priority={"b": 1}, objective="bottleneck")) == {("a", "x"), ("b", "y")}
+
+
+def test_bottleneck_with_tiers_and_with_kept_pairs_by_hand():
+    ids = lambda out: set(zip(out.mentee_id, out.mentor_id))  # noqa: E731
+    # b, c: {b–y 1, c–z 30} has the larger total, {b–z 5, c–y 5} the larger minimum.
+    rows = [("a", "x", 7.0), ("b", "y", 1.0), ("b", "z", 5.0), ("c", "y", 5.0), ("c", "z", 30.0)]
+    edges = pd.DataFrame(rows, columns=["mentee_id", "mentor_id", "score"])
+    cap = {"x": 1, "y": 1, "z": 1}
+    assert ids(solve_assignment(edges, cap, priority={"a": 1})) == {("a", "x"), ("b", "y"), ("c", "z")}
+    assert ids(solve_assignment(edges, cap, priority={"a": 1}, objective="bottleneck")) == \
+        {("a", "x"), ("b", "z"), ("c", "y")}
+    # A kept pair of score 1 already sets the minimum, so the larger total wins.
+    rows = [("a", "x", 1.0), ("b", "y", 3.0), ("b", "z", 4.0), ("c", "y", 4.0), ("c", "z", 27.0)]
+    edges = pd.DataFrame(rows, columns=["mentee_id", "mentor_id", "score"])
+    kept = pd.DataFrame([("a", "x")], columns=["mentee_id", "mentor_id"])
+    assert ids(solve_assignment(edges, cap, current=kept, objective="bottleneck")) == \
+        {("a", "x"), ("b", "y"), ("c", "z")}
+    assert ids(solve_assignment(edges[edges.mentee_id != "a"], cap, objective="bottleneck")) == \
+        {("b", "z"), ("c", "y")}
 
 
 _E = pd.DataFrame([("a", "x", 1.0), ("b", "x", 2.0)], columns=["mentee_id", "mentor_id", "score"])
