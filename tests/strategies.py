@@ -216,3 +216,41 @@ def long_score_csv(draw, entries=("E01", "E02", "E03"), jurors=("Ж01", "Ж02", 
                draw(st.one_of(st.sampled_from(["0", "1", "2,5", "3", "5", "10", "-1", ""]), messy_text(4)))]
         lines.append(sep.join(row[: len(header)]))
     return "\n".join(lines)
+
+
+# --- matching: continuity, priority tiers ------------------------------------
+
+@st.composite
+def continuity_instances(draw, max_mentees=7, max_mentors=5, max_capacity=3, max_tier=3):
+    """(edges, capacity, current, priority) for :func:`matching.solve_assignment` with the
+    pairs in force and priority tiers; integer scores in [-5, 20] (exact oracles).
+
+    edges may repeat a pair with a lower score; current: DataFrame[mentee_id, mentor_id]
+    with at most one row per mentee, whose mentor is one of the mentee's edges, any
+    mentor (possibly not an edge of that mentee) or an unknown id, and possibly a mentee
+    without edges; priority: None or {mentee_id: 1..max_tier} over some mentees (and
+    possibly an id that is not a mentee).
+    """
+    edges, capacity = draw(assignment_instances(max_mentees, max_mentors, max_capacity))
+    if len(edges) and draw(st.booleans()):
+        extra = draw(st.lists(st.integers(0, len(edges) - 1), max_size=3))
+        dup = edges.iloc[extra].copy()
+        dup["score"] = dup["score"] - draw(st.integers(0, 4))
+        edges = pd.concat([edges, dup], ignore_index=True)
+    mentees = sorted(set(edges["mentee_id"])) + ["e_gone"]
+    mentors = sorted(capacity) + ["r_gone"]
+    rows = []
+    for m in mentees:
+        kind = draw(st.sampled_from(["none", "edge", "edge", "any"]))
+        own = sorted(set(edges.loc[edges["mentee_id"] == m, "mentor_id"]))
+        if kind == "edge" and own:
+            rows.append((m, draw(st.sampled_from(own))))
+        elif kind == "any":
+            rows.append((m, draw(st.sampled_from(mentors))))
+    current = pd.DataFrame(rows, columns=["mentee_id", "mentor_id"])
+    priority = None
+    if draw(st.booleans()):
+        listed = draw(st.lists(st.sampled_from(mentees), unique=True, max_size=len(mentees)))
+        priority = {m: draw(st.integers(1, max_tier)) for m in listed}
+    return edges, capacity, current, priority
+
