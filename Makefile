@@ -20,8 +20,10 @@ demo: $(STAMP)
 	$(BIN)/python -m contest results data/contests/pedagogical_duet.yaml data/contests/pedagogical_duet_people.xlsx data/contests/pedagogical_duet_sheets --adjustments data/contests/pedagogical_duet_adjustments.csv --out out/protocol_duet.xlsx --public out/public_duet.xlsx
 	$(BIN)/python -m contest results data/contests/best_practices.yaml data/contests/best_practices_people.xlsx data/contests/best_practices_scores.csv --out out/protocol_practices.xlsx
 
-## Set up and run every test (pytest's "no tests collected" is a failure too).
+## Set up and run every test (pytest's "no tests collected" is a failure too); lint and format first.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 ## Open JupyterLab on the notebooks.

@@ -70,7 +70,7 @@ def direct_mcf(e, r, costs, cap, m: int) -> np.ndarray:
     status = smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"OR-Tools min-cost flow status {status!r}")
-    return np.asarray(smcf.flows(arcs[m:m + len(e)])) > 0
+    return np.asarray(smcf.flows(arcs[m : m + len(e)])) > 0
 
 
 def greedy(e, r, score, cap) -> np.ndarray:
@@ -81,7 +81,7 @@ def greedy(e, r, score, cap) -> np.ndarray:
     chosen = np.zeros(len(e), bool)
     taken = []
     for start in range(0, len(order), 1 << 20):  # in chunks: Python lists of a million at a time
-        part = order[start:start + (1 << 20)]
+        part = order[start : start + (1 << 20)]
         for k, i, j in zip(part.tolist(), e[part].tolist(), r[part].tolist()):
             if free[i] and room[j]:
                 free[i] = 0

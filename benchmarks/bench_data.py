@@ -22,8 +22,9 @@ from pathlib import Path
 CACHE = Path(__file__).resolve().parent / ".cache"
 
 #: The region of the issue: 400 schools, ~60k teachers, ~21k mentees, ~9k mentors (capacities 1–3).
-REGION = dict(districts=20, teachers=60_000, mentee_share=0.3334, mentor_share=0.1667,
-              teachers_per_school=150, seed=5)
+REGION = dict(
+    districts=20, teachers=60_000, mentee_share=0.3334, mentor_share=0.1667, teachers_per_school=150, seed=5
+)
 
 
 def params_key(params: dict) -> str:

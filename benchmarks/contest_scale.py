@@ -75,8 +75,14 @@ def scores_frame(n_entries: int = 24_000, n_jurors: int = 5, seed: int = 0) -> p
     e = np.repeat([f"E{i}" for i in range(n_entries)], n_jurors * 5)
     j = np.tile(np.repeat([f"J{i}" for i in range(n_jurors)], 5), n_entries)
     k = np.tile([f"R{i}" for i in range(1, 6)], n_entries * n_jurors)
-    return pd.DataFrame({"entry_id": e, "juror_id": j, "criterion_id": k,
-                         "score": rng.integers(1, 11, size=len(e)).astype(float)})
+    return pd.DataFrame(
+        {
+            "entry_id": e,
+            "juror_id": j,
+            "criterion_id": k,
+            "score": rng.integers(1, 11, size=len(e)).astype(float),
+        }
+    )
 
 
 def median_time(fn, runs: int = 3, once_over: float | None = None):
@@ -100,37 +106,58 @@ def big_contest():
     """One stage, 4 tasks × 5 criteria; every one of the 30 jurors scores every entry."""
     tasks = []
     for t, top in enumerate(CRITERIA_MAX, 1):
-        tasks.append({"id": f"T{t}", "name": f"Задание {t}", "aggregation": "trimmed_mean", "trim": 2,
-                      "criteria": [{"id": f"K{t}{k}", "name": f"Критерий {t}.{k}", "max": top,
-                                    **({"min": 1} if top == 10 else {})} for k in range(1, 6)]})
-    return parse_contest({
-        "name": "Конкурс наставнических практик — нагрузочный", "stages": [
-            {"id": "S1", "name": "Экспертиза", "tasks": tasks}],
-        "ranking": {"stages": ["S1"]},
-        "awards": [{"title": "Победитель", "places": 1}, {"title": "Призёр", "places": 2}],
-        "jury": {"per_entry": N_JURORS, "recuse": "same_school"},
-    }, source="scale.yaml")
+        tasks.append(
+            {
+                "id": f"T{t}",
+                "name": f"Задание {t}",
+                "aggregation": "trimmed_mean",
+                "trim": 2,
+                "criteria": [
+                    {
+                        "id": f"K{t}{k}",
+                        "name": f"Критерий {t}.{k}",
+                        "max": top,
+                        **({"min": 1} if top == 10 else {}),
+                    }
+                    for k in range(1, 6)
+                ],
+            }
+        )
+    return parse_contest(
+        {
+            "name": "Конкурс наставнических практик — нагрузочный",
+            "stages": [{"id": "S1", "name": "Экспертиза", "tasks": tasks}],
+            "ranking": {"stages": ["S1"]},
+            "awards": [{"title": "Победитель", "places": 1}, {"title": "Призёр", "places": 2}],
+            "jury": {"per_entry": N_JURORS, "recuse": "same_school"},
+        },
+        source="scale.yaml",
+    )
 
 
 def big_people():
     """1,000 entries from 50 schools; 30 jurors from organisations without entries (none recused)."""
     n = N_ENTRIES
-    entries = pd.DataFrame({
-        "entry_id": [f"E{i:04d}" for i in range(1, n + 1)],
-        "title": [f"Практика наставничества № {i}" for i in range(1, n + 1)],
-        "nomination": ["сетевой тандем" if i % 3 == 0 else "тандем одной школы" for i in range(n)],
-        "mentor_name": [f"Наставник {i}" for i in range(1, n + 1)],
-        "mentee_name": [f"Наставляемый {i}" for i in range(1, n + 1)],
-        "school_ids": [f"{100 + i % 50}" for i in range(n)],
-        "publish_consent": [True] * n,
-    })
-    jury = pd.DataFrame({
-        "juror_id": [f"Ж{i:02d}" for i in range(1, N_JURORS + 1)],
-        "full_name": [f"Эксперт {i}" for i in range(1, N_JURORS + 1)],
-        "organization": ["Информационно-методический центр"] * N_JURORS,
-        "school_id": [""] * N_JURORS,
-        "role": ["председатель"] + ["член жюри"] * (N_JURORS - 1),
-    })
+    entries = pd.DataFrame(
+        {
+            "entry_id": [f"E{i:04d}" for i in range(1, n + 1)],
+            "title": [f"Практика наставничества № {i}" for i in range(1, n + 1)],
+            "nomination": ["сетевой тандем" if i % 3 == 0 else "тандем одной школы" for i in range(n)],
+            "mentor_name": [f"Наставник {i}" for i in range(1, n + 1)],
+            "mentee_name": [f"Наставляемый {i}" for i in range(1, n + 1)],
+            "school_ids": [f"{100 + i % 50}" for i in range(n)],
+            "publish_consent": [True] * n,
+        }
+    )
+    jury = pd.DataFrame(
+        {
+            "juror_id": [f"Ж{i:02d}" for i in range(1, N_JURORS + 1)],
+            "full_name": [f"Эксперт {i}" for i in range(1, N_JURORS + 1)],
+            "organization": ["Информационно-методический центр"] * N_JURORS,
+            "school_id": [""] * N_JURORS,
+            "role": ["председатель"] + ["член жюри"] * (N_JURORS - 1),
+        }
+    )
     return make_people(entries, jury, source="scale_people.xlsx")
 
 
@@ -147,11 +174,12 @@ def write_filled(args) -> dict:
     contest, people, juror_id, folder, seed = args
     rng = np.random.default_rng(seed)
     plan = pd.DataFrame({"entry_id": people.entries["entry_id"], "juror_id": juror_id})
-    (name, wb), = build_sheets(contest, people, plan, "S1").items()
+    ((name, wb),) = build_sheets(contest, people, plan, "S1").items()
     ws = wb[MAIN]
     written = {}
-    for cell, eid, cid, lo, hi in score_cells(wb)[["cell", "entry_id", "criterion_id", "min", "max"]].itertuples(
-            index=False):
+    for cell, eid, cid, lo, hi in score_cells(wb)[
+        ["cell", "entry_id", "criterion_id", "min", "max"]
+    ].itertuples(index=False):
         v = juror_value(rng, lo, hi)
         ws[cell] = v
         written[(eid, juror_id, cid)] = float(v)
@@ -220,9 +248,16 @@ def main() -> None:
     assert (plan.groupby("entry_id").size() == 5).all()
     ids, jids = sorted(jury_people.entries["entry_id"]), sorted(jury_people.jury["juror_id"])
     base, _, _ = median_time(lambda: round_robin(ids, jids, 5))
-    out(row("jury plan 1,000 entries × 30 jurors, 5 per entry", ours, base, "—",
+    out(
+        row(
+            "jury plan 1,000 entries × 30 jurors, 5 per entry",
+            ours,
+            base,
+            "—",
             f"round robin, no recusal; ours: {stats.status}, load spread {stats.load_spread}, "
-            f"juror pairs {stats.pairs_together} of {stats.pairs_total}"))
+            f"juror pairs {stats.pairs_together} of {stats.pairs_total}",
+        )
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -236,8 +271,9 @@ def main() -> None:
         base, _, _ = median_time(lambda: calamine_rows(files))
         expected = pd.Series(written, name="score").rename_axis(["entry_id", "juror_id", "criterion_id"])
         read = ss.scores.set_index(["entry_id", "juror_id", "criterion_id"])["score"]
-        assert len(read) == len(expected) and read.sort_index().equals(expected.sort_index()), \
+        assert len(read) == len(expected) and read.sort_index().equals(expected.sort_index()), (
             "the scores read differ from the scores written"
+        )
     note = "calamine rows, no checks" + ("" if n == 3 else "; ours: one run (over twice the target)")
     out(row("read + check 30 filled sheets (600k score cells)", ours, base, "< 10 s", note))
     made_line = f"(30 workbooks, {size:.0f} MB in all, written in {made:.0f} s — not timed)"
@@ -252,15 +288,26 @@ def write_results(rows: list[str], made_line: str, total_s: float) -> Path:
     m = machine()
     day = time.strftime("%Y-%m-%d")
     path = Path(__file__).resolve().parent / "results" / f"{day}_contest.md"
-    text = "\n".join([
-        f"# Contest benchmark — {day}", "",
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; {m['os']}; Python {m['python']}, "
-        f"numpy {m['numpy']}, pandas {m['pandas']}, ortools {m['ortools']}; tandem {m['tandem']} at commit "
-        f"{m['commit']}. Load average at end {os.getloadavg()[0]:.1f} (shared machine: timings are noisy).", "",
-        f"Run: `make bench` (or `.venv/bin/python benchmarks/contest_scale.py`); {total_s / 60:.1f} min. "
-        "Each time is the median of three runs; each baseline is measured in the same run "
-        "(see the module docstring of `benchmarks/contest_scale.py`).", "",
-        "```", HEADER, *rows, made_line, "```", ""])
+    text = "\n".join(
+        [
+            f"# Contest benchmark — {day}",
+            "",
+            f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; {m['os']}; Python {m['python']}, "
+            f"numpy {m['numpy']}, pandas {m['pandas']}, ortools {m['ortools']}; tandem {m['tandem']} at commit "
+            f"{m['commit']}. Load average at end {os.getloadavg()[0]:.1f} (shared machine: timings are noisy).",
+            "",
+            f"Run: `make bench` (or `.venv/bin/python benchmarks/contest_scale.py`); {total_s / 60:.1f} min. "
+            "Each time is the median of three runs; each baseline is measured in the same run "
+            "(see the module docstring of `benchmarks/contest_scale.py`).",
+            "",
+            "```",
+            HEADER,
+            *rows,
+            made_line,
+            "```",
+            "",
+        ]
+    )
     path.write_text(text, encoding="utf-8")
     print(f"written: {path.relative_to(Path(__file__).resolve().parents[1])}")
     return path

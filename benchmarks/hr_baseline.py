@@ -130,10 +130,15 @@ def main(argv=None) -> int:
     hwm = _status_kb("VmHWM")
     arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
     np.savez(args.out, e=arr[:, 0], r=arr[:, 1])
-    info = {"seconds": seconds, "peak_rss_mb": max(hwm or 0, hwm_before) / 1024,
-            "delta_mb": (hwm - before) / 1024 if reset and hwm and before else None,
-            "version": getattr(matching, "__version__", "?"), "mode": args.mode,
-            "residents": len(prefs[0]), "hospitals": len(prefs[1])}
+    info = {
+        "seconds": seconds,
+        "peak_rss_mb": max(hwm or 0, hwm_before) / 1024,
+        "delta_mb": (hwm - before) / 1024 if reset and hwm and before else None,
+        "version": getattr(matching, "__version__", "?"),
+        "mode": args.mode,
+        "residents": len(prefs[0]),
+        "hospitals": len(prefs[1]),
+    }
     with open(args.out + ".json", "w", encoding="utf-8") as f:
         json.dump(info, f)
     return 0

@@ -30,6 +30,7 @@ from scipy.optimize import linear_sum_assignment
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from baselines import dense_weights, direct_mcf, mcf_costs, sparse_instance  # noqa: E402
+
 from matching import solve_assignment  # noqa: E402
 
 
@@ -51,7 +52,10 @@ def main() -> None:
     ours_t, chosen = median_time(lambda: solve_assignment(edges, capacity))
     costs = mcf_costs(score)
     base_t, mask = median_time(lambda: direct_mcf(e, r, costs, cap, m))
-    assert len(chosen) == int(mask.sum()) and abs(chosen["score"].sum() - score[mask].sum()) <= len(chosen) * 1e-6
+    assert (
+        len(chosen) == int(mask.sum())
+        and abs(chosen["score"].sum() - score[mask].sum()) <= len(chosen) * 1e-6
+    )
     rows.append(("sparse capacitated 20k × 10k × 50", len(e), ours_t, "OR-Tools MCF, one call", base_t))
 
     w = dense_weights(2000)

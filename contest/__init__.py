@@ -79,4 +79,3 @@ __getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
 # ``import contest.agreement`` does not leave the module where the function is
 # expected (the agreement statistics are core: no file library is involved).
 from contest.agreement import agreement  # noqa: E402, F401
-

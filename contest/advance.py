@@ -38,17 +38,24 @@ def entries_for_stage(contest, people: People, scores: pd.DataFrame, stage_id: s
     return advanced_entries(contest, people, prev, ids[k - 1])
 
 
-def advanced_entries(contest, people: People, scores: pd.DataFrame, stage_id: str, score_fn=None) -> list[str]:
+def advanced_entries(
+    contest, people: People, scores: pd.DataFrame, stage_id: str, score_fn=None
+) -> list[str]:
     """Entries that advanced from ``stage_id`` to the next stage, by ``contest.score``."""
     score_fn = score if score_fn is None else score_fn
-    res = score_fn(contest, scores[["entry_id", "juror_id", "criterion_id", "score"]],
-                   entries=people.entries, jury=people.jury)
+    res = score_fn(
+        contest,
+        scores[["entry_id", "juror_id", "criterion_id", "score"]],
+        entries=people.entries,
+        jury=people.jury,
+    )
     st = res.stages
     return sorted(st[(st["stage_id"] == stage_id) & st["advanced"].astype(bool)]["entry_id"])
 
 
-def expected_assignment(contest, people: People, scores: pd.DataFrame, stages=None,
-                        model_stages=()) -> pd.DataFrame:
+def expected_assignment(
+    contest, people: People, scores: pd.DataFrame, stages=None, model_stages=()
+) -> pd.DataFrame:
     """The jury plan of every stage that has scores (or of ``stages``, when given).
 
     The plan of a stage in ``model_stages`` is made by the full model whatever the contest's
@@ -72,8 +79,9 @@ def expected_assignment(contest, people: People, scores: pd.DataFrame, stages=No
         if sid not in scored:
             continue
         ids = entries_for_stage(contest, people, scores, sid)
-        a = assign_jury(contest, people, stage_id=sid, entry_ids=ids,
-                        planner="model" if sid in model_stages else "auto")
+        a = assign_jury(
+            contest, people, stage_id=sid, entry_ids=ids, planner="model" if sid in model_stages else "auto"
+        )
         a.insert(0, "stage_id", sid)
         frames.append(a)
     if not frames:

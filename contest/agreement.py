@@ -31,8 +31,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["Agreement", "agreement", "kendall_w", "icc", "krippendorff_alpha", "juror_deviation",
-           "complete_block", "reading", "HIGH_W", "MODERATE_W", "FLAG_Z"]
+__all__ = [
+    "Agreement",
+    "agreement",
+    "kendall_w",
+    "icc",
+    "krippendorff_alpha",
+    "juror_deviation",
+    "complete_block",
+    "reading",
+    "HIGH_W",
+    "MODERATE_W",
+    "FLAG_Z",
+]
 
 #: W at or above this reads as «высокая» (Schmidt 1997: strong agreement).
 HIGH_W = 0.7
@@ -106,8 +117,8 @@ def kendall_w(matrix: np.ndarray) -> dict[str, float]:
     t = 0.0
     for j in range(m):
         _, counts = np.unique(x[:, j], return_counts=True)
-        t += float((counts ** 3 - counts).sum())
-    denom = m * m * (n ** 3 - n) - m * t
+        t += float((counts**3 - counts).sum())
+    denom = m * m * (n**3 - n) - m * t
     if denom <= 0:
         return nan
     w = 12.0 * s / denom
@@ -142,7 +153,22 @@ def icc(matrix: np.ndarray) -> dict[str, float]:
         n < 2, k < 2 or a denominator is 0.
     """
     y = np.asarray(matrix, dtype=float)
-    keys = ["icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k", "msr", "msc", "mse", "msw", "f1", "f3", "p1", "p3"]
+    keys = [
+        "icc1",
+        "icc2",
+        "icc3",
+        "icc1k",
+        "icc2k",
+        "icc3k",
+        "msr",
+        "msc",
+        "mse",
+        "msw",
+        "f1",
+        "f3",
+        "p1",
+        "p3",
+    ]
     if y.ndim != 2 or y.shape[0] < 2 or y.shape[1] < 2 or np.isnan(y).any():
         return dict.fromkeys(keys, np.nan)
     n, k = y.shape
@@ -166,8 +192,12 @@ def icc(matrix: np.ndarray) -> dict[str, float]:
         "icc1k": div(msr - msw, msr),
         "icc2k": div(msr - mse, msr + (msc - mse) / n),
         "icc3k": div(msr - mse, msr),
-        "msr": msr, "msc": msc, "mse": mse, "msw": msw,
-        "f1": div(msr, msw), "f3": div(msr, mse),
+        "msr": msr,
+        "msc": msc,
+        "mse": mse,
+        "msw": msw,
+        "f1": div(msr, msw),
+        "f3": div(msr, mse),
     }
     out["p1"] = float(stats.f.sf(out["f1"], n - 1, n * (k - 1))) if np.isfinite(out["f1"]) else np.nan
     out["p3"] = float(stats.f.sf(out["f3"], n - 1, (n - 1) * (k - 1))) if np.isfinite(out["f3"]) else np.nan
@@ -195,7 +225,7 @@ def krippendorff_alpha(reliability: np.ndarray, level: str = "interval") -> floa
     x = np.asarray(reliability, dtype=float)
     if x.ndim != 2 or x.shape[0] < 2:
         return np.nan
-    pairable = (np.sum(~np.isnan(x), axis=0) >= 2)
+    pairable = np.sum(~np.isnan(x), axis=0) >= 2
     if pairable.sum() < 1:
         return np.nan
     vals = x[:, pairable]
@@ -261,6 +291,7 @@ def reading(w: float, p: float, alpha: float) -> str:
     and falls back to Krippendorff's α (same thresholds, our choice) when no
     complete block exists.
     """
+
     def level(x: float) -> str:
         return "высокая" if x >= HIGH_W else "умеренная" if x >= MODERATE_W else "низкая"
 
@@ -273,8 +304,10 @@ def reading(w: float, p: float, alpha: float) -> str:
             text += "; статистически не значима — мало заявок или экспертов"
         return text
     if np.isfinite(alpha):
-        return f"согласованность экспертов {level(alpha)} (α Криппендорфа = {alpha:.2f}; W не вычислен — " \
-               "нет заявок, оценённых одними и теми же экспертами)"
+        return (
+            f"согласованность экспертов {level(alpha)} (α Криппендорфа = {alpha:.2f}; W не вычислен — "
+            "нет заявок, оценённых одними и теми же экспертами)"
+        )
     return "недостаточно данных: нужны хотя бы 2 заявки, оценённые хотя бы 2 экспертами"
 
 
@@ -284,23 +317,34 @@ def _task_rows(results) -> pd.DataFrame:
     for s in results.contest.stages:
         for t in s.tasks:
             sub = jt[(jt["stage_id"] == s.id) & (jt["task_id"] == t.id)]
-            wide = sub.pivot_table(index="entry_id", columns="juror_id", values="raw", aggfunc="first") \
-                if len(sub) else pd.DataFrame()
+            wide = (
+                sub.pivot_table(index="entry_id", columns="juror_id", values="raw", aggfunc="first")
+                if len(sub)
+                else pd.DataFrame()
+            )
             block = complete_block(wide) if len(sub) else pd.DataFrame()
             kw = kendall_w(block.to_numpy()) if block.size else kendall_w(np.empty((0, 0)))
             ic = icc(block.to_numpy()) if block.size else icc(np.empty((0, 0)))
             alpha = krippendorff_alpha(wide.to_numpy().T) if len(sub) else np.nan
-            rows.append({
-                "stage_id": s.id, "task_id": t.id,
-                "n_entries": int(wide.shape[0]) if len(sub) else 0,
-                "n_jurors": int(wide.shape[1]) if len(sub) else 0,
-                "block_entries": int(block.shape[0]) if block.size else 0,
-                "block_jurors": int(block.shape[1]) if block.size else 0,
-                "kendall_w": kw["w"], "chi2": kw["chi2"], "dof": kw["dof"], "p_value": kw["p_value"],
-                **{k: ic[k] for k in ("icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k")},
-                "krippendorff_alpha": alpha,
-                "reading": reading(kw["w"], kw["p_value"], alpha) if len(sub) else "оценок по заданию пока нет",
-            })
+            rows.append(
+                {
+                    "stage_id": s.id,
+                    "task_id": t.id,
+                    "n_entries": int(wide.shape[0]) if len(sub) else 0,
+                    "n_jurors": int(wide.shape[1]) if len(sub) else 0,
+                    "block_entries": int(block.shape[0]) if block.size else 0,
+                    "block_jurors": int(block.shape[1]) if block.size else 0,
+                    "kendall_w": kw["w"],
+                    "chi2": kw["chi2"],
+                    "dof": kw["dof"],
+                    "p_value": kw["p_value"],
+                    **{k: ic[k] for k in ("icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k")},
+                    "krippendorff_alpha": alpha,
+                    "reading": reading(kw["w"], kw["p_value"], alpha)
+                    if len(sub)
+                    else "оценок по заданию пока нет",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -347,12 +391,21 @@ def juror_deviation(juror_tasks: pd.DataFrame, task_max: pd.DataFrame | None = N
     d["dev"] = dev
     if task_max is not None:
         mx = task_max.set_index(["stage_id", "task_id"])["max_points"]
-        d["share"] = dev / mx.reindex(pd.MultiIndex.from_frame(d[["stage_id", "task_id"]])).to_numpy(dtype=float)
+        d["share"] = dev / mx.reindex(pd.MultiIndex.from_frame(d[["stage_id", "task_id"]])).to_numpy(
+            dtype=float
+        )
     else:
         d["share"] = np.nan
-    out = d.groupby("juror_id", sort=True).agg(
-        n_entries=("entry_id", "nunique"), n_cells=("dev", "count"),
-        mean_deviation=("dev", "mean"), mean_deviation_share=("share", "mean")).reset_index()
+    out = (
+        d.groupby("juror_id", sort=True)
+        .agg(
+            n_entries=("entry_id", "nunique"),
+            n_cells=("dev", "count"),
+            mean_deviation=("dev", "mean"),
+            mean_deviation_share=("share", "mean"),
+        )
+        .reset_index()
+    )
     md = out["mean_deviation"].to_numpy(dtype=float)
     valid = np.isfinite(md)
     z = np.full(len(out), np.nan)
@@ -361,7 +414,9 @@ def juror_deviation(juror_tasks: pd.DataFrame, task_max: pd.DataFrame | None = N
         z[valid] = (md[valid] - mu) / sd if sd > 1e-12 else 0.0
     out["z"] = z
     flag_ok = valid.sum() >= 3
-    out["flag"] = np.where(flag_ok & (z <= -FLAG_Z), "строгий", np.where(flag_ok & (z >= FLAG_Z), "мягкий", ""))
+    out["flag"] = np.where(
+        flag_ok & (z <= -FLAG_Z), "строгий", np.where(flag_ok & (z >= FLAG_Z), "мягкий", "")
+    )
     out["juror_id"] = out["juror_id"].astype(str)
     out["flag"] = out["flag"].astype(str)
     return out[cols]

@@ -88,10 +88,18 @@ def conflicts(contest, people: People) -> dict[tuple[str, str], str]:
     if not len(people.entries):
         return out
     # the jury is read once: (juror_id, name as compared, school_id) in the jury order
-    jury = [(jid, name.strip().lower(), school)
-            for jid, name, school in zip(people.jury["juror_id"], people.jury["full_name"], people.jury["school_id"])]
-    for eid, mentor, mentee, schools in zip(people.entries["entry_id"], people.entries["mentor_name"],
-                                            people.entries["mentee_name"], people.entries["school_ids"]):
+    jury = [
+        (jid, name.strip().lower(), school)
+        for jid, name, school in zip(
+            people.jury["juror_id"], people.jury["full_name"], people.jury["school_id"]
+        )
+    ]
+    for eid, mentor, mentee, schools in zip(
+        people.entries["entry_id"],
+        people.entries["mentor_name"],
+        people.entries["mentee_name"],
+        people.entries["school_ids"],
+    ):
         names = {mentor.strip().lower(), mentee.strip().lower()}
         for jid, name, school in jury:
             if name in names:
@@ -119,15 +127,22 @@ def _check(entry_ids, juror_ids, per_entry, bad) -> None:
             if own:
                 why.append(f"участники этой работы: {', '.join(own)}")
             reason = f" ({'; '.join(why)})" if why else ""
-            issues.append(Issue(f"работа {e}: допустимых экспертов {len(ok)} из {n}{reason}, нужно {per_entry}"))
+            issues.append(
+                Issue(f"работа {e}: допустимых экспертов {len(ok)} из {n}{reason}, нужно {per_entry}")
+            )
     if issues:
-        issues.append(Issue("добавьте в жюри экспертов из других организаций или уменьшите "
-                            "jury.per_entry в описании конкурса"))
+        issues.append(
+            Issue(
+                "добавьте в жюри экспертов из других организаций или уменьшите "
+                "jury.per_entry в описании конкурса"
+            )
+        )
         raise ContestError(issues)
 
 
-def plan_jury(contest, people: People, stage_id: str | None = None, entry_ids=None,
-              planner: str = "auto") -> JuryPlan:
+def plan_jury(
+    contest, people: People, stage_id: str | None = None, entry_ids=None, planner: str = "auto"
+) -> JuryPlan:
     """Assign jurors to every entry (the stage's ``jury.per_entry``, else the contest's), with statistics.
 
     Parameters
@@ -184,8 +199,9 @@ def plan_jury(contest, people: People, stage_id: str | None = None, entry_ids=No
             raise ContestError([Issue(f"работы {', '.join(unknown)} нет в списке участников")])
     jurors = sorted(people.jury["juror_id"])
     if not entries:
-        return JuryPlan(pd.DataFrame({"entry_id": pd.Series([], dtype=object),
-                                      "juror_id": pd.Series([], dtype=object)}))
+        return JuryPlan(
+            pd.DataFrame({"entry_id": pd.Series([], dtype=object), "juror_id": pd.Series([], dtype=object)})
+        )
     if per_entry < 1:
         raise ContestError("jury.per_entry должно быть не меньше 1")
     bad = conflicts(contest, people)
@@ -205,8 +221,9 @@ def plan_jury(contest, people: People, stage_id: str | None = None, entry_ids=No
     return JuryPlan(out.reset_index(drop=True), stats)
 
 
-def assign_jury(contest, people: People, stage_id: str | None = None, entry_ids=None,
-                planner: str = "auto") -> pd.DataFrame:
+def assign_jury(
+    contest, people: People, stage_id: str | None = None, entry_ids=None, planner: str = "auto"
+) -> pd.DataFrame:
     """The jury plan alone: ``plan_jury(...).assignment`` (parameters and errors of :func:`plan_jury`).
 
     Returns
@@ -269,8 +286,10 @@ def _solve(entries, jurors, per_entry, bad, stage_id) -> tuple[list, AssignmentS
     solver.parameters.max_deterministic_time = DETERMINISTIC_LIMIT
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # pragma: no cover — excluded by _check
-        raise ContestError(f"не удалось распределить экспертов{f' (этап {stage_id})' if stage_id else ''}: "
-                           f"решатель вернул {solver.status_name(status)}")
+        raise ContestError(
+            f"не удалось распределить экспертов{f' (этап {stage_id})' if stage_id else ''}: "
+            f"решатель вернул {solver.status_name(status)}"
+        )
     rows = [(e, j) for (e, j), var in x.items() if solver.value(var)]
     stats = AssignmentStats(
         status=solver.status_name(status),

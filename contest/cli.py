@@ -18,8 +18,8 @@ leaves no partial output.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from contest.assign import loads
 from contest.definition_io import load_contest
@@ -31,7 +31,9 @@ from tandem.xlsx import atomic_save
 
 
 def _parser() -> ArgumentParser:
-    p = ArgumentParser(prog="python -m contest", description="Конкурсы педагогов: оценочные листы жюри и протокол.")
+    p = ArgumentParser(
+        prog="python -m contest", description="Конкурсы педагогов: оценочные листы жюри и протокол."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("sheets", help="оценочные листы для каждого члена жюри")
     s.add_argument("contest", help="описание конкурса (YAML)")
@@ -64,8 +66,10 @@ def cmd_sheets(args) -> int:
     for name, wb in books.items():
         atomic_save(wb, out / name)
     ld = loads(plan, people)
-    print(f"Конкурс «{contest.name}», этап {stage}: работ {plan['entry_id'].nunique()}, "
-          f"экспертов на работу {contest.per_entry_of(stage)}.")
+    print(
+        f"Конкурс «{contest.name}», этап {stage}: работ {plan['entry_id'].nunique()}, "
+        f"экспертов на работу {contest.per_entry_of(stage)}."
+    )
     print("Нагрузка: " + ", ".join(f"{r.juror_id} — {r.load}" for r in ld.itertuples()))
     print(f"Оценочные листы ({len(books)}) сохранены в папку {out}.")
     return 0
@@ -101,8 +105,10 @@ def summary_text(res, people, ss, out, public=None) -> str:
     """A short Russian summary of the results for the terminal."""
     r = res.ranking
     titles = people.entries.set_index("entry_id")
-    lines = [f"Конкурс «{res.contest.name}» (версия {res.contest.version}): работ {len(r)}, "
-             f"экспертов {ss.scores['juror_id'].nunique()}, баллов {len(ss.scores)}."]
+    lines = [
+        f"Конкурс «{res.contest.name}» (версия {res.contest.version}): работ {len(r)}, "
+        f"экспертов {ss.scores['juror_id'].nunique()}, баллов {len(ss.scores)}."
+    ]
     top = r[r["rank"] == r["rank"].min()] if len(r) else r
     for rec in top.to_dict("records"):
         e = titles.loc[rec["entry_id"]] if rec["entry_id"] in titles.index else None
@@ -112,11 +118,15 @@ def summary_text(res, people, ss, out, public=None) -> str:
             pts = f"итоговый балл {total:g}"
         else:
             st = res.stages[res.stages["entry_id"] == rec["entry_id"]].dropna(subset=["total"])
-            pts = (f"итог ещё не подсчитан (не оценены этапы {', '.join(res.contest.ranking_stages)})"
-                   + (f"; балл этапа {st.iloc[-1]['stage_id']}: {st.iloc[-1]['total']:g}" if len(st) else ""))
-        lines.append(f"Первое место: {rec['entry_id']}{who}; {pts}"
-                     + (f", {rec['award']}" if rec.get("award") else "")
-                     + (" (равенство баллов: требует решения председателя)" if rec.get("tie_flag") else "") + ".")
+            pts = f"итог ещё не подсчитан (не оценены этапы {', '.join(res.contest.ranking_stages)})" + (
+                f"; балл этапа {st.iloc[-1]['stage_id']}: {st.iloc[-1]['total']:g}" if len(st) else ""
+            )
+        lines.append(
+            f"Первое место: {rec['entry_id']}{who}; {pts}"
+            + (f", {rec['award']}" if rec.get("award") else "")
+            + (" (равенство баллов: требует решения председателя)" if rec.get("tie_flag") else "")
+            + "."
+        )
     ties = int(r["tie_flag"].astype(bool).sum()) if "tie_flag" in r else 0
     if ties:
         lines.append(f"Работ с неразрешённым равенством баллов: {ties} (см. примечания в протоколе).")

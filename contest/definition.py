@@ -19,9 +19,10 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from contest.model import (
     AGGREGATIONS,
@@ -38,6 +39,7 @@ from contest.model import (
 from tandem.errors import Issue
 
 __all__ = ["parse_contest", "parse_contest_text"]
+
 
 def parse_contest(mapping: Mapping[str, Any], source: str | None = None) -> Contest:
     """Validate a contest definition given as a mapping (e.g. parsed YAML or a dict in code).
@@ -95,7 +97,9 @@ def parse_contest_text(text: str, file: str | None = None, source: str | None = 
     from tandem.yamlio import YamlSyntaxError, load_yaml
 
     if not text.strip():
-        raise ContestError(Issue("файл пустой; ожидалось описание конкурса в YAML (name, stages, …)", file=file))
+        raise ContestError(
+            Issue("файл пустой; ожидалось описание конкурса в YAML (name, stages, …)", file=file)
+        )
     try:
         data, lines = load_yaml(text)
     except YamlSyntaxError as exc:
@@ -247,7 +251,12 @@ class _Parser:
             raise ContestError(self.issues)
         name = self.text(top, "name", "name")
         stages_raw = self.seq(top.get("stages"), "stages", "этапов")
-        if "stages" in top and top.get("stages") is not None and not stages_raw and isinstance(top["stages"], list):
+        if (
+            "stages" in top
+            and top.get("stages") is not None
+            and not stages_raw
+            and isinstance(top["stages"], list)
+        ):
             self.err("stages", "список этапов пуст")
         stages: list[Stage] = []
         stage_ids: dict[str, int] = {}
@@ -257,7 +266,9 @@ class _Parser:
             if st is None:
                 continue
             if st.id in stage_ids:
-                self.err(f"stages[{i}].id", f"повторяющийся id этапа «{st.id}» (уже у stages[{stage_ids[st.id]}])")
+                self.err(
+                    f"stages[{i}].id", f"повторяющийся id этапа «{st.id}» (уже у stages[{stage_ids[st.id]}])"
+                )
                 continue
             stage_ids[st.id] = i
             stages.append(st)
@@ -269,14 +280,25 @@ class _Parser:
         if norm is None:
             norm = "none"
         if not isinstance(norm, str) or norm not in NORMALIZATIONS:
-            self.err("normalization", f"неизвестная нормализация «{_show(norm)}»; допустимо: {', '.join(NORMALIZATIONS)}")
+            self.err(
+                "normalization",
+                f"неизвестная нормализация «{_show(norm)}»; допустимо: {', '.join(NORMALIZATIONS)}",
+            )
             norm = "none"
         if self.issues:
             raise ContestError(self.issues)
         return Contest(
-            name=name, stages=tuple(stages), ranking_stages=ranking_stages, tie_break=tie_break,
-            awards=awards, per_entry=per_entry, recuse=recuse, normalization=norm,
-            source=source, version=version, description=self.text(top, "description", "description"),
+            name=name,
+            stages=tuple(stages),
+            ranking_stages=ranking_stages,
+            tie_break=tie_break,
+            awards=awards,
+            per_entry=per_entry,
+            recuse=recuse,
+            normalization=norm,
+            source=source,
+            version=version,
+            description=self.text(top, "description", "description"),
         )
 
     def stage(self, raw: Any, path: str, crit_ids: dict[str, str], last: bool) -> Stage | None:
@@ -285,20 +307,28 @@ class _Parser:
             return None
         sid = self.ident(m.get("id"), f"{path}.id") if "id" in m else None
         if sid is not None and "." in sid:
-            self.err(f"{path}.id", f"id этапа не должен содержать точку (точка разделяет этап и задание в tie_break): «{sid}»")
+            self.err(
+                f"{path}.id",
+                f"id этапа не должен содержать точку (точка разделяет этап и задание в tie_break): «{sid}»",
+            )
         top = share = None
         adv = m.get("advance")
         if adv is not None:
             a = self.mapping(adv, f"{path}.advance", _ADVANCE_KEYS)
             if a is not None:
                 if len(a) != 1:
-                    self.err(f"{path}.advance", "укажите ровно одно правило прохода: {top: N} или {min_share: x}")
+                    self.err(
+                        f"{path}.advance", "укажите ровно одно правило прохода: {top: N} или {min_share: x}"
+                    )
                 if "top" in a:
                     top = self.integer(a["top"], f"{path}.advance.top", 1)
                 if "min_share" in a:
                     share = self.share(a["min_share"], f"{path}.advance.min_share")
             if last:
-                self.err(f"{path}.advance", "у последнего этапа нет следующего — правило прохода (advance) здесь не нужно")
+                self.err(
+                    f"{path}.advance",
+                    "у последнего этапа нет следующего — правило прохода (advance) здесь не нужно",
+                )
         stage_per_entry = None
         if m.get("jury") is not None:
             j = self.mapping(m.get("jury"), f"{path}.jury", _STAGE_JURY_KEYS)
@@ -314,17 +344,24 @@ class _Parser:
             if t is None:
                 continue
             if t.id in task_ids:
-                self.err(f"{path}.tasks[{j}].id",
-                         f"повторяющийся id задания «{t.id}» в этапе (уже у tasks[{task_ids[t.id]}])")
+                self.err(
+                    f"{path}.tasks[{j}].id",
+                    f"повторяющийся id задания «{t.id}» в этапе (уже у tasks[{task_ids[t.id]}])",
+                )
                 continue
             task_ids[t.id] = j
             tasks.append(t)
         if sid is None:
             return None
-        return Stage(id=sid, name=self.text(m, "name", f"{path}.name"), tasks=tuple(tasks),
-                     advance_top=top, advance_min_share=share,
-                     description=self.text(m, "description", f"{path}.description"),
-                     per_entry=stage_per_entry)
+        return Stage(
+            id=sid,
+            name=self.text(m, "name", f"{path}.name"),
+            tasks=tuple(tasks),
+            advance_top=top,
+            advance_min_share=share,
+            description=self.text(m, "description", f"{path}.description"),
+            per_entry=stage_per_entry,
+        )
 
     def task(self, raw: Any, path: str, crit_ids: dict[str, str]) -> Task | None:
         m = self.mapping(raw, path, _TASK_KEYS, required=("id", "name", "criteria"))
@@ -342,8 +379,10 @@ class _Parser:
                 weight = w
         agg = m.get("aggregation", "mean")
         if not isinstance(agg, str) or agg not in AGGREGATIONS:
-            self.err(f"{path}.aggregation",
-                     f"неизвестный способ агрегации «{_show(agg)}»; допустимо: {', '.join(AGGREGATIONS)}")
+            self.err(
+                f"{path}.aggregation",
+                f"неизвестный способ агрегации «{_show(agg)}»; допустимо: {', '.join(AGGREGATIONS)}",
+            )
             agg = "mean"
         trim = 1
         if "trim" in m:
@@ -365,16 +404,26 @@ class _Parser:
                 continue
             cpath = f"{path}.criteria[{k}]"
             if c.id in crit_ids:
-                self.err(f"{cpath}.id",
-                         f"повторяющийся id критерия «{c.id}» (уже у {crit_ids[c.id]}); id критериев должны быть "
-                         "уникальны во всём конкурсе")
+                self.err(
+                    f"{cpath}.id",
+                    f"повторяющийся id критерия «{c.id}» (уже у {crit_ids[c.id]}); id критериев должны быть "
+                    "уникальны во всём конкурсе",
+                )
                 continue
             crit_ids[c.id] = cpath
             criteria.append(c)
         if tid is None:
             return None
-        return Task(id=tid, name=self.text(m, "name", f"{path}.name"), criteria=tuple(criteria), weight=weight,
-                    aggregation=agg, trim=trim, round=rnd, description=self.text(m, "description", f"{path}.description"))
+        return Task(
+            id=tid,
+            name=self.text(m, "name", f"{path}.name"),
+            criteria=tuple(criteria),
+            weight=weight,
+            aggregation=agg,
+            trim=trim,
+            round=rnd,
+            description=self.text(m, "description", f"{path}.description"),
+        )
 
     def criterion(self, raw: Any, path: str) -> Criterion | None:
         m = self.mapping(raw, path, _CRITERION_KEYS, required=("id", "name", "max"))
@@ -390,12 +439,20 @@ class _Parser:
             self.err(f"{path}.max", f"максимум должен быть больше 0, получено «{_show(m['max'])}»")
             hi = None
         if hi is not None and lo >= hi:
-            self.err(f"{path}.min", f"минимум ({_show(m.get('min'))}) должен быть меньше максимума ({_show(m['max'])})")
+            self.err(
+                f"{path}.min",
+                f"минимум ({_show(m.get('min'))}) должен быть меньше максимума ({_show(m['max'])})",
+            )
             hi = None
         if cid is None or hi is None:
             return None
-        return Criterion(id=cid, name=self.text(m, "name", f"{path}.name"), max=hi, min=lo,
-                         description=self.text(m, "description", f"{path}.description"))
+        return Criterion(
+            id=cid,
+            name=self.text(m, "name", f"{path}.name"),
+            max=hi,
+            min=lo,
+            description=self.text(m, "description", f"{path}.description"),
+        )
 
     def ranking(self, raw: Any, stages: list[Stage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         all_ids = tuple(s.id for s in stages)
@@ -415,7 +472,9 @@ class _Parser:
                 if sid is None:
                     continue
                 if sid not in known:
-                    self.err(f"ranking.stages[{i}]", f"этап «{sid}» не описан в stages; есть: {', '.join(all_ids)}")
+                    self.err(
+                        f"ranking.stages[{i}]", f"этап «{sid}» не описан в stages; есть: {', '.join(all_ids)}"
+                    )
                 elif sid in rs:
                     self.err(f"ranking.stages[{i}]", f"этап «{sid}» указан дважды")
                 else:
@@ -431,10 +490,15 @@ class _Parser:
             sid, _, tid = key.partition(".")
             stage = next((s for s in stages if s.id == sid), None)
             if stage is None:
-                self.err(f"ranking.tie_break[{i}]", f"ключ «{key}» не называет ни этап, ни задание: этапа «{sid}» нет")
+                self.err(
+                    f"ranking.tie_break[{i}]",
+                    f"ключ «{key}» не называет ни этап, ни задание: этапа «{sid}» нет",
+                )
             elif tid and not any(t.id == tid for t in stage.tasks):
-                self.err(f"ranking.tie_break[{i}]",
-                         f"ключ «{key}» не называет ни этап, ни задание: в этапе «{sid}» нет задания «{tid}»")
+                self.err(
+                    f"ranking.tie_break[{i}]",
+                    f"ключ «{key}» не называет ни этап, ни задание: в этапе «{sid}» нет задания «{tid}»",
+                )
             elif key in tb:
                 self.err(f"ranking.tie_break[{i}]", f"ключ «{key}» указан дважды")
             else:
@@ -475,6 +539,9 @@ class _Parser:
         if recuse is None:
             recuse = "none"
         if not isinstance(recuse, str) or recuse not in RECUSE_RULES:
-            self.err("jury.recuse", f"неизвестное правило отвода «{_show(recuse)}»; допустимо: {', '.join(RECUSE_RULES)}")
+            self.err(
+                "jury.recuse",
+                f"неизвестное правило отвода «{_show(recuse)}»; допустимо: {', '.join(RECUSE_RULES)}",
+            )
             recuse = "same_school"
         return per_entry, recuse

@@ -38,6 +38,7 @@ def load_contest(path: str | Path) -> Contest:
     except FileNotFoundError:
         raise ContestError(Issue("файл описания конкурса не найден", file=name)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContestError(Issue(f"не удалось прочитать файл как текст UTF-8 ({exc.__class__.__name__})",
-                                 file=name)) from None
+        raise ContestError(
+            Issue(f"не удалось прочитать файл как текст UTF-8 ({exc.__class__.__name__})", file=name)
+        ) from None
     return parse_contest_text(text, file=name, source=str(path))

@@ -88,8 +88,9 @@ def _forced_plan(entries, jurors, per_entry, bad) -> tuple[list, AssignmentStats
         chosen.append(ok)
     rows = [(e, j) for e, ok in zip(entries, chosen) for j in ok]
     spread, pairs = _plan_stats(entries, jurors, rows)
-    stats = AssignmentStats(status="OPTIMAL", load_spread=spread, pairs_together=pairs,
-                            pairs_total=pairs, seconds=0.0)
+    stats = AssignmentStats(
+        status="OPTIMAL", load_spread=spread, pairs_together=pairs, pairs_total=pairs, seconds=0.0
+    )
     return rows, stats
 
 
@@ -150,8 +151,10 @@ def _greedy_plan(entries, jurors, per_entry, bad, admissible=None) -> list[tuple
     list of (entry_id, juror_id)
     """
     n_j = len(jurors)
-    ok_of = [np.array(ok, dtype=np.int64)
-             for ok in (_admissible(entries, jurors, bad) if admissible is None else admissible)]
+    ok_of = [
+        np.array(ok, dtype=np.int64)
+        for ok in (_admissible(entries, jurors, bad) if admissible is None else admissible)
+    ]
     order = sorted(range(len(entries)), key=lambda i: (len(ok_of[i]), entries[i]))
     load = np.zeros(n_j, dtype=np.int64)
     unmet = np.ones((n_j, n_j), dtype=np.int64)  # 1 while two jurors share no entry yet
@@ -197,8 +200,9 @@ def _large_plan(entries, jurors, per_entry, bad, admissible=None) -> tuple[list,
             rows, spread, pairs = flow_rows, flow_spread, flow_pairs
         spread_proved = True
     status = "OPTIMAL" if spread_proved and pairs >= pair_bound else "FEASIBLE"
-    return rows, AssignmentStats(status=status, load_spread=spread, pairs_together=pairs,
-                                 pairs_total=pairs_total, seconds=0.0)
+    return rows, AssignmentStats(
+        status=status, load_spread=spread, pairs_together=pairs, pairs_total=pairs_total, seconds=0.0
+    )
 
 
 def _least_spread_plan(entries, jurors, per_entry, bad, admissible=None) -> list[tuple[str, str]]:
@@ -240,5 +244,5 @@ def _least_spread_plan(entries, jurors, per_entry, bad, admissible=None) -> list
     status = flow.solve()
     if status != flow.OPTIMAL:  # pragma: no cover — every entry has per_entry admissible jurors (_check)
         raise ContestError(f"не удалось распределить экспертов: поток вернул статус {status}")
-    used = flow.flows(arcs[n_e:n_e + len(e_tail)]) > 0
+    used = flow.flows(arcs[n_e : n_e + len(e_tail)]) > 0
     return [(entries[t - 1], jurors[h - 1 - n_e]) for t, h in zip(e_tail[used], e_head[used])]

@@ -258,11 +258,37 @@ class Contest:
             for t in s.tasks:
                 for c in t.criteria:
                     rows.append(
-                        (s.id, t.id, t.name, c.id, c.name, float(c.min), float(c.max), float(t.weight),
-                         s.name, t.aggregation, int(t.trim), t.round, c.description)
+                        (
+                            s.id,
+                            t.id,
+                            t.name,
+                            c.id,
+                            c.name,
+                            float(c.min),
+                            float(c.max),
+                            float(t.weight),
+                            s.name,
+                            t.aggregation,
+                            int(t.trim),
+                            t.round,
+                            c.description,
+                        )
                     )
-        cols = ["stage_id", "task_id", "task_name", "criterion_id", "criterion_name", "min", "max", "weight",
-                "stage_name", "aggregation", "trim", "round", "description"]
+        cols = [
+            "stage_id",
+            "task_id",
+            "task_name",
+            "criterion_id",
+            "criterion_name",
+            "min",
+            "max",
+            "weight",
+            "stage_name",
+            "aggregation",
+            "trim",
+            "round",
+            "description",
+        ]
         df = pd.DataFrame(rows, columns=cols)
         df["round"] = df["round"].astype("Int64")
         return df
@@ -274,10 +300,35 @@ class Contest:
         rows = []
         for s in self.stages:
             for t in s.tasks:
-                rows.append((s.id, t.id, t.name, float(t.weight), t.aggregation, int(t.trim), t.round,
-                             len(t.criteria), t.max_points, task_max(t, self.per_entry_of(s.id))))
-        df = pd.DataFrame(rows, columns=["stage_id", "task_id", "task_name", "weight", "aggregation", "trim",
-                                         "round", "n_criteria", "max_points", "max_weighted"])
+                rows.append(
+                    (
+                        s.id,
+                        t.id,
+                        t.name,
+                        float(t.weight),
+                        t.aggregation,
+                        int(t.trim),
+                        t.round,
+                        len(t.criteria),
+                        t.max_points,
+                        task_max(t, self.per_entry_of(s.id)),
+                    )
+                )
+        df = pd.DataFrame(
+            rows,
+            columns=[
+                "stage_id",
+                "task_id",
+                "task_name",
+                "weight",
+                "aggregation",
+                "trim",
+                "round",
+                "n_criteria",
+                "max_points",
+                "max_weighted",
+            ],
+        )
         df["round"] = df["round"].astype("Int64")
         return df
 

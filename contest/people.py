@@ -104,14 +104,19 @@ def match_columns(
     missing = [name for name, (_h, req) in spec.items() if req and name not in found]
     hint = ""
     if missing:
-        unnamed = [j for j, col in enumerate(df.columns)
-                   if str(col).startswith("Unnamed:") and df[col].map(text).ne("").any()]
+        unnamed = [
+            j
+            for j, col in enumerate(df.columns)
+            if str(col).startswith("Unnamed:") and df[col].map(text).ne("").any()
+        ]
         if unnamed:
             from openpyxl.utils import get_column_letter
 
-            hint = (f"; в строке заголовков пустая ячейка над заполненным столбцом "
-                    f"{', '.join(get_column_letter(j + 1) for j in unnamed)} — возможно, ячейки заголовка "
-                    f"объединены: разъедините их и подпишите каждый столбец")
+            hint = (
+                f"; в строке заголовков пустая ячейка над заполненным столбцом "
+                f"{', '.join(get_column_letter(j + 1) for j in unnamed)} — возможно, ячейки заголовка "
+                f"объединены: разъедините их и подпишите каждый столбец"
+            )
     for name in missing:
         issues.append(Issue(f"нет обязательного столбца «{spec[name][0]}» ({name}){hint}", **where))
     return found
@@ -139,8 +144,13 @@ def _read_workbook(path: Path) -> dict[str, pd.DataFrame]:
     try:
         return pd.read_excel(path, sheet_name=None, engine="calamine", dtype=object)
     except Exception:  # calamine raises its own error types for broken files
-        raise ContestError(Issue("не удалось прочитать книгу Excel (.xlsx); проверьте, что файл сохранён "
-                                 "как «Книга Excel (.xlsx)» и открывается в Excel", file=path.name)) from None
+        raise ContestError(
+            Issue(
+                "не удалось прочитать книгу Excel (.xlsx); проверьте, что файл сохранён "
+                "как «Книга Excel (.xlsx)» и открывается в Excel",
+                file=path.name,
+            )
+        ) from None
 
 
 def _parse_entries(df: pd.DataFrame, file: str, sheet: str, issues: list[Issue]) -> pd.DataFrame:
@@ -160,32 +170,55 @@ def _parse_entries(df: pd.DataFrame, file: str, sheet: str, issues: list[Issue])
         if not eid:
             issues.append(Issue("пустой код работы", file, sheet, row, hdr("entry_id")))
         elif eid in seen:
-            issues.append(Issue(f"код работы «{eid}» повторяется (уже был в строке {seen[eid]})",
-                                file, sheet, row, hdr("entry_id")))
+            issues.append(
+                Issue(
+                    f"код работы «{eid}» повторяется (уже был в строке {seen[eid]})",
+                    file,
+                    sheet,
+                    row,
+                    hdr("entry_id"),
+                )
+            )
         else:
             seen[eid] = row
         for name in ("title", "mentor_name", "mentee_name"):
             if not text(values[name]):
-                issues.append(Issue(f"пустое значение; ожидалось: {ENTRY_COLUMNS[name][0].lower()}",
-                                    file, sheet, row, hdr(name)))
+                issues.append(
+                    Issue(
+                        f"пустое значение; ожидалось: {ENTRY_COLUMNS[name][0].lower()}",
+                        file,
+                        sheet,
+                        row,
+                        hdr(name),
+                    )
+                )
         consent = False
         if "publish_consent" in cols:
             raw = text(values["publish_consent"]).lower()
             if raw in _YES:
                 consent = True
             elif raw not in _NO:
-                issues.append(Issue(f"ожидалось «да» или «нет», получено «{raw}»",
-                                    file, sheet, row, hdr("publish_consent")))
-        rows.append({
-            "entry_id": eid,
-            "title": text(values["title"]),
-            "nomination": text(values.get("nomination")),
-            "mentor_name": text(values["mentor_name"]),
-            "mentee_name": text(values["mentee_name"]),
-            "school_ids": split_list(values["school_ids"]),
-            "publish_consent": consent,
-            "_row": row,
-        })
+                issues.append(
+                    Issue(
+                        f"ожидалось «да» или «нет», получено «{raw}»",
+                        file,
+                        sheet,
+                        row,
+                        hdr("publish_consent"),
+                    )
+                )
+        rows.append(
+            {
+                "entry_id": eid,
+                "title": text(values["title"]),
+                "nomination": text(values.get("nomination")),
+                "mentor_name": text(values["mentor_name"]),
+                "mentee_name": text(values["mentee_name"]),
+                "school_ids": split_list(values["school_ids"]),
+                "publish_consent": consent,
+                "_row": row,
+            }
+        )
     if not rows:
         issues.append(Issue("нет ни одной работы (участника)", file, sheet))
     return pd.DataFrame(rows, columns=list(ENTRY_COLUMNS) + ["_row"])
@@ -209,8 +242,15 @@ def _parse_jury(df: pd.DataFrame, file: str, sheet: str, issues: list[Issue]) ->
         if not jid:
             issues.append(Issue("пустой код эксперта", file, sheet, row, hdr("juror_id")))
         elif jid in seen:
-            issues.append(Issue(f"код эксперта «{jid}» повторяется (уже был в строке {seen[jid]})",
-                                file, sheet, row, hdr("juror_id")))
+            issues.append(
+                Issue(
+                    f"код эксперта «{jid}» повторяется (уже был в строке {seen[jid]})",
+                    file,
+                    sheet,
+                    row,
+                    hdr("juror_id"),
+                )
+            )
         else:
             seen[jid] = row
         if not text(values["full_name"]):
@@ -222,28 +262,57 @@ def _parse_jury(df: pd.DataFrame, file: str, sheet: str, issues: list[Issue]) ->
             role = CHAIR
             chairs.append(row)
         else:
-            issues.append(Issue(f"неизвестная роль «{text(values['role'])}»; "
-                                f"ожидалось «{CHAIR}» или «{MEMBER}»", file, sheet, row, hdr("role")))
+            issues.append(
+                Issue(
+                    f"неизвестная роль «{text(values['role'])}»; ожидалось «{CHAIR}» или «{MEMBER}»",
+                    file,
+                    sheet,
+                    row,
+                    hdr("role"),
+                )
+            )
         school_ids = split_list(values.get("school_id"))
         if len(school_ids) > 1:
-            issues.append(Issue(f"у эксперта может быть только один код ОО, получено «{text(values['school_id'])}»",
-                                file, sheet, row, str(cols["school_id"])))
-        rows.append({
-            "juror_id": jid,
-            "full_name": text(values["full_name"]),
-            "organization": text(values.get("organization")),
-            "school_id": school_ids[0] if school_ids else "",
-            "role": role,
-            "_row": row,
-        })
+            issues.append(
+                Issue(
+                    f"у эксперта может быть только один код ОО, получено «{text(values['school_id'])}»",
+                    file,
+                    sheet,
+                    row,
+                    str(cols["school_id"]),
+                )
+            )
+        rows.append(
+            {
+                "juror_id": jid,
+                "full_name": text(values["full_name"]),
+                "organization": text(values.get("organization")),
+                "school_id": school_ids[0] if school_ids else "",
+                "role": role,
+                "_row": row,
+            }
+        )
     if not rows:
         issues.append(Issue("в жюри нет ни одного эксперта", file, sheet))
     elif not chairs:
-        issues.append(Issue(f"не указан председатель жюри: в столбце «{cols['role']}» "
-                            f"ровно у одного эксперта должно стоять «{CHAIR}»", file, sheet))
+        issues.append(
+            Issue(
+                f"не указан председатель жюри: в столбце «{cols['role']}» "
+                f"ровно у одного эксперта должно стоять «{CHAIR}»",
+                file,
+                sheet,
+            )
+        )
     elif len(chairs) > 1:
-        issues.append(Issue(f"председатель жюри должен быть один, а указан в строках "
-                            f"{', '.join(map(str, chairs))}", file, sheet, chairs[1], str(cols["role"])))
+        issues.append(
+            Issue(
+                f"председатель жюри должен быть один, а указан в строках {', '.join(map(str, chairs))}",
+                file,
+                sheet,
+                chairs[1],
+                str(cols["role"]),
+            )
+        )
     return pd.DataFrame(rows, columns=list(JURY_COLUMNS) + ["_row"])
 
 
@@ -278,11 +347,21 @@ def load_people(path) -> People:
         title = _find_sheet(sheets, names)
         twins = [t for t in sheets if norm_header(t) in {norm_header(n) for n in names}]
         if len(twins) > 1:
-            issues.append(Issue(f"лист «{names[1]}» указан дважды: {', '.join(f'«{t}»' for t in twins)} "
-                                f"(русское и английское название одного листа); оставьте один", file=file))
+            issues.append(
+                Issue(
+                    f"лист «{names[1]}» указан дважды: {', '.join(f'«{t}»' for t in twins)} "
+                    f"(русское и английское название одного листа); оставьте один",
+                    file=file,
+                )
+            )
         if title is None:
-            issues.append(Issue(f"нет листа «{names[1]}» (или «{names[0]}»); листы в файле: "
-                                f"{', '.join(map(str, sheets)) or 'нет'}", file=file))
+            issues.append(
+                Issue(
+                    f"нет листа «{names[1]}» (или «{names[0]}»); листы в файле: "
+                    f"{', '.join(map(str, sheets)) or 'нет'}",
+                    file=file,
+                )
+            )
             continue
         frames[key] = parser(sheets[title], file, title, issues)
     if issues:

@@ -42,6 +42,7 @@ from contest.report import (
 from contest.roster import CHAIR, People
 from tandem.xlsx import atomic_save, new_workbook, set_cell, write_table
 
+
 def _title(ws, lines: list[str]) -> int:
     for i, line in enumerate(lines, 1):
         c = set_cell(ws.cell(i, 1), line)
@@ -56,8 +57,14 @@ def _rename(df: pd.DataFrame, headers: dict) -> tuple[pd.DataFrame, dict]:
     return df[known + extra], headers
 
 
-def build_protocol(results, agreement, people: People, params: list[tuple[str, object]] | None = None,
-                   made_at: _dt.datetime | None = None, source_sha256: str | None = None) -> Workbook:
+def build_protocol(
+    results,
+    agreement,
+    people: People,
+    params: list[tuple[str, object]] | None = None,
+    made_at: _dt.datetime | None = None,
+    source_sha256: str | None = None,
+) -> Workbook:
     """The protocol workbook (sheets listed in the module docstring).
 
     Parameters
@@ -81,21 +88,34 @@ def build_protocol(results, agreement, people: People, params: list[tuple[str, o
     Workbook
         Not yet saved.
     """
-    made_at = made_at or _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    made_at = made_at or _dt.datetime.now(_dt.UTC).replace(microsecond=0)
     c = results.contest
     wb = new_workbook()
     ws = wb.create_sheet("Протокол")
-    start = _title(ws, [
-        "Протокол заседания жюри: итоги конкурса",
-        f"Конкурс: {c.name}",
-        f"Версия описания конкурса: {c.version}; итоговая сумма этапов: {', '.join(c.ranking_stages)}; "
-        f"максимум {c.max_total():g} баллов",
-    ])
+    start = _title(
+        ws,
+        [
+            "Протокол заседания жюри: итоги конкурса",
+            f"Конкурс: {c.name}",
+            f"Версия описания конкурса: {c.version}; итоговая сумма этапов: {', '.join(c.ranking_stages)}; "
+            f"максимум {c.max_total():g} баллов",
+        ],
+    )
     rf = ranking_frame(results, people)
-    headers = {"place": "Место", "entry_id": "Код работы", "title": "Название", "nomination": "Номинация",
-               "mentor_name": "Наставник", "mentee_name": "Наставляемый", "schools": "ОО",
-               "total": "Итоговый балл", "award": "Награда", "last_stage": "Последний этап",
-               "last_stage_total": "Балл последнего этапа", "note": "Примечание"}
+    headers = {
+        "place": "Место",
+        "entry_id": "Код работы",
+        "title": "Название",
+        "nomination": "Номинация",
+        "mentor_name": "Наставник",
+        "mentee_name": "Наставляемый",
+        "schools": "ОО",
+        "total": "Итоговый балл",
+        "award": "Награда",
+        "last_stage": "Последний этап",
+        "last_stage_total": "Балл последнего этапа",
+        "note": "Примечание",
+    }
     fmts = {"total": "0.00", "last_stage_total": "0.00"}
     for s in c.stages:
         headers[f"total_{s.id}"] = f"{s.id}. {s.name}, баллы"
@@ -104,8 +124,11 @@ def build_protocol(results, agreement, people: People, params: list[tuple[str, o
     write_table(ws, rf, headers=headers, number_formats=fmts, start_row=start)
     r = start + len(rf) + 3
     if (rf["note"] != "").any():
-        set_cell(ws.cell(r - 1, 1), f"Работы с пометкой «{TIE_NOTE}» набрали равные баллы и не различаются "
-                                    f"правилами конкурса; место определяет председатель жюри.").font = Font(italic=True)
+        set_cell(
+            ws.cell(r - 1, 1),
+            f"Работы с пометкой «{TIE_NOTE}» набрали равные баллы и не различаются "
+            f"правилами конкурса; место определяет председатель жюри.",
+        ).font = Font(italic=True)
         r += 1
     set_cell(ws.cell(r, 1), "Состав жюри").font = Font(bold=True)
     r += 1
@@ -121,20 +144,53 @@ def build_protocol(results, agreement, people: People, params: list[tuple[str, o
     set_cell(ws.cell(r, 1), "Дата «____» ________________ 20___ г.")
 
     ws = wb.create_sheet("Сводная ведомость")
-    start = _title(ws, ["Сводная ведомость оценок", f"Конкурс: {c.name}",
-                        "Сумма баллов каждого эксперта по критериям задания; «Оценка» — итог по правилу агрегации, "
-                        "«С весом» — оценка × вес задания."])
+    start = _title(
+        ws,
+        [
+            "Сводная ведомость оценок",
+            f"Конкурс: {c.name}",
+            "Сумма баллов каждого эксперта по критериям задания; «Оценка» — итог по правилу агрегации, "
+            "«С весом» — оценка × вес задания.",
+        ],
+    )
     sf = summary_frame(results, people)
-    num = {col: "0.00" for col in sf.columns if col not in ("entry_id", "title", "stage_id", "task_id", "task_name")}
-    write_table(ws, sf, headers={"entry_id": "Код работы", "title": "Название", "stage_id": "Этап",
-                                 "task_id": "Задание", "task_name": "Название задания",
-                                 "score": "Оценка", "weighted": "С весом"}, number_formats=num, start_row=start)
+    num = {
+        col: "0.00"
+        for col in sf.columns
+        if col not in ("entry_id", "title", "stage_id", "task_id", "task_name")
+    }
+    write_table(
+        ws,
+        sf,
+        headers={
+            "entry_id": "Код работы",
+            "title": "Название",
+            "stage_id": "Этап",
+            "task_id": "Задание",
+            "task_name": "Название задания",
+            "score": "Оценка",
+            "weighted": "С весом",
+        },
+        number_formats=num,
+        start_row=start,
+    )
 
     ws = wb.create_sheet("Баллы по критериям")
     cf = criteria_scores_frame(results, people)
-    write_table(ws, cf, headers={"entry_id": "Код работы", "juror_id": "Код эксперта", "full_name": "ФИО эксперта",
-                                 "stage_id": "Этап", "task_id": "Задание", "criterion_id": "Критерий",
-                                 "criterion_name": "Название критерия", "score": "Балл"})
+    write_table(
+        ws,
+        cf,
+        headers={
+            "entry_id": "Код работы",
+            "juror_id": "Код эксперта",
+            "full_name": "ФИО эксперта",
+            "stage_id": "Этап",
+            "task_id": "Задание",
+            "criterion_id": "Критерий",
+            "criterion_name": "Название критерия",
+            "score": "Балл",
+        },
+    )
 
     ws = wb.create_sheet("Согласованность")
     if agreement is None:
@@ -142,21 +198,42 @@ def build_protocol(results, agreement, people: People, params: list[tuple[str, o
     else:
         start = _title(ws, ["Согласованность экспертов по заданиям"])
         t, h = _rename(agreement.tasks, TASK_HEADERS)
-        write_table(ws, t, headers=h, number_formats={k: "0.000" for k in TASK_HEADERS if k not in
-                                                      ("stage_id", "task_id", "n_entries", "n_jurors", "dof", "reading")},
-                    start_row=start)
+        write_table(
+            ws,
+            t,
+            headers=h,
+            number_formats={
+                k: "0.000"
+                for k in TASK_HEADERS
+                if k not in ("stage_id", "task_id", "n_entries", "n_jurors", "dof", "reading")
+            },
+            start_row=start,
+        )
         r = start + len(t) + 3
-        set_cell(ws.cell(r, 1), "Строгость экспертов (отклонение от оценок коллег по тем же работам)").font = Font(bold=True)
+        set_cell(
+            ws.cell(r, 1), "Строгость экспертов (отклонение от оценок коллег по тем же работам)"
+        ).font = Font(bold=True)
         jdf = agreement.jurors.copy()
-        jdf.insert(1, "full_name", jdf["juror_id"].map(dict(zip(people.jury["juror_id"], people.jury["full_name"]))))
+        jdf.insert(
+            1, "full_name", jdf["juror_id"].map(dict(zip(people.jury["juror_id"], people.jury["full_name"])))
+        )
         jdf, h = _rename(jdf, JUROR_HEADERS)
-        write_table(ws, jdf, headers=h, number_formats={"mean_deviation": "0.00", "z": "0.00",
-                                                         "mean_deviation_share": "0.0%"}, start_row=r + 1,
-                    freeze=False, autofilter=False)
+        write_table(
+            ws,
+            jdf,
+            headers=h,
+            number_formats={"mean_deviation": "0.00", "z": "0.00", "mean_deviation_share": "0.0%"},
+            start_row=r + 1,
+            freeze=False,
+            autofilter=False,
+        )
 
     ws = wb.create_sheet("Параметры")
-    write_table(ws, parameters_frame(results, made_at, params, source_sha256),
-                headers={"param": "Параметр", "value": "Значение"})
+    write_table(
+        ws,
+        parameters_frame(results, made_at, params, source_sha256),
+        headers={"param": "Параметр", "value": "Значение"},
+    )
     wb.active = 0
     return wb
 
@@ -165,17 +242,35 @@ def build_public(results, people: People) -> Workbook:
     """The public ranking workbook (sheet «Рейтинг»), see :func:`public_frame`."""
     wb = new_workbook()
     ws = wb.create_sheet("Рейтинг")
-    start = _title(ws, [f"Итоги конкурса «{results.contest.name}»",
-                        "Имена указаны только для участников, давших согласие на публикацию (152-ФЗ)."])
-    write_table(ws, public_frame(results, people), start_row=start,
-                number_formats={"total": "0.00", "last_stage_total": "0.00"},
-                headers={"place": "Место", "entry_id": "Код работы", "total": "Итоговый балл", "award": "Награда",
-                         "last_stage": "Последний этап", "last_stage_total": "Балл последнего этапа",
-                         "mentor_name": "Наставник", "mentee_name": "Наставляемый"})
+    start = _title(
+        ws,
+        [
+            f"Итоги конкурса «{results.contest.name}»",
+            "Имена указаны только для участников, давших согласие на публикацию (152-ФЗ).",
+        ],
+    )
+    write_table(
+        ws,
+        public_frame(results, people),
+        start_row=start,
+        number_formats={"total": "0.00", "last_stage_total": "0.00"},
+        headers={
+            "place": "Место",
+            "entry_id": "Код работы",
+            "total": "Итоговый балл",
+            "award": "Награда",
+            "last_stage": "Последний этап",
+            "last_stage_total": "Балл последнего этапа",
+            "mentor_name": "Наставник",
+            "mentee_name": "Наставляемый",
+        },
+    )
     return wb
 
 
-def write_protocol(path, results, agreement, people: People, params=None, source_sha256: str | None = None) -> Path:
+def write_protocol(
+    path, results, agreement, people: People, params=None, source_sha256: str | None = None
+) -> Path:
     """Build and save the protocol atomically (arguments of :func:`build_protocol`); returns the path."""
     return atomic_save(build_protocol(results, agreement, people, params, source_sha256=source_sha256), path)
 

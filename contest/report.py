@@ -23,17 +23,34 @@ from contest.roster import People
 TIE_NOTE = "требует решения председателя"
 
 TASK_HEADERS = {
-    "stage_id": "Этап", "task_id": "Задание", "n_entries": "Работ", "n_jurors": "Экспертов",
-    "kendall_w": "W Кендалла", "chi2": "χ²", "dof": "Степеней свободы", "p_value": "p-значение",
-    "icc1": "ICC(1,1)", "icc2": "ICC(2,1)", "icc3": "ICC(3,1)", "icc1k": "ICC(1,k)", "icc2k": "ICC(2,k)",
-    "icc3k": "ICC(3,k)", "krippendorff_alpha": "α Криппендорфа", "reading": "Вывод",
-    "block_entries": "Работ в полном блоке (для W и ICC)", "block_jurors": "Экспертов в полном блоке",
+    "stage_id": "Этап",
+    "task_id": "Задание",
+    "n_entries": "Работ",
+    "n_jurors": "Экспертов",
+    "kendall_w": "W Кендалла",
+    "chi2": "χ²",
+    "dof": "Степеней свободы",
+    "p_value": "p-значение",
+    "icc1": "ICC(1,1)",
+    "icc2": "ICC(2,1)",
+    "icc3": "ICC(3,1)",
+    "icc1k": "ICC(1,k)",
+    "icc2k": "ICC(2,k)",
+    "icc3k": "ICC(3,k)",
+    "krippendorff_alpha": "α Криппендорфа",
+    "reading": "Вывод",
+    "block_entries": "Работ в полном блоке (для W и ICC)",
+    "block_jurors": "Экспертов в полном блоке",
 }
 JUROR_HEADERS = {
-    "juror_id": "Код эксперта", "full_name": "ФИО", "n_entries": "Работ оценено",
+    "juror_id": "Код эксперта",
+    "full_name": "ФИО",
+    "n_entries": "Работ оценено",
     "n_cells": "Оценок (работа × задание) вместе с коллегами",
     "mean_deviation": "Среднее отклонение от коллег, баллы",
-    "mean_deviation_share": "Среднее отклонение, доля максимума задания", "z": "z-оценка", "flag": "Отметка",
+    "mean_deviation_share": "Среднее отклонение, доля максимума задания",
+    "z": "z-оценка",
+    "flag": "Отметка",
 }
 
 
@@ -98,8 +115,18 @@ def public_frame(results, people: People) -> pd.DataFrame:
     """
     consent = dict(zip(people.entries["entry_id"], people.entries["publish_consent"]))
     full = ranking_frame(results, people)
-    out = full[["place", "entry_id", "total", "award", "last_stage", "last_stage_total", "mentor_name",
-                "mentee_name"]].copy()
+    out = full[
+        [
+            "place",
+            "entry_id",
+            "total",
+            "award",
+            "last_stage",
+            "last_stage_total",
+            "mentor_name",
+            "mentee_name",
+        ]
+    ].copy()
     hide = ~out["entry_id"].map(consent).fillna(False).astype(bool)
     out.loc[hide, ["mentor_name", "mentee_name"]] = ""
     return out.reset_index(drop=True)
@@ -122,17 +149,25 @@ def summary_frame(results, people: People) -> pd.DataFrame:
     titles = dict(zip(people.entries["entry_id"], people.entries["title"]))
     jurors = [j for j in people.jury["juror_id"] if j in set(jt["juror_id"])]
     jurors += sorted(set(jt["juror_id"]) - set(jurors))
-    wide = jt.pivot_table(index=["entry_id", "stage_id", "task_id"], columns="juror_id", values="raw",
-                          aggfunc="first")
+    wide = jt.pivot_table(
+        index=["entry_id", "stage_id", "task_id"], columns="juror_id", values="raw", aggfunc="first"
+    )
     tasks = results.tasks.set_index(["entry_id", "stage_id", "task_id"])
     order = {e: i for i, e in enumerate(results.ranking["entry_id"])}
-    torder = {(s.id, t.id): k for k, (s, t) in enumerate((s, t) for s in results.contest.stages for t in s.tasks)}
+    torder = {
+        (s.id, t.id): k for k, (s, t) in enumerate((s, t) for s in results.contest.stages for t in s.tasks)
+    }
     tname = {(s.id, t.id): t.name for s in results.contest.stages for t in s.tasks}
     keys = sorted(tasks.index, key=lambda k: (order.get(k[0], 10**6), k[0], torder.get((k[1], k[2]), 0)))
     rows = []
     for k in keys:
-        row = {"entry_id": k[0], "title": titles.get(k[0], ""), "stage_id": k[1], "task_id": k[2],
-               "task_name": tname.get((k[1], k[2]), "")}
+        row = {
+            "entry_id": k[0],
+            "title": titles.get(k[0], ""),
+            "stage_id": k[1],
+            "task_id": k[2],
+            "task_name": tname.get((k[1], k[2]), ""),
+        }
         for j in jurors:
             v = wide.at[k, j] if (k in wide.index and j in wide.columns) else None
             row[f"{j} {names.get(j, '')}".strip()] = v
@@ -154,12 +189,26 @@ def criteria_scores_frame(results, people: People) -> pd.DataFrame:
     order = {c: i for i, c in enumerate(cf["criterion_id"])}
     s["_o"] = s["criterion_id"].map(order)
     s = s.sort_values(["entry_id", "_o", "juror_id"]).drop(columns="_o")
-    return s[["entry_id", "juror_id", "full_name", "stage_id", "task_id", "criterion_id", "criterion_name",
-              "score"]].reset_index(drop=True)
+    return s[
+        [
+            "entry_id",
+            "juror_id",
+            "full_name",
+            "stage_id",
+            "task_id",
+            "criterion_id",
+            "criterion_name",
+            "score",
+        ]
+    ].reset_index(drop=True)
 
 
-def parameters_frame(results, made_at: _dt.datetime, params: list[tuple[str, object]] | None = None,
-                     source_sha256: str | None = None) -> pd.DataFrame:
+def parameters_frame(
+    results,
+    made_at: _dt.datetime,
+    params: list[tuple[str, object]] | None = None,
+    source_sha256: str | None = None,
+) -> pd.DataFrame:
     """The rows of the protocol's «Параметры» sheet: what the result was computed from and how.
 
     Parameters
@@ -187,7 +236,10 @@ def parameters_frame(results, made_at: _dt.datetime, params: list[tuple[str, obj
     if source_sha256 is not None:
         rows.append((f"SHA-256 файла описания «{PurePath(c.source or '').name}»", source_sha256))
     rows += [
-        ("Нормализация", {"none": "нет", "zscore": "z-оценки по эксперту и заданию"}.get(c.normalization, c.normalization)),
+        (
+            "Нормализация",
+            {"none": "нет", "zscore": "z-оценки по эксперту и заданию"}.get(c.normalization, c.normalization),
+        ),
         ("Экспертов на работу", "; ".join(f"{st.id}: {c.per_entry_of(st.id)}" for st in c.stages)),
         ("Отвод экспертов", {"same_school": "эксперт не оценивает работы своей ОО"}.get(c.recuse, "нет")),
         ("Этапы итоговой суммы", ", ".join(c.ranking_stages)),
@@ -214,12 +266,18 @@ def ranking_table(results, people: People) -> pd.DataFrame:
     """
     pub = public_frame(results, people)
     titles = dict(zip(people.entries["entry_id"], people.entries["title"]))
-    return pd.DataFrame({
-        "Место": pub["place"], "Код работы": pub["entry_id"], "Название": pub["entry_id"].map(titles),
-        "Итоговый балл": pub["total"], "Награда": pub["award"], "Последний этап": pub["last_stage"],
-        "Балл последнего этапа": pub["last_stage_total"],
-        "Отметка": ranking_frame(results, people)["note"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "Место": pub["place"],
+            "Код работы": pub["entry_id"],
+            "Название": pub["entry_id"].map(titles),
+            "Итоговый балл": pub["total"],
+            "Награда": pub["award"],
+            "Последний этап": pub["last_stage"],
+            "Балл последнего этапа": pub["last_stage_total"],
+            "Отметка": ranking_frame(results, people)["note"].to_numpy(),
+        }
+    )
 
 
 def jurors_table(agreement, people: People) -> pd.DataFrame:

@@ -40,6 +40,7 @@ CHAIR = "председатель"
 MEMBER = "член жюри"
 ROLES = (CHAIR, MEMBER)
 
+
 @dataclass
 class People:
     """Entries and jury of one contest.
@@ -100,8 +101,10 @@ def make_people(entries: pd.DataFrame, jury: pd.DataFrame, source: str | None = 
     for name in ENTRY_COLUMNS:
         if name not in e.columns:
             e[name] = False if name == "publish_consent" else ""
-    e["school_ids"] = [v if isinstance(v, tuple) else split_list(v) if not isinstance(v, list) else tuple(v)
-                       for v in e["school_ids"]]
+    e["school_ids"] = [
+        v if isinstance(v, tuple) else split_list(v) if not isinstance(v, list) else tuple(v)
+        for v in e["school_ids"]
+    ]
     for name in ("entry_id", "title", "nomination", "mentor_name", "mentee_name"):
         e[name] = [text(v) for v in e[name]]
     e["publish_consent"] = [bool(v) for v in e["publish_consent"]]

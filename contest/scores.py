@@ -19,6 +19,7 @@ from contest.assign import conflicts
 from contest.roster import People
 from tandem.errors import Issue
 
+
 @dataclass
 class ScoreSet:
     """Validated scores and what they were checked against.
@@ -47,8 +48,13 @@ def _issue(loc: dict, message: str) -> Issue:
     if loc.get("cell"):
         return Issue(f"ячейка {loc['cell']}: {message}", file=loc.get("file"), sheet=loc.get("sheet"))
     row = loc.get("row")
-    return Issue(message, file=loc.get("file"), sheet=loc.get("sheet") or None,
-                 row=None if row is None or pd.isna(row) else int(row), column=loc.get("column") or None)
+    return Issue(
+        message,
+        file=loc.get("file"),
+        sheet=loc.get("sheet") or None,
+        row=None if row is None or pd.isna(row) else int(row),
+        column=loc.get("column") or None,
+    )
 
 
 def _codes(df: pd.DataFrame, columns) -> np.ndarray:
@@ -65,8 +71,9 @@ def _first_rows(df: pd.DataFrame, columns) -> pd.DataFrame:
     return df[~pd.Series(_codes(df, columns)).duplicated().to_numpy()]
 
 
-def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue],
-                 model_stages=()) -> pd.DataFrame:
+def check_scores(
+    contest, people: People, raw: pd.DataFrame, issues: list[Issue], model_stages=()
+) -> pd.DataFrame:
     """Cross-row checks: duplicates, recusal, assignment, completeness.
 
     Returns the expected assignment (see :func:`expected_assignment`; ``model_stages`` is
@@ -83,27 +90,52 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
         for _k, g in raw[repeated].groupby(key, sort=True):
             first = g.iloc[0]
             for rec in g.iloc[1:].to_dict("records"):
-                where0 = f"ячейка {first['cell']} файла «{first['file']}»" if first["cell"] else f"строка {first['row']}"
-                issues.append(_issue(rec, f"повторный балл эксперта {rec['juror_id']} работе {rec['entry_id']} "
-                                          f"по критерию {rec['criterion_id']} (первый — {where0})"))
+                where0 = (
+                    f"ячейка {first['cell']} файла «{first['file']}»"
+                    if first["cell"]
+                    else f"строка {first['row']}"
+                )
+                issues.append(
+                    _issue(
+                        rec,
+                        f"повторный балл эксперта {rec['juror_id']} работе {rec['entry_id']} "
+                        f"по критерию {rec['criterion_id']} (первый — {where0})",
+                    )
+                )
         raw = _first_rows(raw, key)
     bad = conflicts(contest, people)
     schools = dict(zip(people.jury["juror_id"], people.jury["school_id"]))
     pairs = _first_rows(raw, ["entry_id", "juror_id"])
-    hit = np.fromiter(((e, j) in bad for e, j in zip(pairs["entry_id"].tolist(), pairs["juror_id"].tolist())),
-                      dtype=bool, count=len(pairs))
+    hit = np.fromiter(
+        ((e, j) in bad for e, j in zip(pairs["entry_id"].tolist(), pairs["juror_id"].tolist())),
+        dtype=bool,
+        count=len(pairs),
+    )
     for rec in pairs[hit].to_dict("records"):
         why = bad[(rec["entry_id"], rec["juror_id"])]
-        reason = (f"работает в той же ОО ({schools.get(rec['juror_id'])})" if why == "ОО"
-                  else "является участником этой работы")
-        issues.append(_issue(rec, f"эксперт {rec['juror_id']} отведён от работы {rec['entry_id']}: {reason}; "
-                                  f"его баллы этой работе не принимаются"))
+        reason = (
+            f"работает в той же ОО ({schools.get(rec['juror_id'])})"
+            if why == "ОО"
+            else "является участником этой работы"
+        )
+        issues.append(
+            _issue(
+                rec,
+                f"эксперт {rec['juror_id']} отведён от работы {rec['entry_id']}: {reason}; "
+                f"его баллы этой работе не принимаются",
+            )
+        )
     first = contest.stages[0].id
     if issues:  # the plan of later stages depends on clean earlier scores: check the first stage only
         raw = raw[raw["stage_id"] == first]
     # Plan every stage that has rows at all: a stage whose scores are all invalid still has its jurors.
-    plan = expected_assignment(contest, people, raw[raw["valid"].astype(bool)], stages=set(raw["stage_id"].unique()),
-                               model_stages=model_stages)
+    plan = expected_assignment(
+        contest,
+        people,
+        raw[raw["valid"].astype(bool)],
+        stages=set(raw["stage_id"].unique()),
+        model_stages=model_stages,
+    )
     planned = set(zip(*(plan[c].tolist() for c in ["stage_id", "entry_id", "juror_id"])))
     stage_entries = plan.groupby("stage_id")["entry_id"].apply(set).to_dict()
     triple = ["stage_id", "entry_id", "juror_id"]
@@ -113,12 +145,22 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
     unplanned = np.fromiter((t not in planned for t in seen), dtype=bool, count=len(seen))
     for rec in firsts[unplanned].to_dict("records"):
         if rec["entry_id"] not in stage_entries.get(rec["stage_id"], set()):
-            issues.append(_issue(rec, f"работа {rec['entry_id']} не прошла на этап {rec['stage_id']}, "
-                                      f"баллы за этот этап ей не ставятся"))
+            issues.append(
+                _issue(
+                    rec,
+                    f"работа {rec['entry_id']} не прошла на этап {rec['stage_id']}, "
+                    f"баллы за этот этап ей не ставятся",
+                )
+            )
         else:
-            issues.append(_issue(rec, f"работа {rec['entry_id']} не назначена эксперту {rec['juror_id']} "
-                                      f"на этапе {rec['stage_id']} по распределению жюри (если состав жюри или "
-                                      f"участников изменился после выдачи листов, выдайте листы заново)"))
+            issues.append(
+                _issue(
+                    rec,
+                    f"работа {rec['entry_id']} не назначена эксперту {rec['juror_id']} "
+                    f"на этапе {rec['stage_id']} по распределению жюри (если состав жюри или "
+                    f"участников изменился после выдачи листов, выдайте листы заново)",
+                )
+            )
     crit_by_stage = {s.id: [c.id for t in s.tasks for c in t.criteria] for s in contest.stages}
     # criteria present per (stage, entry, juror): rows are unique per criterion and a criterion belongs
     # to one stage, so the count says whether all are there; the sets are built only where some are not
@@ -134,7 +176,7 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
         by_file = _first_rows(raw, ["stage_id", "juror_id"])
         files = dict(zip(zip(by_file["stage_id"], by_file["juror_id"]), by_file["file"]))
         from_sheets = bool((raw["cell"] != "").any())
-    for (sid, eid, jid) in short:
+    for sid, eid, jid in short:
         got = have.get((sid, eid, jid), set())
         missing = [c for c in crit_by_stage[sid] if c not in got]
         if not missing:
@@ -146,6 +188,11 @@ def check_scores(contest, people: People, raw: pd.DataFrame, issues: list[Issue]
                 msg += " (нет оценочного листа этого эксперта за этот этап или в нём нет этой работы)"
             issues.append(Issue(msg))
         else:
-            issues.append(Issue(f"эксперт {jid} не выставил баллы работе {eid} (этап {sid}) по критериям "
-                                f"{', '.join(missing)}", file=f))
+            issues.append(
+                Issue(
+                    f"эксперт {jid} не выставил баллы работе {eid} (этап {sid}) по критериям "
+                    f"{', '.join(missing)}",
+                    file=f,
+                )
+            )
     return plan

@@ -53,8 +53,16 @@ from contest.sheet_format import FORMATS, META, SCORE_COLUMNS, fmt_num, parse_nu
 from contest.sheets_read import read_sheet
 from tandem.errors import Issue, lookalike_hint
 
-__all__ = ["ADJ_COLUMNS", "LONG_COLUMNS", "ScoreSet", "load_adjustments", "load_scores", "read_folder", "read_long",
-           "read_table"]
+__all__ = [
+    "ADJ_COLUMNS",
+    "LONG_COLUMNS",
+    "ScoreSet",
+    "load_adjustments",
+    "load_scores",
+    "read_folder",
+    "read_long",
+    "read_table",
+]
 
 #: English name → (Russian header, required) of a long-form score table.
 LONG_COLUMNS = {
@@ -71,6 +79,7 @@ ADJ_COLUMNS = {
     "points": ("Баллы", True),
     "reason": ("Основание", False),
 }
+
 
 def read_table(path: Path, sheet_names=("Баллы", "scores")) -> tuple[pd.DataFrame, str | None]:
     """Read a CSV or the first matching sheet of an xlsx as text cells.
@@ -97,10 +106,16 @@ def read_table(path: Path, sheet_names=("Баллы", "scores")) -> tuple[pd.Dat
         first = txt.splitlines()[0] if txt.strip() else ""
         sep = max((";", ",", "\t"), key=first.count) if first else ","
         try:
-            df = pd.read_csv(io.StringIO(txt), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+            df = pd.read_csv(
+                io.StringIO(txt), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL
+            )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-            raise ContestError(Issue(f"не удалось разобрать CSV: {str(exc).strip()[:200]}; проверьте кавычки и "
-                                     f"разделители", file=path.name)) from None
+            raise ContestError(
+                Issue(
+                    f"не удалось разобрать CSV: {str(exc).strip()[:200]}; проверьте кавычки и разделители",
+                    file=path.name,
+                )
+            ) from None
         return df, None
     try:
         check_xlsx(path)
@@ -109,8 +124,13 @@ def read_table(path: Path, sheet_names=("Баллы", "scores")) -> tuple[pd.Dat
     try:
         book = pd.read_excel(path, sheet_name=None, engine="calamine", dtype=object)
     except Exception:
-        raise ContestError(Issue("не удалось прочитать книгу Excel (.xlsx); проверьте, что файл сохранён как "
-                                 "«Книга Excel (.xlsx)» и открывается в Excel", file=path.name)) from None
+        raise ContestError(
+            Issue(
+                "не удалось прочитать книгу Excel (.xlsx); проверьте, что файл сохранён как "
+                "«Книга Excel (.xlsx)» и открывается в Excel",
+                file=path.name,
+            )
+        ) from None
     wanted = {s.lower() for s in sheet_names}
     for name, df in book.items():
         if str(name).strip().lower() in wanted:
@@ -150,19 +170,30 @@ def read_long(path: Path, contest, people: People, issues: list[Issue]) -> pd.Da
         loc = {"file": path.name, "sheet": sheet, "row": r}
         eid, jid, cid = text(v["entry_id"]), text(v["juror_id"]), text(v["criterion_id"])
         ok = True
-        for key, val, known, what in (("entry_id", eid, entries, "работы"), ("juror_id", jid, jurors, "эксперта")):
+        for key, val, known, what in (
+            ("entry_id", eid, entries, "работы"),
+            ("juror_id", jid, jurors, "эксперта"),
+        ):
             if not val:
                 issues.append(_issue({**loc, "column": str(cols[key])}, f"пустой код {what}"))
                 ok = False
             elif val not in known:
-                issues.append(_issue({**loc, "column": str(cols[key])},
-                                     f"неизвестный код {what} «{val}» (нет в файле участников и жюри)"
-                                     + lookalike_hint(val, known)))
+                issues.append(
+                    _issue(
+                        {**loc, "column": str(cols[key])},
+                        f"неизвестный код {what} «{val}» (нет в файле участников и жюри)"
+                        + lookalike_hint(val, known),
+                    )
+                )
                 ok = False
         if cid not in crit:
-            issues.append(_issue({**loc, "column": str(cols["criterion_id"])},
-                                 f"неизвестный код критерия «{cid}»{lookalike_hint(cid, crit)}; "
-                                 f"в конкурсе: {', '.join(crit)}"))
+            issues.append(
+                _issue(
+                    {**loc, "column": str(cols["criterion_id"])},
+                    f"неизвестный код критерия «{cid}»{lookalike_hint(cid, crit)}; "
+                    f"в конкурсе: {', '.join(crit)}",
+                )
+            )
             continue
         stage_id, c = crit[cid]
         x = parse_number(v["score"])
@@ -172,20 +203,31 @@ def read_long(path: Path, contest, people: People, issues: list[Issue]) -> pd.Da
             issues.append(_issue(sloc, f"нет балла; ожидалось число от {fmt_num(c.min)} до {fmt_num(c.max)}"))
             ok = False
         elif x is None:
-            issues.append(_issue(sloc, f"ожидалось число от {fmt_num(c.min)} до {fmt_num(c.max)}, "
-                                       f"получено «{text(v['score'])}»"))
+            issues.append(
+                _issue(
+                    sloc,
+                    f"ожидалось число от {fmt_num(c.min)} до {fmt_num(c.max)}, получено «{text(v['score'])}»",
+                )
+            )
             ok = False
         elif not (c.min <= x <= c.max):
-            issues.append(_issue(sloc, f"балл {fmt_num(x)} вне диапазона {fmt_num(c.min)}–{fmt_num(c.max)} "
-                                       f"(критерий {cid})"))
+            issues.append(
+                _issue(
+                    sloc,
+                    f"балл {fmt_num(x)} вне диапазона {fmt_num(c.min)}–{fmt_num(c.max)} (критерий {cid})",
+                )
+            )
             ok = False
         if ids_ok:  # invalid scores are kept (valid=False) so that they are not reported again as missing
-            rows.append((eid, jid, cid, x if ok else None, stage_id, path.name, sheet, "", ok, r, str(cols["score"])))
+            rows.append(
+                (eid, jid, cid, x if ok else None, stage_id, path.name, sheet, "", ok, r, str(cols["score"]))
+            )
     return pd.DataFrame(rows, columns=SCORE_COLUMNS + ["row", "column"])
 
 
-def read_folder(paths: list[Path], contest, people: People, issues: list[Issue],
-                model_stages: set | None = None) -> pd.DataFrame:
+def read_folder(
+    paths: list[Path], contest, people: People, issues: list[Issue], model_stages: set | None = None
+) -> pd.DataFrame:
     """Read filled score sheets; sheet-level problems go to ``issues``.
 
     ``model_stages``, when given, receives the stages of sheets issued in the earlier format
@@ -200,16 +242,25 @@ def read_folder(paths: list[Path], contest, people: People, issues: list[Issue],
         issues.extend(res.issues)
         if model_stages is not None and res.manifest_format == FORMATS[0] and res.stage_id:
             model_stages.add(res.stage_id)
-        if res.juror_id and res.stage_id and not any(
-                "другой версии" in i.message or "другого конкурса" in i.message for i in res.issues):
+        if (
+            res.juror_id
+            and res.stage_id
+            and not any("другой версии" in i.message or "другого конкурса" in i.message for i in res.issues)
+        ):
             if res.juror_id not in jurors:
-                issues.append(Issue(f"эксперта «{res.juror_id}» нет в листе «Жюри» файла участников",
-                                    file=p.name))
+                issues.append(
+                    Issue(f"эксперта «{res.juror_id}» нет в листе «Жюри» файла участников", file=p.name)
+                )
                 continue
             key = (res.juror_id, res.stage_id)
             if key in seen:
-                issues.append(Issue(f"второй лист эксперта {res.juror_id} за этап {res.stage_id}: "
-                                    f"уже прочитан файл «{seen[key]}»; оставьте один из них", file=p.name))
+                issues.append(
+                    Issue(
+                        f"второй лист эксперта {res.juror_id} за этап {res.stage_id}: "
+                        f"уже прочитан файл «{seen[key]}»; оставьте один из них",
+                        file=p.name,
+                    )
+                )
                 continue
             seen[key] = p.name
         frames.append(res.scores)
@@ -244,15 +295,25 @@ def load_scores(path, contest, people: People) -> ScoreSet:
     issues: list[Issue] = []
     model_stages: set = set()
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx"
-                       and not p.name.startswith(("~$", ".")))
+        files = sorted(
+            p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith(("~$", "."))
+        )
         for other in sorted(path.iterdir()):
-            if other.suffix.lower() in (".xls", ".xlsm", ".ods", ".csv") and not other.name.startswith(("~$", ".")):
-                issues.append(Issue("в папке оценочных листов принимаются только файлы .xlsx, выданные командой "
-                                    "«python -m contest sheets»; этот файл не прочитан — уберите его из папки "
-                                    "или сохраните лист как .xlsx", file=other.name))
+            if other.suffix.lower() in (".xls", ".xlsm", ".ods", ".csv") and not other.name.startswith(
+                ("~$", ".")
+            ):
+                issues.append(
+                    Issue(
+                        "в папке оценочных листов принимаются только файлы .xlsx, выданные командой "
+                        "«python -m contest sheets»; этот файл не прочитан — уберите его из папки "
+                        "или сохраните лист как .xlsx",
+                        file=other.name,
+                    )
+                )
         if not files:
-            raise ContestError(issues + [Issue("в папке нет файлов .xlsx с оценочными листами", file=path.name)])
+            raise ContestError(
+                issues + [Issue("в папке нет файлов .xlsx с оценочными листами", file=path.name)]
+            )
         raw = read_folder(files, contest, people, issues, model_stages)
     elif not path.exists():
         raise ContestError(Issue("файл не найден", file=path.name))
@@ -274,7 +335,11 @@ def load_scores(path, contest, people: People) -> ScoreSet:
     e, _ = pd.factorize(out["entry_id"], sort=True)
     j, _ = pd.factorize(out["juror_id"], sort=True)
     k, crits = pd.factorize(out["criterion_id"], use_na_sentinel=False)  # each distinct criterion once
-    o = np.array([order.get(c, np.nan) for c in crits], dtype=np.int64)[k] if len(crits) else np.zeros(0, np.int64)
+    o = (
+        np.array([order.get(c, np.nan) for c in crits], dtype=np.int64)[k]
+        if len(crits)
+        else np.zeros(0, np.int64)
+    )
     out = out.iloc[np.lexsort((o, j, e))].reset_index(drop=True)
     return ScoreSet(scores=out, assignment=plan, files=files)
 
@@ -322,14 +387,35 @@ def load_adjustments(path, contest, people: People) -> pd.DataFrame:
                 continue
             eid, sid, pts = text(v["entry_id"]), text(v["stage_id"]), parse_number(v["points"])
             if eid not in entries:
-                issues.append(Issue(f"неизвестный код работы «{eid}»{lookalike_hint(eid, entries)}",
-                                    path.name, sheet, r, str(cols["entry_id"])))
+                issues.append(
+                    Issue(
+                        f"неизвестный код работы «{eid}»{lookalike_hint(eid, entries)}",
+                        path.name,
+                        sheet,
+                        r,
+                        str(cols["entry_id"]),
+                    )
+                )
             if sid not in stages:
-                issues.append(Issue(f"неизвестный этап «{sid}»; ожидалось одно из: {', '.join(stages)}",
-                                    path.name, sheet, r, str(cols["stage_id"])))
+                issues.append(
+                    Issue(
+                        f"неизвестный этап «{sid}»; ожидалось одно из: {', '.join(stages)}",
+                        path.name,
+                        sheet,
+                        r,
+                        str(cols["stage_id"]),
+                    )
+                )
             if pts is None:
-                issues.append(Issue(f"ожидалось число баллов (штраф — со знаком минус), получено «{text(v['points'])}»",
-                                    path.name, sheet, r, str(cols["points"])))
+                issues.append(
+                    Issue(
+                        f"ожидалось число баллов (штраф — со знаком минус), получено «{text(v['points'])}»",
+                        path.name,
+                        sheet,
+                        r,
+                        str(cols["points"]),
+                    )
+                )
             rows.append((eid, sid, pts, text(v.get("reason"))))
     if issues:
         raise ContestError(issues)

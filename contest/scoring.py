@@ -123,8 +123,15 @@ class Results:
     warnings: list[str] = field(default_factory=list)
 
 
-def score(contest: Contest, scores: pd.DataFrame, entries: Any = None, jury: Any = None,
-          adjustments: pd.DataFrame | None = None, *, source: str | None = None) -> Results:
+def score(
+    contest: Contest,
+    scores: pd.DataFrame,
+    entries: Any = None,
+    jury: Any = None,
+    adjustments: pd.DataFrame | None = None,
+    *,
+    source: str | None = None,
+) -> Results:
     """Score a contest: validate, aggregate, advance, rank and award.
 
     Parameters
@@ -171,15 +178,26 @@ def score(contest: Contest, scores: pd.DataFrame, entries: Any = None, jury: Any
     if issues:
         raise ContestError(issues)
     if len(tasks):
-        ok = tasks.set_index(["entry_id", "stage_id"]).index.isin(stages.set_index(["entry_id", "stage_id"]).index)
+        ok = tasks.set_index(["entry_id", "stage_id"]).index.isin(
+            stages.set_index(["entry_id", "stage_id"]).index
+        )
         tasks = tasks[ok].reset_index(drop=True)
     universe = set(df["entry_id"].cat.categories) | (known_entries or set())
     ranking = _rank(contest, stages, tasks, sorted(universe))
     ranking = _award(contest, ranking)
-    jt_out = to_text(jt[["entry_id", "juror_id", "stage_id", "task_id", "raw", "value", "used"]].reset_index(drop=True))
-    return Results(contest=contest, ranking=ranking, stages=stages, tasks=tasks, juror_tasks=jt_out,
-                   scores=to_text(df.drop(columns=["crit_pos"])), adjustments=adj.drop(columns=["row"]),
-                   warnings=warnings)
+    jt_out = to_text(
+        jt[["entry_id", "juror_id", "stage_id", "task_id", "raw", "value", "used"]].reset_index(drop=True)
+    )
+    return Results(
+        contest=contest,
+        ranking=ranking,
+        stages=stages,
+        tasks=tasks,
+        juror_tasks=jt_out,
+        scores=to_text(df.drop(columns=["crit_pos"])),
+        adjustments=adj.drop(columns=["row"]),
+        warnings=warnings,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -228,8 +246,11 @@ def zscore_values(jt: pd.DataFrame) -> np.ndarray:
     t = jt.groupby(["stage_id", "task_id"], sort=False, observed=True)["raw"]
     mean_all = t.transform("mean").to_numpy()
     resid2 = pd.Series((raw - mean_j) ** 2, index=jt.index)
-    sd_within = np.sqrt(resid2.groupby([jt["stage_id"], jt["task_id"]], sort=False, observed=True)
-                        .transform("mean").to_numpy())
+    sd_within = np.sqrt(
+        resid2.groupby([jt["stage_id"], jt["task_id"]], sort=False, observed=True)
+        .transform("mean")
+        .to_numpy()
+    )
     return _snap(mean_all + _snap(z) * sd_within)
 
 
@@ -256,8 +277,9 @@ def _aggregate(contest: Contest, jt: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     out = out.reset_index()
     p = tf.reindex(pd.MultiIndex.from_frame(out[["stage_id", "task_id"]]))
     a = p["aggregation"].to_numpy()
-    value = np.select([a == "sum", a == "median"], [out["sum"].to_numpy(), out["median"].to_numpy()],
-                      out["mean"].to_numpy())
+    value = np.select(
+        [a == "sum", a == "median"], [out["sum"].to_numpy(), out["median"].to_numpy()], out["mean"].to_numpy()
+    )
     value = _snap(value)
     weight = p["weight"].to_numpy(dtype=float)
     rnd = p["round"].to_numpy(dtype=object)
@@ -271,12 +293,21 @@ def _aggregate(contest: Contest, jt: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     base_max = p["max_points"].to_numpy(dtype=float) * np.where(a == "sum", n_j, 1)
     task_max = _snap(weight * base_max)
     if has_round.any():  # the same rounding as the scores, so that max ≥ any weighted score
-        task_max[idx] = [mul_round(weight[i], round_half_up(base_max[i], int(rnd[i])), int(rnd[i])) for i in idx]
-    return jt, pd.DataFrame({
-        "entry_id": out["entry_id"].astype(str), "stage_id": out["stage_id"].astype(str),
-        "task_id": out["task_id"].astype(str), "score": value, "weighted": weighted, "max": task_max,
-        "n_jurors": n_j, "n_used": out["size"].to_numpy(dtype=np.int64),
-    })
+        task_max[idx] = [
+            mul_round(weight[i], round_half_up(base_max[i], int(rnd[i])), int(rnd[i])) for i in idx
+        ]
+    return jt, pd.DataFrame(
+        {
+            "entry_id": out["entry_id"].astype(str),
+            "stage_id": out["stage_id"].astype(str),
+            "task_id": out["task_id"].astype(str),
+            "score": value,
+            "weighted": weighted,
+            "max": task_max,
+            "n_jurors": n_j,
+            "n_used": out["size"].to_numpy(dtype=np.int64),
+        }
+    )
 
 
 # --------------------------------------------------------------------------
@@ -288,8 +319,9 @@ def _threshold(share: float, maximum: float) -> float:
     return float(Decimal(repr(float(share))) * Decimal(repr(float(maximum))))
 
 
-def _stages(contest: Contest, df: pd.DataFrame, tasks: pd.DataFrame, adj: pd.DataFrame,
-            warnings: list[str]) -> tuple[pd.DataFrame, list[Issue]]:
+def _stages(
+    contest: Contest, df: pd.DataFrame, tasks: pd.DataFrame, adj: pd.DataFrame, warnings: list[str]
+) -> tuple[pd.DataFrame, list[Issue]]:
     """Stage totals and advancement, stage by stage (rules 5–6)."""
     issues: list[Issue] = []
     frames = []
@@ -303,26 +335,40 @@ def _stages(contest: Contest, df: pd.DataFrame, tasks: pd.DataFrame, adj: pd.Dat
                 rows = df[(df["stage_id"] == stage.id) & df["entry_id"].isin(bad_entries)]
                 first = rows.drop_duplicates(["entry_id", "juror_id"])
                 for _, r in first.iterrows():
-                    issues.append(Issue(
-                        f"заявка «{r['entry_id']}» не прошла в этап «{stage.name}» ({stage.id}), но эксперт "
-                        f"«{r['juror_id']}» её оценил", file=r.get("source_file") if "source_file" in rows else None,
-                        sheet=r.get("source_sheet") if "source_sheet" in rows else None,
-                        row=None if pd.isna(r["row"]) else int(r["row"]), column="entry_id"))
+                    issues.append(
+                        Issue(
+                            f"заявка «{r['entry_id']}» не прошла в этап «{stage.name}» ({stage.id}), но эксперт "
+                            f"«{r['juror_id']}» её оценил",
+                            file=r.get("source_file") if "source_file" in rows else None,
+                            sheet=r.get("source_sheet") if "source_sheet" in rows else None,
+                            row=None if pd.isna(r["row"]) else int(r["row"]),
+                            column="entry_id",
+                        )
+                    )
                 st = st[~bad]
         base = st.groupby("entry_id", sort=True)["weighted"].sum()
         n_tasks = st.groupby("entry_id", sort=True).size()
         sa = adj[adj["stage_id"] == stage.id]
         stray = sa[~sa["entry_id"].isin(base.index)]
         for _, r in stray.iterrows():
-            issues.append(Issue(f"корректировка для заявки «{r['entry_id']}», у которой нет оценок в этапе "
-                                f"«{stage.name}» ({stage.id})", row=None if pd.isna(r["row"]) else int(r["row"]),
-                                column="entry_id"))
+            issues.append(
+                Issue(
+                    f"корректировка для заявки «{r['entry_id']}», у которой нет оценок в этапе "
+                    f"«{stage.name}» ({stage.id})",
+                    row=None if pd.isna(r["row"]) else int(r["row"]),
+                    column="entry_id",
+                )
+            )
         adj_sum = sa.groupby("entry_id")["points"].sum().reindex(base.index, fill_value=0.0)
         maximum = contest.stage_max(stage.id)
-        frame = pd.DataFrame({
-            "entry_id": base.index.astype(str), "stage_id": stage.id,
-            "score": _snap(base.to_numpy(dtype=float)), "adjustment": _snap(adj_sum.to_numpy(dtype=float)),
-        })
+        frame = pd.DataFrame(
+            {
+                "entry_id": base.index.astype(str),
+                "stage_id": stage.id,
+                "score": _snap(base.to_numpy(dtype=float)),
+                "adjustment": _snap(adj_sum.to_numpy(dtype=float)),
+            }
+        )
         frame["total"] = _snap(frame["score"] + frame["adjustment"])
         frame["max"] = maximum
         frame["rank"] = frame["total"].rank(method="min", ascending=False).astype(np.int64)
@@ -342,13 +388,17 @@ def _stages(contest: Contest, df: pd.DataFrame, tasks: pd.DataFrame, adj: pd.Dat
         for e in missing.index:
             have = set(st.loc[st["entry_id"] == e, "task_id"])
             lack = [t.id for t in stage.tasks if t.id not in have]
-            warnings.append(f"заявка «{e}»: в этапе «{stage.id}» нет оценок по заданиям {', '.join(lack)} "
-                            "— засчитано 0 баллов")
+            warnings.append(
+                f"заявка «{e}»: в этапе «{stage.id}» нет оценок по заданиям {', '.join(lack)} "
+                "— засчитано 0 баллов"
+            )
         need = contest.per_entry_of(stage.id)
         few = st[st["n_jurors"] < need]
         for _, r in few.iterrows():
-            warnings.append(f"заявка «{r['entry_id']}»: задание «{r['stage_id']}.{r['task_id']}» оценили "
-                            f"{r['n_jurors']} эксперт(а) из {need}")
+            warnings.append(
+                f"заявка «{r['entry_id']}»: задание «{r['stage_id']}.{r['task_id']}» оценили "
+                f"{r['n_jurors']} эксперт(а) из {need}"
+            )
         advanced_prev = set(frame.loc[frame["advanced"], "entry_id"])
     cols = ["entry_id", "stage_id", "score", "adjustment", "total", "max", "rank", "advanced"]
     stages = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
@@ -366,8 +416,11 @@ def _rank(contest: Contest, stages: pd.DataFrame, tasks: pd.DataFrame, universe:
     order = {s.id: i for i, s in enumerate(contest.stages)}
     rs = list(contest.ranking_stages)
     r = pd.DataFrame({"entry_id": pd.Series(universe, dtype=object)})
-    tot = stages.pivot_table(index="entry_id", columns="stage_id", values="total", aggfunc="sum") \
-        if len(stages) else pd.DataFrame(index=pd.Index([], name="entry_id"))
+    tot = (
+        stages.pivot_table(index="entry_id", columns="stage_id", values="total", aggfunc="sum")
+        if len(stages)
+        else pd.DataFrame(index=pd.Index([], name="entry_id"))
+    )
     tot = tot.reindex(index=universe, columns=[s.id for s in contest.stages])
     took = tot.notna().to_numpy()
     rs_idx = [order[s] for s in rs]
@@ -385,14 +438,20 @@ def _rank(contest: Contest, stages: pd.DataFrame, tasks: pd.DataFrame, universe:
     r["reached_stage"] = [stage_ids[x] if x >= 0 else "" for x in reached]
     keys = {"_level": level, "_any": (reached >= 0).astype(int), "_total": sort_total}
     if len(tasks):
-        tw = tasks.pivot_table(index="entry_id", columns=["stage_id", "task_id"], values="weighted", aggfunc="sum")
+        tw = tasks.pivot_table(
+            index="entry_id", columns=["stage_id", "task_id"], values="weighted", aggfunc="sum"
+        )
     else:
         tw = None
     for i, key in enumerate(contest.tie_break):
         sid, _, tid = key.partition(".")
         if tid:
             col = (sid, tid)
-            vals = tw[col].reindex(universe) if tw is not None and col in tw.columns else pd.Series(np.nan, index=universe)
+            vals = (
+                tw[col].reindex(universe)
+                if tw is not None and col in tw.columns
+                else pd.Series(np.nan, index=universe)
+            )
         else:
             vals = tot[sid]
         keys[f"_tb{i}"] = np.nan_to_num(vals.to_numpy(dtype=float), nan=-np.inf)

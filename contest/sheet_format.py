@@ -23,14 +23,25 @@ import re
 from contest.roster import text
 
 FORMAT = "tandem.contest.sheet/2"
-#: Formats :func:`contest.sheets_read.read_sheet` accepts: the current one and the earlier one that listed every score cell.
+#: Formats :func:`contest.sheets_read.read_sheet` accepts: the current one and the earlier one
+#: that listed every score cell.
 FORMATS = ("tandem.contest.sheet/1", FORMAT)
 MAIN = "Оценочный лист"
 META = "_tandem"
 FIRST_ROW = 11  # first entry row
 FIRST_COL = 4  # first criterion column (D)
 #: Columns of the scores read from a sheet (:attr:`contest.sheets_read.SheetRead.scores`).
-SCORE_COLUMNS = ["entry_id", "juror_id", "criterion_id", "score", "stage_id", "file", "sheet", "cell", "valid"]
+SCORE_COLUMNS = [
+    "entry_id",
+    "juror_id",
+    "criterion_id",
+    "score",
+    "stage_id",
+    "file",
+    "sheet",
+    "cell",
+    "valid",
+]
 
 
 _LOOSE_ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
@@ -138,7 +149,7 @@ def _expand_manifest(columns: list[list], axes: tuple[list[int], list[int]]) -> 
         m = _LOOSE_ADDRESS.fullmatch(str(cells[i]).strip())
         crit_letters.append(m.group(1).upper() if m else "")
     out: list[list] = [[] for _ in columns]
-    for i, kind in enumerate(kinds):
+    for i, _kind in enumerate(kinds):
         for col, src in zip(out, columns):
             col.append(src[i])
         if i not in spanning:

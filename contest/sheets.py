@@ -51,8 +51,18 @@ from contest.sheet_format import (
 from tandem.xlsx import HEADER_FILL, atomic_save, new_workbook, set_cell
 
 # The layout constants are defined in contest.sheet_format and importable from here too.
-__all__ = ["FIRST_COL", "FIRST_ROW", "FORMAT", "MAIN", "META", "build_sheet", "build_sheets", "score_cells",
-           "sheet_file_name", "write_sheets"]
+__all__ = [
+    "FIRST_COL",
+    "FIRST_ROW",
+    "FORMAT",
+    "MAIN",
+    "META",
+    "build_sheet",
+    "build_sheets",
+    "score_cells",
+    "sheet_file_name",
+    "write_sheets",
+]
 
 SCORE_FILL = PatternFill("solid", fgColor="FFF2CC")
 THIN = Side(style="thin", color="999999")
@@ -98,9 +108,12 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
     set_cell(ws["A3"], f"Этап: {stage.id} — {stage.name}")
     org = f", {juror['organization']}" if text(juror.get("organization")) else ""
     set_cell(ws["A4"], f"Член жюри: {juror['full_name']} (код {juror['juror_id']}){org}")
-    set_cell(ws["A5"], "Впишите балл в каждую жёлтую ячейку: число в пределах, указанных под критерием "
-                       "(дробные допускаются, например 2,5). Остальные ячейки защищены; "
-                       "не переименовывайте лист и не меняйте коды работ и критериев.")
+    set_cell(
+        ws["A5"],
+        "Впишите балл в каждую жёлтую ячейку: число в пределах, указанных под критерием "
+        "(дробные допускаются, например 2,5). Остальные ячейки защищены; "
+        "не переименовывайте лист и не меняйте коды работ и критериев.",
+    )
     ws["A5"].font = Font(italic=True, color="555555")
     # header block: row 7 tasks, row 8 criterion ids, row 9 names, row 10 ranges
     for col, label in ((1, "№"), (2, "Код работы"), (3, "Название работы")):
@@ -118,7 +131,9 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
             set_cell(ws.cell(10, col), f"от {fmt_num(cr.min)} до {fmt_num(cr.max)}")
             manifest.append(("criterion", ws.cell(8, col).coordinate, "", cr.id, cr.min, cr.max))
             col += 1
-        set_cell(ws.cell(7, start), f"{task.id}. {task.name} (макс. {fmt_num(task.max_points)})").font = Font(bold=True)
+        set_cell(ws.cell(7, start), f"{task.id}. {task.name} (макс. {fmt_num(task.max_points)})").font = Font(
+            bold=True
+        )
         if col - 1 > start:
             ws.merge_cells(start_row=7, start_column=start, end_row=7, end_column=col - 1)
     set_cell(ws.cell(10, col), "Итого").font = Font(bold=True)
@@ -140,7 +155,9 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
         for c in range(1, FIRST_COL):  # may carry a text prefix from set_cell: keep it
             ws.cell(r, c).border = BOX
         if crit:
-            ws.cell(r, FIRST_COL + len(crit)).value = f"=SUM({letters[FIRST_COL]}{r}:{letters[FIRST_COL + len(crit) - 1]}{r})"
+            ws.cell(
+                r, FIRST_COL + len(crit)
+            ).value = f"=SUM({letters[FIRST_COL]}{r}:{letters[FIRST_COL + len(crit) - 1]}{r})"
         if not styles:
             for k in range(len(crit)):
                 cell = ws.cell(r, FIRST_COL + k)
@@ -164,10 +181,19 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
             if key not in validations:
                 lo, hi = fmt_num(key[0]), fmt_num(key[1])
                 validations[key] = DataValidation(
-                    type="decimal", operator="between", formula1=repr(key[0]), formula2=repr(key[1]),
-                    allow_blank=True, showErrorMessage=True, errorStyle="stop",
-                    errorTitle="Недопустимый балл", error=f"Введите число от {lo} до {hi}.",
-                    showInputMessage=True, promptTitle="Балл", prompt=f"от {lo} до {hi}")
+                    type="decimal",
+                    operator="between",
+                    formula1=repr(key[0]),
+                    formula2=repr(key[1]),
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorStyle="stop",
+                    errorTitle="Недопустимый балл",
+                    error=f"Введите число от {lo} до {hi}.",
+                    showInputMessage=True,
+                    promptTitle="Балл",
+                    prompt=f"от {lo} до {hi}",
+                )
                 columns[key] = []
             columns[key].append(FIRST_COL + k)
         for key, dv in validations.items():
@@ -199,8 +225,15 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
     ws.page_setup.fitToWidth = 1
 
     meta = wb.create_sheet(META)
-    rows = [("format", FORMAT), ("contest_name", contest.name), ("contest_version", contest.version),
-            ("juror_id", juror["juror_id"]), ("stage_id", stage.id), ("main_sheet", MAIN), ()]
+    rows = [
+        ("format", FORMAT),
+        ("contest_name", contest.name),
+        ("contest_version", contest.version),
+        ("juror_id", juror["juror_id"]),
+        ("stage_id", stage.id),
+        ("main_sheet", MAIN),
+        (),
+    ]
     rows.append(("kind", "cell", "entry_id", "criterion_id", "min", "max"))
     rows += manifest
     for r, vals in enumerate(rows, 1):
@@ -229,7 +262,8 @@ def build_sheets(contest, people: People, assignment: pd.DataFrame, stage_id: st
             continue
         entries = people.entries[people.entries["entry_id"].isin(ids)].sort_values("entry_id")
         out[sheet_file_name(juror.juror_id, stage_id)] = build_sheet(
-            contest, stage_id, pd.Series(juror._asdict()), entries)
+            contest, stage_id, pd.Series(juror._asdict()), entries
+        )
     return out
 
 
@@ -283,8 +317,14 @@ def score_cells(wb: Workbook) -> pd.DataFrame:
     if info.get("format") != FORMATS[0]:
         columns = _expand_manifest(columns, _score_axes(columns))
     keep = [i for i, k in enumerate(columns[0]) if k == "score"]
-    return pd.DataFrame({
-        "cell": [columns[1][i] for i in keep], "entry_id": [columns[2][i] for i in keep],
-        "juror_id": str(info.get("juror_id", "")), "criterion_id": [columns[3][i] for i in keep],
-        "min": [_float(columns[4][i]) for i in keep], "max": [_float(columns[5][i]) for i in keep]},
-        columns=["cell", "entry_id", "juror_id", "criterion_id", "min", "max"])
+    return pd.DataFrame(
+        {
+            "cell": [columns[1][i] for i in keep],
+            "entry_id": [columns[2][i] for i in keep],
+            "juror_id": str(info.get("juror_id", "")),
+            "criterion_id": [columns[3][i] for i in keep],
+            "min": [_float(columns[4][i]) for i in keep],
+            "max": [_float(columns[5][i]) for i in keep],
+        },
+        columns=["cell", "entry_id", "juror_id", "criterion_id", "min", "max"],
+    )

@@ -18,12 +18,12 @@ import pandas as pd
 
 from contest.roster import text
 from contest.sheet_format import (
+    _LOOSE_ADDRESS,
     FORMAT,
     FORMATS,
     MAIN,
     META,
     SCORE_COLUMNS,
-    _LOOSE_ADDRESS,
     _expand_manifest,
     _manifest_columns,
     _score_axes,
@@ -36,6 +36,7 @@ from tandem.xlsx import MAX_CELLS, column_number
 
 #: Most score cells a format /2 manifest may span (entries × criteria): no more than a sheet may hold.
 MAX_SCORE_CELLS = MAX_CELLS
+
 
 @dataclass
 class SheetRead:
@@ -107,7 +108,7 @@ def _lookup(grid: list[list], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     w = max((len(r) for r in grid), default=0)
     table = np.full((h, w), None, dtype=object)
     for i, row in enumerate(grid):
-        table[i, :len(row)] = row
+        table[i, : len(row)] = row
     out = np.full(len(rows), None, dtype=object)
     inside = (rows >= 1) & (rows <= h) & (cols >= 1) & (cols <= w)
     out[inside] = table[rows[inside] - 1, cols[inside] - 1]
@@ -128,18 +129,25 @@ def _error_cells(path: Path, sheet: str) -> dict[str, str]:
     rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     try:
         with zipfile.ZipFile(path) as zf:
-            rels = {r.get("Id"): r.get("Target", "")
-                    for r in SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels")).iter()
-                    if r.get("Id")}
-            target = next((rels.get(s.get(f"{rel_ns}id"), "")
-                           for s in SafeET.fromstring(zf.read("xl/workbook.xml")).iter(f"{main_ns}sheet")
-                           if s.get("name") == sheet), "")
+            rels = {
+                r.get("Id"): r.get("Target", "")
+                for r in SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels")).iter()
+                if r.get("Id")
+            }
+            target = next(
+                (
+                    rels.get(s.get(f"{rel_ns}id"), "")
+                    for s in SafeET.fromstring(zf.read("xl/workbook.xml")).iter(f"{main_ns}sheet")
+                    if s.get("name") == sheet
+                ),
+                "",
+            )
             member = target.lstrip("/") if target.startswith("/") else "xl/" + target
             data = zf.read(member).decode("utf-8", errors="replace")
     except Exception:
         return {}
     out = {}
-    for attrs, body in re.findall(r'<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>', data, re.DOTALL):
+    for attrs, body in re.findall(r"<(?:\w+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", data, re.DOTALL):
         if not re.search(r'\bt="e"', attrs):
             continue
         addr = re.search(r'\br="([A-Z]{1,3}[0-9]+)"', attrs)
@@ -200,8 +208,10 @@ def read_sheet(path, contest) -> SheetRead:
         bad(unreadable)
         return res
     if meta is None:
-        bad("это не оценочный лист, созданный командой «python -m contest sheets» "
-            "(нет служебного листа); используйте выданный файл")
+        bad(
+            "это не оценочный лист, созданный командой «python -m contest sheets» "
+            "(нет служебного листа); используйте выданный файл"
+        )
         return res
 
     def mcell(r: int, c: int):
@@ -225,9 +235,11 @@ def read_sheet(path, contest) -> SheetRead:
         bad(f"лист другого конкурса: «{info.get('contest_name')}», ожидался «{contest.name}»")
         return res
     if res.contest_version != contest.version:
-        bad(f"лист выдан для другой версии описания конкурса ({res.contest_version}), "
+        bad(
+            f"лист выдан для другой версии описания конкурса ({res.contest_version}), "
             f"текущая версия {contest.version}: правила или критерии изменились после выдачи листов; "
-            f"выдайте листы заново")
+            f"выдайте листы заново"
+        )
         return res
     stage_ids = [s.id for s in contest.stages]
     if res.stage_id not in stage_ids:
@@ -235,7 +247,9 @@ def read_sheet(path, contest) -> SheetRead:
         return res
     main = info.get("main_sheet", MAIN)
     if main not in sheetnames:
-        bad(f"нет листа «{main}» (лист переименован или удалён); листы: {', '.join(n for n in sheetnames if n != META)}")
+        bad(
+            f"нет листа «{main}» (лист переименован или удалён); листы: {', '.join(n for n in sheetnames if n != META)}"
+        )
         return res
     try:
         grid = wb.get_sheet_by_name(main).to_python(skip_empty_area=False)
@@ -251,8 +265,10 @@ def read_sheet(path, contest) -> SheetRead:
         axes = _score_axes(columns, crit)
         if len(axes[0]) * len(axes[1]) > MAX_SCORE_CELLS:
             limit = f"{MAX_SCORE_CELLS:,}".replace(",", " ")
-            bad(f"служебный лист повреждён: {len(axes[0])} работ × {len(axes[1])} критериев — больше "
-                f"{limit} ячеек баллов; используйте выданный файл")
+            bad(
+                f"служебный лист повреждён: {len(axes[0])} работ × {len(axes[1])} критериев — больше "
+                f"{limit} ячеек баллов; используйте выданный файл"
+            )
             return res
         columns = _expand_manifest(columns, axes)
     n = len(columns[0])
@@ -285,12 +301,18 @@ def read_sheet(path, contest) -> SheetRead:
         where = f"ячейка {cell}"
         if kind == "entry":
             if text(value) != eid:
-                bad(f"{where}: ожидался код работы «{eid}», найдено «{text(value)}» "
-                    f"(строки переставлены или код изменён)", main)
+                bad(
+                    f"{where}: ожидался код работы «{eid}», найдено «{text(value)}» "
+                    f"(строки переставлены или код изменён)",
+                    main,
+                )
         elif kind == "criterion":
             if text(value) != cid:
-                bad(f"{where}: ожидался код критерия «{cid}», найдено «{text(value)}» "
-                    f"(столбцы переставлены или код изменён)", main)
+                bad(
+                    f"{where}: ожидался код критерия «{cid}», найдено «{text(value)}» "
+                    f"(столбцы переставлены или код изменён)",
+                    main,
+                )
             if cid not in crit:
                 bad(f"{where}: критерия «{cid}» нет в этапе {res.stage_id}", main)
         elif kind == "score":
@@ -298,20 +320,42 @@ def read_sheet(path, contest) -> SheetRead:
             lo_, hi_ = fmt_num(c.min), fmt_num(c.max)
             v = parse_number(value)
             if value is None and cell in formulas.get(main, ()):
-                bad(f"{where}: формула без сохранённого значения (работа {eid}, критерий {cid}); впишите балл "
-                    f"числом или откройте файл в Excel и сохраните его заново", main)
+                bad(
+                    f"{where}: формула без сохранённого значения (работа {eid}, критерий {cid}); впишите балл "
+                    f"числом или откройте файл в Excel и сохраните его заново",
+                    main,
+                )
             elif value is None or text(value) == "":
-                bad(f"{where}: нет балла (работа {eid}, критерий {cid}); ожидалось число от {lo_} до {hi_}", main)
+                bad(
+                    f"{where}: нет балла (работа {eid}, критерий {cid}); ожидалось число от {lo_} до {hi_}",
+                    main,
+                )
             elif v is None:
-                bad(f"{where}: ожидалось число от {lo_} до {hi_}, получено «{text(value)}» "
-                    f"(работа {eid}, критерий {cid})", main)
+                bad(
+                    f"{where}: ожидалось число от {lo_} до {hi_}, получено «{text(value)}» "
+                    f"(работа {eid}, критерий {cid})",
+                    main,
+                )
             elif not (c.min <= v <= c.max):
-                bad(f"{where}: балл {fmt_num(v)} вне диапазона {lo_}–{hi_} (работа {eid}, критерий {cid})", main)
+                bad(
+                    f"{where}: балл {fmt_num(v)} вне диапазона {lo_}–{hi_} (работа {eid}, критерий {cid})",
+                    main,
+                )
             else:
                 x[i], ok[i] = v, True
     keep = np.flatnonzero(known)
-    res.scores = pd.DataFrame({
-        "entry_id": eids[keep], "juror_id": res.juror_id, "criterion_id": cids[keep],
-        "score": np.where(ok[keep], x[keep], np.nan), "stage_id": res.stage_id, "file": path.name,
-        "sheet": main, "cell": cells[keep], "valid": ok[keep]}, columns=SCORE_COLUMNS)
+    res.scores = pd.DataFrame(
+        {
+            "entry_id": eids[keep],
+            "juror_id": res.juror_id,
+            "criterion_id": cids[keep],
+            "score": np.where(ok[keep], x[keep], np.nan),
+            "stage_id": res.stage_id,
+            "file": path.name,
+            "sheet": main,
+            "cell": cells[keep],
+            "valid": ok[keep],
+        },
+        columns=SCORE_COLUMNS,
+    )
     return res

@@ -18,9 +18,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 import ipywidgets as W
+import pandas as pd
 
 from contest.definition_io import load_contest
 from contest.people import load_people
@@ -39,7 +38,8 @@ from contest.views import (
     styled_html,
     winner_text,
 )
-from contest.workflow import protocol_workbook, public_workbook, run_results as run_workflow, stage_plan
+from contest.workflow import protocol_workbook, public_workbook, stage_plan
+from contest.workflow import run_results as run_workflow
 from tandem.errors import InputError, Issue  # noqa: F401  (re-exported for the page tests)
 from tandem.ui import download_link
 
@@ -68,8 +68,13 @@ def sample(label: str) -> Sample:
     """The files of the sample contest called ``label`` (a key of :data:`SAMPLES`)."""
     stem = SAMPLES[label]
     adj = DATA / f"{stem}_adjustments.csv"
-    return Sample(DATA / f"{stem}.yaml", DATA / f"{stem}_people.xlsx", DATA / f"{stem}_scores.csv",
-                  DATA / f"{stem}_sheets", adj if adj.exists() else None)
+    return Sample(
+        DATA / f"{stem}.yaml",
+        DATA / f"{stem}_people.xlsx",
+        DATA / f"{stem}_scores.csv",
+        DATA / f"{stem}_sheets",
+        adj if adj.exists() else None,
+    )
 
 
 def save_uploads(files: list[tuple[str, bytes]], folder=None) -> Path:
@@ -170,9 +175,14 @@ def run_results(contest, people, scores_path, adjustments_path=None, people_path
         Bad scores or adjustments (every problem listed).
     """
     run = run_workflow(contest, people, scores_path, adjustments_path, people_path=people_path)
-    return Outcome(run.results, run.agreement, ranking_table(run.results, people),
-                   jurors_table(run.agreement, people), workbook_bytes(protocol_workbook(run, people)),
-                   workbook_bytes(public_workbook(run, people)))
+    return Outcome(
+        run.results,
+        run.agreement,
+        ranking_table(run.results, people),
+        jurors_table(run.agreement, people),
+        workbook_bytes(protocol_workbook(run, people)),
+        workbook_bytes(public_workbook(run, people)),
+    )
 
 
 def load_inputs(sample_label: str | None, contest_upload=(), people_upload=()):
@@ -192,7 +202,11 @@ def load_inputs(sample_label: str | None, contest_upload=(), people_upload=()):
     s = sample(sample_label or next(iter(SAMPLES)))
     if people_upload:
         folder = save_uploads(list(contest_upload) + list(people_upload))
-        c = load_contest(folder / Path(contest_upload[0][0]).name) if contest_upload else load_contest(s.contest)
+        c = (
+            load_contest(folder / Path(contest_upload[0][0]).name)
+            if contest_upload
+            else load_contest(s.contest)
+        )
         people_path = folder / Path(people_upload[0][0]).name
         return c, load_people(people_path), None, people_path
     return load_contest(s.contest), load_people(s.people), s, s.people
@@ -228,12 +242,24 @@ class ContestSource:
     def __init__(self, autoload: bool = True):
         self.contest = self.people = self.sample = self.people_path = None
         self.on_load: list = []
-        self.sample_choice = W.Dropdown(options=list(SAMPLES), description="Пример:", layout=W.Layout(width="560px"),
-                                        style={"description_width": "initial"})
-        self.contest_upload = W.FileUpload(accept=".yaml,.yml", multiple=False,
-                                           description="Описание конкурса (YAML)", layout=W.Layout(width="auto"))
-        self.people_upload = W.FileUpload(accept=".xlsx", multiple=False, description="Участники и жюри (.xlsx)",
-                                          layout=W.Layout(width="auto"))
+        self.sample_choice = W.Dropdown(
+            options=list(SAMPLES),
+            description="Пример:",
+            layout=W.Layout(width="560px"),
+            style={"description_width": "initial"},
+        )
+        self.contest_upload = W.FileUpload(
+            accept=".yaml,.yml",
+            multiple=False,
+            description="Описание конкурса (YAML)",
+            layout=W.Layout(width="auto"),
+        )
+        self.people_upload = W.FileUpload(
+            accept=".xlsx",
+            multiple=False,
+            description="Участники и жюри (.xlsx)",
+            layout=W.Layout(width="auto"),
+        )
         self.load_button = _button("Загрузить", "upload")
         self.info = W.HTML()
         self.problems = W.HTML()
@@ -245,8 +271,11 @@ class ContestSource:
         """Read the chosen files; problems are shown, not raised. Returns success."""
         self.problems.value = ""
         try:
-            c, p, s, people_path = load_inputs(self.sample_choice.value, uploaded_files(self.contest_upload.value),
-                                               uploaded_files(self.people_upload.value))
+            c, p, s, people_path = load_inputs(
+                self.sample_choice.value,
+                uploaded_files(self.contest_upload.value),
+                uploaded_files(self.people_upload.value),
+            )
         except Exception as exc:  # every failure is shown in the page, never as a traceback
             self.info.value = ""
             self.problems.value = problems_html(exc)
@@ -259,19 +288,27 @@ class ContestSource:
             f"версия описания: <code>{html.escape(str(c.version))}</code>.</p>"
             + ("<p>Источник: пример из поставки.</p>" if s else "<p>Источник: загруженные файлы.</p>")
             + "<details open><summary><b>Этапы, задания и критерии</b></summary>"
-            + styled_html(contest_tree(c)) + "</details>")
+            + styled_html(contest_tree(c))
+            + "</details>"
+        )
         for callback in self.on_load:
             callback()
         return True
 
     def widget(self) -> W.Widget:
-        return W.VBox([
-            W.HTML("<h2 style='margin:4px 0'>1. Конкурс, участники и жюри</h2>"),
-            self.sample_choice,
-            W.HTML("<b>или свои файлы</b> (можно загрузить только участников — к выбранному примеру конкурса):"),
-            W.HBox([self.contest_upload, self.people_upload]),
-            W.HBox([self.load_button]), self.problems, self.info,
-        ])
+        return W.VBox(
+            [
+                W.HTML("<h2 style='margin:4px 0'>1. Конкурс, участники и жюри</h2>"),
+                self.sample_choice,
+                W.HTML(
+                    "<b>или свои файлы</b> (можно загрузить только участников — к выбранному примеру конкурса):"
+                ),
+                W.HBox([self.contest_upload, self.people_upload]),
+                W.HBox([self.load_button]),
+                self.problems,
+                self.info,
+            ]
+        )
 
 
 class ContestSetupApp:
@@ -296,9 +333,13 @@ class ContestSetupApp:
         self.plan: pd.DataFrame | None = None
         self.sheets: bytes | None = None
         self.stage_choice = W.Dropdown(description="Этап:", layout=W.Layout(width="420px"))
-        self.prev_scores = W.FileUpload(accept=".csv,.xlsx", multiple=True,
-                                        description="Баллы прошлого этапа", layout=W.Layout(width="auto"),
-                                        tooltip="Нужны для второго и следующих этапов: кто прошёл дальше")
+        self.prev_scores = W.FileUpload(
+            accept=".csv,.xlsx",
+            multiple=True,
+            description="Баллы прошлого этапа",
+            layout=W.Layout(width="auto"),
+            tooltip="Нужны для второго и следующих этапов: кто прошёл дальше",
+        )
         self.assign_button = _button("Распределить жюри", "users")
         self.problems = W.HTML()
         self.loads_view = W.HTML()
@@ -324,9 +365,13 @@ class ContestSetupApp:
             if c is None:
                 raise InputError("сначала загрузите конкурс (шаг 1)")
             files = uploaded_files(self.prev_scores.value)
-            scores = scores_input(files) if files else (self.source.sample.scores if self.source.sample else None)
+            scores = (
+                scores_input(files) if files else (self.source.sample.scores if self.source.sample else None)
+            )
             if scores is None and [s.id for s in c.stages].index(stage) > 0:
-                raise InputError("для этого этапа загрузите баллы предыдущих этапов: по ним видно, кто прошёл дальше")
+                raise InputError(
+                    "для этого этапа загрузите баллы предыдущих этапов: по ним видно, кто прошёл дальше"
+                )
             plan = stage_plan(c, p, stage, scores)[1].assignment
             zipped = sheets_zip(c, p, plan, stage)
         except Exception as exc:  # shown in the page
@@ -338,31 +383,45 @@ class ContestSetupApp:
             f"<p>Работ на этапе: {plan['entry_id'].nunique()}; экспертов на работу: "
             f"{int(plan.groupby('entry_id').size().max())}. Нагрузка распределена как можно ровнее: "
             f"от {table['Работ'].min()} до {table['Работ'].max()} работ на эксперта.</p>"
-            + bar_html(table, "Работ"))
+            + bar_html(table, "Работ")
+        )
         rec = recusals_table(c, p)
         self.recusals_view.value = (
             "<p>Эксперт никогда не оценивает работу своей организации или работу, в которой участвует сам.</p>"
-            + (styled_html(rec) if len(rec) else "<p>Конфликтов интересов нет.</p>"))
+            + (styled_html(rec) if len(rec) else "<p>Конфликтов интересов нет.</p>")
+        )
         n = int((table["Работ"] > 0).sum())
-        self.download.value = download_link(zipped, f"оценочные_листы_{stage}.zip",
-                                            f"Скачать оценочные листы этапа {stage} ({n} файлов, zip)",
-                                            "application/zip")
+        self.download.value = download_link(
+            zipped,
+            f"оценочные_листы_{stage}.zip",
+            f"Скачать оценочные листы этапа {stage} ({n} файлов, zip)",
+            "application/zip",
+        )
         return plan
 
     def widget(self) -> W.Widget:
-        return W.VBox([
-            self.source.widget(),
-            W.HTML("<h2 style='margin:12px 0 4px'>2. Распределение жюри</h2>"),
-            W.HBox([self.stage_choice, self.assign_button]),
-            W.HTML("<small>Для второго и следующих этапов без примера загрузите баллы предыдущих этапов:</small>"),
-            W.HBox([self.prev_scores]), self.problems,
-            W.HTML("<h3 style='margin:8px 0 2px'>Нагрузка экспертов</h3>"), self.loads_view,
-            W.HTML("<h3 style='margin:8px 0 2px'>Самоотводы (конфликт интересов)</h3>"), self.recusals_view,
-            W.HTML("<h2 style='margin:12px 0 4px'>3. Оценочные листы для экспертов</h2>"
-                   "<p>Каждый эксперт получает свой файл Excel со своими работами и критериями; "
-                   "заполненные листы загрузите на странице «Итоги конкурса».</p>"),
-            self.download,
-        ])
+        return W.VBox(
+            [
+                self.source.widget(),
+                W.HTML("<h2 style='margin:12px 0 4px'>2. Распределение жюри</h2>"),
+                W.HBox([self.stage_choice, self.assign_button]),
+                W.HTML(
+                    "<small>Для второго и следующих этапов без примера загрузите баллы предыдущих этапов:</small>"
+                ),
+                W.HBox([self.prev_scores]),
+                self.problems,
+                W.HTML("<h3 style='margin:8px 0 2px'>Нагрузка экспертов</h3>"),
+                self.loads_view,
+                W.HTML("<h3 style='margin:8px 0 2px'>Самоотводы (конфликт интересов)</h3>"),
+                self.recusals_view,
+                W.HTML(
+                    "<h2 style='margin:12px 0 4px'>3. Оценочные листы для экспертов</h2>"
+                    "<p>Каждый эксперт получает свой файл Excel со своими работами и критериями; "
+                    "заполненные листы загрузите на странице «Итоги конкурса».</p>"
+                ),
+                self.download,
+            ]
+        )
 
 
 class ContestResultsApp:
@@ -386,11 +445,18 @@ class ContestResultsApp:
         self.source = source or ContestSource()
         self.outcome: Outcome | None = None
         self.error: Exception | None = None
-        self.scores_upload = W.FileUpload(accept=".csv,.xlsx", multiple=True,
-                                          description="Баллы или заполненные листы", layout=W.Layout(width="auto"))
-        self.adjustments_upload = W.FileUpload(accept=".csv,.xlsx", multiple=False,
-                                               description="Корректировки (бонусы и штрафы)",
-                                               layout=W.Layout(width="auto"))
+        self.scores_upload = W.FileUpload(
+            accept=".csv,.xlsx",
+            multiple=True,
+            description="Баллы или заполненные листы",
+            layout=W.Layout(width="auto"),
+        )
+        self.adjustments_upload = W.FileUpload(
+            accept=".csv,.xlsx",
+            multiple=False,
+            description="Корректировки (бонусы и штрафы)",
+            layout=W.Layout(width="auto"),
+        )
         self.results_button = _button("Подсчитать итоги", "trophy", "success")
         self.problems = W.HTML()
         self.summary = W.HTML()
@@ -404,8 +470,14 @@ class ContestResultsApp:
 
     def run(self) -> Outcome | None:
         """Read the scores, rank, compute agreement, build the protocol; problems are shown per file."""
-        for w in (self.problems, self.summary, self.ranking_view, self.severity_view, self.agreement_view,
-                  self.download):
+        for w in (
+            self.problems,
+            self.summary,
+            self.ranking_view,
+            self.severity_view,
+            self.agreement_view,
+            self.download,
+        ):
             w.value = ""
         c, p, s = self.source.contest, self.source.people, self.source.sample
         files = uploaded_files(self.scores_upload.value)
@@ -427,35 +499,63 @@ class ContestResultsApp:
             self.problems.value = problems_html(exc)
             return None
         self.error, self.outcome = None, outcome
-        src = (f"загружено файлов: {len(files)}" if files else "заполненные листы примера")
-        adj = ("нет" if adjustments is None else f"загружен файл «{adjustments.name}»" if adj_files
-               else f"корректировки примера «{adjustments.name}»")
-        self.summary.value = (f"<p style='font-size:16px'><b>{html.escape(winner_text(outcome, c.name))}</b></p>"
-                              f"<p>Баллы: {html.escape(src)}. Бонусы и штрафы: {html.escape(adj)}.</p>")
+        src = f"загружено файлов: {len(files)}" if files else "заполненные листы примера"
+        adj = (
+            "нет"
+            if adjustments is None
+            else f"загружен файл «{adjustments.name}»"
+            if adj_files
+            else f"корректировки примера «{adjustments.name}»"
+        )
+        self.summary.value = (
+            f"<p style='font-size:16px'><b>{html.escape(winner_text(outcome, c.name))}</b></p>"
+            f"<p>Баллы: {html.escape(src)}. Бонусы и штрафы: {html.escape(adj)}.</p>"
+        )
         self.ranking_view.value = styled_html(outcome.ranking, highlight="Награда")
-        self.severity_view.value = ("<p>Среднее отклонение эксперта от коллег по тем же работам: левее нуля — "
-                                    "строже коллег, правее — мягче.</p>" + severity_html(outcome.jurors))
-        self.agreement_view.value = (f"<p style='font-size:15px'>{html.escape(agreement_reading(outcome.agreement, outcome.jurors))}</p>"
-                                     + styled_html(agreement_frame(outcome.agreement)))
+        self.severity_view.value = (
+            "<p>Среднее отклонение эксперта от коллег по тем же работам: левее нуля — "
+            "строже коллег, правее — мягче.</p>" + severity_html(outcome.jurors)
+        )
+        self.agreement_view.value = (
+            f"<p style='font-size:15px'>{html.escape(agreement_reading(outcome.agreement, outcome.jurors))}</p>"
+            + styled_html(agreement_frame(outcome.agreement))
+        )
         self.download.value = (
-            download_link(outcome.protocol, "протокол.xlsx", "Скачать протокол (xlsx)", XLSX) + " &nbsp; "
-            + download_link(outcome.public, "рейтинг_для_публикации.xlsx",
-                            "Скачать рейтинг для публикации (без имён участников без согласия)", XLSX))
+            download_link(outcome.protocol, "протокол.xlsx", "Скачать протокол (xlsx)", XLSX)
+            + " &nbsp; "
+            + download_link(
+                outcome.public,
+                "рейтинг_для_публикации.xlsx",
+                "Скачать рейтинг для публикации (без имён участников без согласия)",
+                XLSX,
+            )
+        )
         return outcome
 
     def widget(self) -> W.Widget:
-        return W.VBox([
-            self.source.widget(),
-            W.HTML("<h2 style='margin:12px 0 4px'>2. Баллы</h2><p>Загрузите таблицу баллов (CSV или xlsx: "
-                   "Код работы, Код эксперта, Код критерия, Балл) или сразу все заполненные оценочные листы "
-                   "(можно выбрать много файлов). Без загрузки для примера берутся его заполненные листы.</p>"),
-            W.HTML("<p>Бонусы и штрафы жюри — по желанию: таблица CSV или xlsx (Код работы, Этап, Баллы, "
-                   "Основание; штраф — со знаком минус). Для примера без загрузки берутся его корректировки.</p>"),
-            W.HBox([self.scores_upload, self.adjustments_upload, self.results_button]),
-            self.problems, self.summary,
-            W.HTML("<h2 style='margin:12px 0 4px'>3. Рейтинг</h2>"), self.ranking_view,
-            self.download,
-            W.HTML("<h2 style='margin:12px 0 4px'>4. Эксперты</h2><h3 style='margin:4px 0'>Строгость</h3>"),
-            self.severity_view,
-            W.HTML("<h3 style='margin:8px 0 4px'>Согласованность</h3>"), self.agreement_view,
-        ])
+        return W.VBox(
+            [
+                self.source.widget(),
+                W.HTML(
+                    "<h2 style='margin:12px 0 4px'>2. Баллы</h2><p>Загрузите таблицу баллов (CSV или xlsx: "
+                    "Код работы, Код эксперта, Код критерия, Балл) или сразу все заполненные оценочные листы "
+                    "(можно выбрать много файлов). Без загрузки для примера берутся его заполненные листы.</p>"
+                ),
+                W.HTML(
+                    "<p>Бонусы и штрафы жюри — по желанию: таблица CSV или xlsx (Код работы, Этап, Баллы, "
+                    "Основание; штраф — со знаком минус). Для примера без загрузки берутся его корректировки.</p>"
+                ),
+                W.HBox([self.scores_upload, self.adjustments_upload, self.results_button]),
+                self.problems,
+                self.summary,
+                W.HTML("<h2 style='margin:12px 0 4px'>3. Рейтинг</h2>"),
+                self.ranking_view,
+                self.download,
+                W.HTML(
+                    "<h2 style='margin:12px 0 4px'>4. Эксперты</h2><h3 style='margin:4px 0'>Строгость</h3>"
+                ),
+                self.severity_view,
+                W.HTML("<h3 style='margin:8px 0 4px'>Согласованность</h3>"),
+                self.agreement_view,
+            ]
+        )

@@ -11,7 +11,8 @@ files): ``source_file``, ``source_sheet``, ``source_row``.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,12 @@ from tandem.errors import Issue
 
 SCORE_COLUMNS = ("entry_id", "juror_id", "criterion_id", "score")
 ADJUSTMENT_COLUMNS = ("entry_id", "stage_id", "points", "reason")
-_ID_NAMES = {"entry_id": "код заявки", "juror_id": "код эксперта", "criterion_id": "код критерия",
-             "stage_id": "код этапа"}
+_ID_NAMES = {
+    "entry_id": "код заявки",
+    "juror_id": "код эксперта",
+    "criterion_id": "код критерия",
+    "stage_id": "код этапа",
+}
 
 
 def _one_id(v: Any) -> str | None:
@@ -89,16 +94,29 @@ def _locations(df: pd.DataFrame, source: str | None) -> pd.DataFrame:
         rows = df.index.to_numpy() + 2
     else:
         rows = np.arange(n) + 2
-    files = df["source_file"].astype(object).to_numpy() if "source_file" in df.columns else np.full(n, source, dtype=object)
-    sheets = df["source_sheet"].astype(object).to_numpy() if "source_sheet" in df.columns else np.full(n, None, dtype=object)
+    files = (
+        df["source_file"].astype(object).to_numpy()
+        if "source_file" in df.columns
+        else np.full(n, source, dtype=object)
+    )
+    sheets = (
+        df["source_sheet"].astype(object).to_numpy()
+        if "source_sheet" in df.columns
+        else np.full(n, None, dtype=object)
+    )
     return pd.DataFrame({"_file": files, "_sheet": sheets, "_row": rows}, index=df.index)
 
 
 def _issue(loc: pd.DataFrame, idx, message: str, column: str | None) -> Issue:
     f, sh, r = loc.at[idx, "_file"], loc.at[idx, "_sheet"], loc.at[idx, "_row"]
     row = None if r is None or (isinstance(r, float) and np.isnan(r)) else int(r)
-    return Issue(message, file=None if pd.isna(f) else str(f), sheet=None if pd.isna(sh) else str(sh),
-                 row=row, column=column)
+    return Issue(
+        message,
+        file=None if pd.isna(f) else str(f),
+        sheet=None if pd.isna(sh) else str(sh),
+        row=row,
+        column=column,
+    )
 
 
 def _short_list(values: Iterable[str], limit: int = 15) -> str:
@@ -115,7 +133,9 @@ def _numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
         bad = ~missing & ~np.isfinite(num.to_numpy())
         return num, missing, bad
     text = s.astype(object).where(s.notna(), None)
-    txt = text.astype(str).str.strip().str.replace(",", ".", regex=False).str.replace("\u00a0", "", regex=False)
+    txt = (
+        text.astype(str).str.strip().str.replace(",", ".", regex=False).str.replace("\u00a0", "", regex=False)
+    )
     missing = (text.isna() | (txt == "")).to_numpy()
     bools = text.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
     num = pd.to_numeric(txt.where(~missing, None), errors="coerce").astype(float)
@@ -123,8 +143,13 @@ def _numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     return num.where(~bad), missing, bad
 
 
-def validate_scores(contest: Contest, scores: pd.DataFrame, entries: set[str] | None, jury: set[str] | None,
-                    source: str | None = None) -> pd.DataFrame:
+def validate_scores(
+    contest: Contest,
+    scores: pd.DataFrame,
+    entries: set[str] | None,
+    jury: set[str] | None,
+    source: str | None = None,
+) -> pd.DataFrame:
     """Check long-form scores against the contest and return them clean.
 
     Parameters
@@ -156,11 +181,17 @@ def validate_scores(contest: Contest, scores: pd.DataFrame, entries: set[str] | 
         criteria of a task for an entry. All problems are listed.
     """
     if not isinstance(scores, pd.DataFrame):
-        raise ContestError(Issue("оценки должны быть таблицей со столбцами " + ", ".join(SCORE_COLUMNS), file=source))
+        raise ContestError(
+            Issue("оценки должны быть таблицей со столбцами " + ", ".join(SCORE_COLUMNS), file=source)
+        )
     absent = [c for c in SCORE_COLUMNS if c not in scores.columns]
     if absent:
-        raise ContestError(Issue("в таблице оценок нет столбцов: " + ", ".join(absent)
-                                 + "; нужны " + ", ".join(SCORE_COLUMNS), file=source))
+        raise ContestError(
+            Issue(
+                "в таблице оценок нет столбцов: " + ", ".join(absent) + "; нужны " + ", ".join(SCORE_COLUMNS),
+                file=source,
+            )
+        )
     loc = _locations(scores, source)
     issues: list[tuple[int, Issue]] = []  # (position, issue) to keep row order
     n = len(scores)
@@ -194,10 +225,18 @@ def validate_scores(contest: Contest, scores: pd.DataFrame, entries: set[str] | 
     ccodes = ids["criterion_id"].codes
     cp = ptable[ccodes]
     unknown_c = (ccodes >= 0) & (cp < 0)
-    add(unknown_c, lambda i: f"неизвестный критерий «{text('criterion_id', i)}»; критерии конкурса: "
-        + _short_list(crit["criterion_id"]), "criterion_id")
-    for col, known, what in (("entry_id", entries, "заявка «{}» не найдена в списке участников"),
-                             ("juror_id", jury, "эксперт «{}» не найден в составе жюри")):
+    add(
+        unknown_c,
+        lambda i: (
+            f"неизвестный критерий «{text('criterion_id', i)}»; критерии конкурса: "
+            + _short_list(crit["criterion_id"])
+        ),
+        "criterion_id",
+    )
+    for col, known, what in (
+        ("entry_id", entries, "заявка «{}» не найдена в списке участников"),
+        ("juror_id", jury, "эксперт «{}» не найден в составе жюри"),
+    ):
         if known is not None:
             cats = ids[col].categories
             bad_cat = np.array([c not in known for c in cats] + [False], dtype=bool)
@@ -207,8 +246,14 @@ def validate_scores(contest: Contest, scores: pd.DataFrame, entries: set[str] | 
     cmax = np.append(crit["max"].to_numpy(dtype=float), np.nan)[cp]
     with np.errstate(invalid="ignore"):
         out_of = ok & (cp >= 0) & ((score_v < cmin - 1e-9) | (score_v > cmax + 1e-9))
-    add(out_of, lambda i: f"оценка {_fmt(score_v[i])} вне шкалы критерия «{text('criterion_id', i)}» "
-        f"(от {_fmt(cmin[i])} до {_fmt(cmax[i])})", "score")
+    add(
+        out_of,
+        lambda i: (
+            f"оценка {_fmt(score_v[i])} вне шкалы критерия «{text('criterion_id', i)}» "
+            f"(от {_fmt(cmin[i])} до {_fmt(cmax[i])})"
+        ),
+        "score",
+    )
 
     ecode, jcode = ids["entry_id"].codes.astype(np.int64), ids["juror_id"].codes.astype(np.int64)
     ids_ok = (ecode >= 0) & (jcode >= 0) & (cp >= 0)
@@ -217,9 +262,18 @@ def validate_scores(contest: Contest, scores: pd.DataFrame, entries: set[str] | 
     if dup.any():
         firsts = key[ids_ok & ~dup]
         first_row = dict(zip(map(tuple, firsts.to_numpy()), loc["_row"].to_numpy()[firsts.index]))
-        add(dup, lambda i: "повторная оценка: заявка «{}», эксперт «{}», критерий «{}» уже оценены в строке {}".format(
-            text("entry_id", i), text("juror_id", i), text("criterion_id", i),
-            _fmt(first_row[tuple(key.iloc[i])])), "score")
+        add(
+            dup,
+            lambda i: (
+                "повторная оценка: заявка «{}», эксперт «{}», критерий «{}» уже оценены в строке {}".format(
+                    text("entry_id", i),
+                    text("juror_id", i),
+                    text("criterion_id", i),
+                    _fmt(first_row[tuple(key.iloc[i])]),
+                )
+            ),
+            "score",
+        )
 
     # completeness: a juror who scored some criteria of a task for an entry scores all of them
     good = ids_ok & ~dup
@@ -238,32 +292,51 @@ def validate_scores(contest: Contest, scores: pd.DataFrame, entries: set[str] | 
             if grp in seen:
                 continue
             seen.add(grp)
-            members = pos_good[(g["e"].to_numpy() == grp[0]) & (g["j"].to_numpy() == grp[1])
-                               & (g["t"].to_numpy() == grp[2])]
+            members = pos_good[
+                (g["e"].to_numpy() == grp[0]) & (g["j"].to_numpy() == grp[1]) & (g["t"].to_numpy() == grp[2])
+            ]
             have = {int(cp[m]) for m in members}
             s_id, t_id = crit.iloc[int(cp[i])][["stage_id", "task_id"]]
-            lacking = [crit.at[q, "criterion_id"] for q in range(len(crit))
-                       if task_of[q] == grp[2] and q not in have]
+            lacking = [
+                crit.at[q, "criterion_id"] for q in range(len(crit)) if task_of[q] == grp[2] and q not in have
+            ]
             first = int(members.min())
-            issues.append((first, _issue(
-                loc, index[first], f"эксперт «{text('juror_id', i)}» оценил заявку «{text('entry_id', i)}» по "
-                f"заданию «{s_id}.{t_id}» не по всем критериям: нет оценок по {', '.join(lacking)}",
-                "criterion_id")))
+            issues.append(
+                (
+                    first,
+                    _issue(
+                        loc,
+                        index[first],
+                        f"эксперт «{text('juror_id', i)}» оценил заявку «{text('entry_id', i)}» по "
+                        f"заданию «{s_id}.{t_id}» не по всем критериям: нет оценок по {', '.join(lacking)}",
+                        "criterion_id",
+                    ),
+                )
+            )
     if issues:
         issues.sort(key=lambda x: x[0])
         raise ContestError([i for _, i in issues])
 
     stage_cat = pd.Categorical(crit["stage_id"], categories=sorted(set(crit["stage_id"])))
     task_cat = pd.Categorical(crit["task_id"], categories=sorted(set(crit["task_id"])))
-    out = pd.DataFrame({
-        "entry_id": ids["entry_id"], "juror_id": ids["juror_id"],
-        "criterion_id": pd.Categorical.from_codes(cp, categories=pd.Index(list(crit["criterion_id"]), dtype=object)),
-        "score": score_v,
-        "stage_id": pd.Categorical.from_codes(np.asarray(stage_cat.codes)[cp], categories=stage_cat.categories),
-        "task_id": pd.Categorical.from_codes(np.asarray(task_cat.codes)[cp], categories=task_cat.categories),
-        "crit_pos": cp.astype(np.int64),
-        "row": loc["_row"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "entry_id": ids["entry_id"],
+            "juror_id": ids["juror_id"],
+            "criterion_id": pd.Categorical.from_codes(
+                cp, categories=pd.Index(list(crit["criterion_id"]), dtype=object)
+            ),
+            "score": score_v,
+            "stage_id": pd.Categorical.from_codes(
+                np.asarray(stage_cat.codes)[cp], categories=stage_cat.categories
+            ),
+            "task_id": pd.Categorical.from_codes(
+                np.asarray(task_cat.codes)[cp], categories=task_cat.categories
+            ),
+            "crit_pos": cp.astype(np.int64),
+            "row": loc["_row"].to_numpy(),
+        }
+    )
     if "source_file" in scores.columns:
         out["source_file"] = scores["source_file"].to_numpy()
     if "source_sheet" in scores.columns:
@@ -272,7 +345,9 @@ def validate_scores(contest: Contest, scores: pd.DataFrame, entries: set[str] | 
     return out.iloc[order].reset_index(drop=True)
 
 
-def to_text(frame: pd.DataFrame, columns=("entry_id", "juror_id", "criterion_id", "stage_id", "task_id")) -> pd.DataFrame:
+def to_text(
+    frame: pd.DataFrame, columns=("entry_id", "juror_id", "criterion_id", "stage_id", "task_id")
+) -> pd.DataFrame:
     """Categorical id columns → plain text columns (fast: a take on the categories)."""
     frame = frame.copy()
     for c in columns:
@@ -283,8 +358,9 @@ def to_text(frame: pd.DataFrame, columns=("entry_id", "juror_id", "criterion_id"
     return frame
 
 
-def validate_adjustments(contest: Contest, adjustments: pd.DataFrame | None, entries: set[str] | None,
-                         source: str | None = None) -> pd.DataFrame:
+def validate_adjustments(
+    contest: Contest, adjustments: pd.DataFrame | None, entries: set[str] | None, source: str | None = None
+) -> pd.DataFrame:
     """Check bonuses and penalties.
 
     Parameters
@@ -307,8 +383,9 @@ def validate_adjustments(contest: Contest, adjustments: pd.DataFrame | None, ent
     """
     cols = list(ADJUSTMENT_COLUMNS) + ["row"]
     if adjustments is None or len(adjustments) == 0:
-        return pd.DataFrame({c: pd.Series(dtype=float if c == "points" else (np.int64 if c == "row" else str))
-                             for c in cols})
+        return pd.DataFrame(
+            {c: pd.Series(dtype=float if c == "points" else (np.int64 if c == "row" else str)) for c in cols}
+        )
     absent = [c for c in ("entry_id", "stage_id", "points") if c not in adjustments.columns]
     if absent:
         raise ContestError(Issue("в таблице корректировок нет столбцов: " + ", ".join(absent), file=source))
@@ -326,19 +403,38 @@ def validate_adjustments(contest: Contest, adjustments: pd.DataFrame | None, ent
         if s[idx] is None:
             issues.append(_issue(loc, idx, f"не указан {_ID_NAMES['stage_id']}", "stage_id"))
         elif s[idx] not in stage_ids:
-            issues.append(_issue(loc, idx, f"неизвестный этап «{s[idx]}»; этапы конкурса: "
-                                 + ", ".join(st.id for st in contest.stages), "stage_id"))
+            issues.append(
+                _issue(
+                    loc,
+                    idx,
+                    f"неизвестный этап «{s[idx]}»; этапы конкурса: "
+                    + ", ".join(st.id for st in contest.stages),
+                    "stage_id",
+                )
+            )
         if missing[k]:
             issues.append(_issue(loc, idx, "не указано число баллов корректировки", "points"))
         elif bad[k]:
-            issues.append(_issue(loc, idx, f"баллы корректировки должны быть числом, получено "
-                                 f"«{adjustments.at[idx, 'points']}»", "points"))
+            issues.append(
+                _issue(
+                    loc,
+                    idx,
+                    f"баллы корректировки должны быть числом, получено «{adjustments.at[idx, 'points']}»",
+                    "points",
+                )
+            )
     if issues:
         raise ContestError(issues)
     reason = adjustments["reason"].fillna("").astype(str) if "reason" in adjustments.columns else ""
-    out = pd.DataFrame({"entry_id": e.astype(str).to_numpy(), "stage_id": s.astype(str).to_numpy(),
-                        "points": num.to_numpy(dtype=float), "reason": np.asarray(reason, dtype=object)
-                        if not isinstance(reason, str) else "", "row": loc["_row"].to_numpy()})
+    out = pd.DataFrame(
+        {
+            "entry_id": e.astype(str).to_numpy(),
+            "stage_id": s.astype(str).to_numpy(),
+            "points": num.to_numpy(dtype=float),
+            "reason": np.asarray(reason, dtype=object) if not isinstance(reason, str) else "",
+            "row": loc["_row"].to_numpy(),
+        }
+    )
     out["reason"] = out["reason"].astype(str)
     return out
 

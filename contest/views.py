@@ -29,12 +29,25 @@ def contest_tree(contest) -> pd.DataFrame:
     agg = {"mean": "среднее", "trimmed_mean": "усечённое среднее", "median": "медиана", "sum": "сумма"}
     rows = []
     for s in contest.stages:
-        adv = (f"; проходят {s.advance_top} лучших" if s.advance_top else
-               f"; проходят набравшие ≥ {s.advance_min_share:.0%} максимума" if s.advance_min_share else "")
+        adv = (
+            f"; проходят {s.advance_top} лучших"
+            if s.advance_top
+            else f"; проходят набравшие ≥ {s.advance_min_share:.0%} максимума"
+            if s.advance_min_share
+            else ""
+        )
         for t in s.tasks:
             for c in t.criteria:
-                rows.append((f"{s.id}. {s.name}{adv}", f"{t.id}. {t.name}", t.weight, agg.get(t.aggregation, t.aggregation),
-                             f"{c.id}. {c.name}", f"{c.min:g}–{c.max:g}"))
+                rows.append(
+                    (
+                        f"{s.id}. {s.name}{adv}",
+                        f"{t.id}. {t.name}",
+                        t.weight,
+                        agg.get(t.aggregation, t.aggregation),
+                        f"{c.id}. {c.name}",
+                        f"{c.min:g}–{c.max:g}",
+                    )
+                )
     return pd.DataFrame(rows, columns=["Этап", "Задание", "Вес", "Агрегация", "Критерий", "Баллы"])
 
 
@@ -42,8 +55,14 @@ def load_table(plan: pd.DataFrame, people) -> pd.DataFrame:
     """Entries per juror with names and the list of entries (Russian headers)."""
     ld = loads(plan, people)
     lists = plan.groupby("juror_id")["entry_id"].apply(lambda s: ", ".join(sorted(s)))
-    return pd.DataFrame({"Код эксперта": ld["juror_id"], "ФИО": ld["full_name"], "Работ": ld["load"],
-                         "Работы": [lists.get(j, "") for j in ld["juror_id"]]})
+    return pd.DataFrame(
+        {
+            "Код эксперта": ld["juror_id"],
+            "ФИО": ld["full_name"],
+            "Работ": ld["load"],
+            "Работы": [lists.get(j, "") for j in ld["juror_id"]],
+        }
+    )
 
 
 def bar_html(df: pd.DataFrame, column: str, color: str = "#5b9bd5", align="left") -> str:
@@ -71,8 +90,10 @@ def recusals_table(contest, people) -> pd.DataFrame:
     why = {"ОО": "работа из организации эксперта", "участник": "эксперт — участник работы"}
     jn = dict(zip(people.jury["juror_id"], people.jury["full_name"]))
     titles = dict(zip(people.entries["entry_id"], people.entries["title"]))
-    rows = [(j, jn.get(j, ""), e, titles.get(e, ""), why.get(r, r))
-            for (e, j), r in sorted(conflicts(contest, people).items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+    rows = [
+        (j, jn.get(j, ""), e, titles.get(e, ""), why.get(r, r))
+        for (e, j), r in sorted(conflicts(contest, people).items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    ]
     return pd.DataFrame(rows, columns=["Код эксперта", "ФИО", "Код работы", "Название", "Причина"])
 
 
@@ -98,7 +119,10 @@ def agreement_reading(agr, jurors: pd.DataFrame | None = None) -> str:
     «низкая» when most tasks read so. Flagged jurors are named.
     """
     tasks = agr.tasks
-    levels = [next((lv for lv in ("высокая", "умеренная", "низкая") if lv in str(r)), None) for r in tasks["reading"]]
+    levels = [
+        next((lv for lv in ("высокая", "умеренная", "низкая") if lv in str(r)), None)
+        for r in tasks["reading"]
+    ]
     known = [lv for lv in levels if lv]
     if not known:
         head = "Согласованность экспертов оценить нельзя: мало работ, оценённых одними и теми же экспертами."
@@ -106,18 +130,25 @@ def agreement_reading(agr, jurors: pd.DataFrame | None = None) -> str:
         n = len(known)
         high, low = known.count("высокая"), known.count("низкая")
         overall = "высокая" if high == n else "низкая" if low * 2 > n else "умеренная"
-        head = (f"В целом согласованность экспертов {overall}: высокая в {high}, "
-                f"умеренная в {known.count('умеренная')}, низкая в {low} из {n} заданий.")
+        head = (
+            f"В целом согласованность экспертов {overall}: высокая в {high}, "
+            f"умеренная в {known.count('умеренная')}, низкая в {low} из {n} заданий."
+        )
         if overall == "низкая":
-            head += (" Эксперты заметно по-разному расставляют работы; стоит обсудить понимание критериев "
-                     "на заседании жюри до утверждения итогов.")
+            head += (
+                " Эксперты заметно по-разному расставляют работы; стоит обсудить понимание критериев "
+                "на заседании жюри до утверждения итогов."
+            )
         elif overall == "высокая":
             head += " Эксперты в основном одинаково расставляют работы по местам."
     if jurors is not None and "Отметка" in jurors.columns:
         flagged = jurors[jurors["Отметка"].astype(str) != ""]
         if len(flagged):
-            head += " Заметно отличаются от коллег: " + ", ".join(
-                f"{r['ФИО']} ({r['Отметка']})" for _, r in flagged.iterrows()) + "."
+            head += (
+                " Заметно отличаются от коллег: "
+                + ", ".join(f"{r['ФИО']} ({r['Отметка']})" for _, r in flagged.iterrows())
+                + "."
+            )
         else:
             head += " Ни один эксперт не выделяется строгостью или мягкостью."
     return head
@@ -126,9 +157,17 @@ def agreement_reading(agr, jurors: pd.DataFrame | None = None) -> str:
 def agreement_frame(agr) -> pd.DataFrame:
     """Per-task agreement for the page: stage, task, W, α and the reading (Russian headers)."""
     t = agr.tasks
-    return pd.DataFrame({"Этап": t["stage_id"], "Задание": t["task_id"], "Работ": t["n_entries"],
-                         "Экспертов": t["n_jurors"], "W Кендалла": t["kendall_w"],
-                         "α Криппендорфа": t["krippendorff_alpha"], "Вывод": t["reading"]})
+    return pd.DataFrame(
+        {
+            "Этап": t["stage_id"],
+            "Задание": t["task_id"],
+            "Работ": t["n_entries"],
+            "Экспертов": t["n_jurors"],
+            "W Кендалла": t["kendall_w"],
+            "α Криппендорфа": t["krippendorff_alpha"],
+            "Вывод": t["reading"],
+        }
+    )
 
 
 def winner_text(outcome, contest_name: str = "") -> str:
@@ -140,14 +179,16 @@ def winner_text(outcome, contest_name: str = "") -> str:
     r = outcome.ranking
     win = r[r["Награда"] == "Победитель"]
     top = win if len(win) else r.head(1)
-    names = "; ".join(f"{row['Код работы']} {row['Название']} — {row['Итоговый балл']:.2f} балла"
-                      for _, row in top.iterrows())
+    names = "; ".join(
+        f"{row['Код работы']} {row['Название']} — {row['Итоговый балл']:.2f} балла"
+        for _, row in top.iterrows()
+    )
     text = (f"{contest_name}: " if contest_name else "") + (
-        f"Победитель: {names}." if len(win) else f"Первое место: {names}.")
+        f"Победитель: {names}." if len(win) else f"Первое место: {names}."
+    )
     ties = r[r["Отметка"] == TIE_NOTE]
     if len(ties):
-        text += (f" Равные баллы у работ {', '.join(ties['Код работы'])} — "
-                 f"{TIE_NOTE} (отмечено в рейтинге).")
+        text += f" Равные баллы у работ {', '.join(ties['Код работы'])} — {TIE_NOTE} (отмечено в рейтинге)."
     return text
 
 
@@ -157,11 +198,19 @@ def styled_html(df: pd.DataFrame, highlight: str | None = None) -> str:
     st = df.style.hide(axis="index").format(fmt, na_rep="")
     if highlight and highlight in df.columns:
         colors = {"Победитель": "#ffe699", "Призёр": "#e2efda", "Лауреат": "#ddebf7"}
-        st = st.apply(lambda row: [f"background:{colors.get(row[highlight], '#f2f2f2')}"
-                                   if str(row[highlight]) else "" for _ in row], axis=1)
+        st = st.apply(
+            lambda row: [
+                f"background:{colors.get(row[highlight], '#f2f2f2')}" if str(row[highlight]) else ""
+                for _ in row
+            ],
+            axis=1,
+        )
     st = st.set_table_attributes('style="border-collapse:collapse;font-size:13px"').set_table_styles(
-        [{"selector": "th,td", "props": "border:1px solid #ccc;padding:3px 6px;text-align:left"},
-         {"selector": "th", "props": "background:#ddebf7"}])
+        [
+            {"selector": "th,td", "props": "border:1px solid #ccc;padding:3px 6px;text-align:left"},
+            {"selector": "th", "props": "background:#ddebf7"},
+        ]
+    )
     return f'<div style="max-height:520px;overflow:auto">{st.to_html()}</div>'
 
 
@@ -170,6 +219,10 @@ def problems_html(exc: Exception) -> str:
     if not isinstance(exc, InputError):
         return f"<p style='color:#b00'>Не удалось выполнить шаг: {html.escape(str(exc))}</p>"
     n = len(exc.issues)
-    return (f"<p style='color:#b00'><b>Найдено проблем во входных файлах: {n}.</b> "
-            "Исправьте их и загрузите файлы снова.</p>" + styled_html(problems_by_file(exc))
-            + "<p>Подробно:</p>" + styled_html(exc.to_frame().fillna("")))
+    return (
+        f"<p style='color:#b00'><b>Найдено проблем во входных файлах: {n}.</b> "
+        "Исправьте их и загрузите файлы снова.</p>"
+        + styled_html(problems_by_file(exc))
+        + "<p>Подробно:</p>"
+        + styled_html(exc.to_frame().fillna(""))
+    )

@@ -39,12 +39,12 @@ from contest.scoring import Results, score
 from tandem.errors import Issue
 from tandem.tables import sha256_of
 
-__all__ = ["ResultsRun", "audit_rows", "protocol_workbook", "public_workbook", "run_results",
-           "stage_plan"]
+__all__ = ["ResultsRun", "audit_rows", "protocol_workbook", "public_workbook", "run_results", "stage_plan"]
 
 
-def stage_plan(contest: Contest, people: People, stage_id: str | None = None,
-               scores_path=None) -> tuple[str, JuryPlan]:
+def stage_plan(
+    contest: Contest, people: People, stage_id: str | None = None, scores_path=None
+) -> tuple[str, JuryPlan]:
     """The jury plan of a stage, with the checks of a later stage.
 
     Parameters
@@ -78,8 +78,12 @@ def stage_plan(contest: Contest, people: People, stage_id: str | None = None,
     entry_ids = None
     if k > 0:
         if not scores_path:
-            raise ContestError(Issue(f"для этапа {stage_id} укажите --scores с баллами этапа {ids[k - 1]}: "
-                                     f"по ним определяются работы, прошедшие на этап"))
+            raise ContestError(
+                Issue(
+                    f"для этапа {stage_id} укажите --scores с баллами этапа {ids[k - 1]}: "
+                    f"по ним определяются работы, прошедшие на этап"
+                )
+            )
         ss = load_scores(scores_path, contest, people)
         prev = ss.scores[ss.scores["stage_id"].isin(ids[:k])]
         if not (prev["stage_id"] == ids[k - 1]).any():
@@ -126,12 +130,15 @@ def audit_rows(people_path=None, score_files=(), adjustments_path=None) -> list[
     for f in score_files:
         rows.append((f"SHA-256 файла баллов «{Path(f).name}»", sha256_of(f)))
     if adjustments_path is not None:
-        rows.append((f"SHA-256 файла корректировок «{Path(adjustments_path).name}»", sha256_of(adjustments_path)))
+        rows.append(
+            (f"SHA-256 файла корректировок «{Path(adjustments_path).name}»", sha256_of(adjustments_path))
+        )
     return rows
 
 
-def run_results(contest: Contest, people: People, scores_path, adjustments_path=None,
-                people_path=None) -> ResultsRun:
+def run_results(
+    contest: Contest, people: People, scores_path, adjustments_path=None, people_path=None
+) -> ResultsRun:
     """Read and check scores and adjustments, score the contest, compute agreement and the audit rows.
 
     Parameters
@@ -158,24 +165,32 @@ def run_results(contest: Contest, people: People, scores_path, adjustments_path=
     ss = load_scores(scores_path, contest, people)
     adj = load_adjustments(adjustments_path, contest, people) if adjustments_path else None
     try:
-        res = score(contest, ss.scores[["entry_id", "juror_id", "criterion_id", "score"]],
-                    entries=people.entries, jury=people.jury, adjustments=adj)
+        res = score(
+            contest,
+            ss.scores[["entry_id", "juror_id", "criterion_id", "score"]],
+            entries=people.entries,
+            jury=people.jury,
+            adjustments=adj,
+        )
     except ContestError as exc:  # problems of adjustment rows are located in the adjustments file
         if adj is None:
             raise
         name = Path(adjustments_path).name
-        raise ContestError([i if i.file else replace(i, file=name) if i.row is not None else i
-                            for i in exc.issues]) from None
+        raise ContestError(
+            [i if i.file else replace(i, file=name) if i.row is not None else i for i in exc.issues]
+        ) from None
     source = contest.source
     source_sha = sha256_of(source) if source and Path(source).exists() else None
-    return ResultsRun(res, agreement(res), ss, adj,
-                      audit_rows(people_path, ss.files, adjustments_path or None), source_sha)
+    return ResultsRun(
+        res, agreement(res), ss, adj, audit_rows(people_path, ss.files, adjustments_path or None), source_sha
+    )
 
 
 def protocol_workbook(run: ResultsRun, people: People, made_at: _dt.datetime | None = None) -> Workbook:
     """The protocol of a run (:func:`contest.protocol.build_protocol` with the run's audit rows)."""
-    return build_protocol(run.results, run.agreement, people, run.audit, made_at=made_at,
-                          source_sha256=run.source_sha256)
+    return build_protocol(
+        run.results, run.agreement, people, run.audit, made_at=made_at, source_sha256=run.source_sha256
+    )
 
 
 def public_workbook(run: ResultsRun, people: People) -> Workbook:

@@ -18,7 +18,7 @@ load the file readers and writers (:mod:`matching.registry`,
 
 from __future__ import annotations
 
-from tandem import __version__
+from tandem import __version__  # noqa: F401  (re-exported: matching.__version__)
 from tandem.lazy import lazy_exports
 
 #: Public name → the module that defines it.

@@ -86,9 +86,17 @@ class CertifiedSolution:
     added: int = 0
 
 
-def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray,
-                    capacity: np.ndarray, pruned: np.ndarray, best_pruned: np.ndarray,
-                    block_pairs: int = BLOCK_PAIRS, progress: Progress | None = None) -> CertifiedSolution:
+def solve_certified(
+    model,
+    e_idx: np.ndarray,
+    r_idx: np.ndarray,
+    scores: np.ndarray,
+    capacity: np.ndarray,
+    pruned: np.ndarray,
+    best_pruned: np.ndarray,
+    block_pairs: int = BLOCK_PAIRS,
+    progress: Progress | None = None,
+) -> CertifiedSolution:
     """Solve on the offered pairs and extend them until the optimum is proven over all feasible pairs.
 
     Parameters
@@ -144,7 +152,9 @@ def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndar
         ascending = pi_r[order][::-1]
         n_prefix = len(order) - np.searchsorted(ascending, threshold, side="right")
         known = np.sort(e * N + r)
-        offered_in_prefix = _offered_above(known, N, rows, threshold, np.where(is_active, pi_r, threshold.min()))
+        offered_in_prefix = _offered_above(
+            known, N, rows, threshold, np.where(is_active, pi_r, threshold.min())
+        )
         rows, n_prefix = rows[n_prefix > offered_in_prefix], n_prefix[n_prefix > offered_in_prefix]
         if not len(rows):
             break
@@ -161,11 +171,13 @@ def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndar
             b_rows = rows[part]
             # Mentors past the prefix: π_j ≤ π of the first of them, scores ≤ best_pruned.
             if width < len(order):
-                outside = (pi_e[b_rows] - big - np.ceil(best_pruned[b_rows] * scale) - pi_r[order[width]])
+                outside = pi_e[b_rows] - big - np.ceil(best_pruned[b_rows] * scale) - pi_r[order[width]]
                 rest = np.minimum(rest, outside)
             min_slack[b_rows] = rest
             scanned_at[b_rows] = len(history) - 1
-            new_e.append(pe); new_r.append(pr); new_s.append(ps)
+            new_e.append(pe)
+            new_r.append(pr)
+            new_s.append(ps)
             out.scanned_pairs += len(b_rows) * width
         out.scanned_mentees += len(rows)
         n_new = int(sum(len(x) for x in new_e))
@@ -173,7 +185,9 @@ def solve_certified(model, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndar
             break  # every scanned mentee's left-out pairs have non-negative slack
         out.rounds += 1
         out.added += n_new
-        e = np.concatenate([e, *new_e]); r = np.concatenate([r, *new_r]); s = np.concatenate([s, *new_s])
+        e = np.concatenate([e, *new_e])
+        r = np.concatenate([r, *new_r])
+        s = np.concatenate([s, *new_s])
         # Start the potentials from the last ones: fewer rounds, and they drift less, so more
         # mentees stay certified by their last scan.
         sol = solve_arrays(e, r, s, M, capacity, potentials=True, start=sol.node_potential)
@@ -195,14 +209,19 @@ def _still_certified(sol, pruned, min_slack, scanned_at, history, active) -> np.
             continue
         rows = pruned[sel]
         drift = float((sol.mentor_potential[active] - pr[active]).max(initial=0))
-        bound = (min_slack[rows] + (sol.mentee_potential[rows] - pe[rows]).astype(float) - drift
-                 - float(sol.scaling.big - big))
+        bound = (
+            min_slack[rows]
+            + (sol.mentee_potential[rows] - pe[rows]).astype(float)
+            - drift
+            - float(sol.scaling.big - big)
+        )
         ok[sel] = bound >= 0
     return ok
 
 
-def _offered_above(known: np.ndarray, N: int, rows: np.ndarray, threshold: np.ndarray,
-                   pi_r: np.ndarray) -> np.ndarray:
+def _offered_above(
+    known: np.ndarray, N: int, rows: np.ndarray, threshold: np.ndarray, pi_r: np.ndarray
+) -> np.ndarray:
     """Per row: offered mentors with potential above the row's threshold (``known`` holds the
     sorted keys ``mentee · N + mentor`` of the offered pairs; the caller gives mentors that
     are not in the prefix order a potential at or below every threshold)."""

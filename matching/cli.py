@@ -12,15 +12,16 @@ column on bad input (no traceback, no output file written).
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from tandem.cli import ArgumentParser, run_cli
 
 
 def _parser() -> ArgumentParser:
-    p = ArgumentParser(prog="python -m matching",
-                                description="Тандем: формирование наставнических пар по реестру педагогов.")
+    p = ArgumentParser(
+        prog="python -m matching", description="Тандем: формирование наставнических пар по реестру педагогов."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="сформировать пары и записать книгу Excel с результатом")
     run.add_argument("registry", help="реестр: книга .xlsx или папка с CSV")
@@ -45,7 +46,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from matching.engine import match
     from matching.export import write_result
     from matching.registry import load_registry
-
     from tandem.progress import StepTimes, tqdm_progress
 
     config = load_config(args.config)

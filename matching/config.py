@@ -105,11 +105,11 @@ class MatchConfig:
         """Plain nested dict (for YAML and the «Параметры» sheet)."""
         return asdict(self)
 
-    def with_weights(self, **weights: float) -> "MatchConfig":
+    def with_weights(self, **weights: float) -> MatchConfig:
         """A copy with some weights replaced."""
         return replace(self, weights=replace(self.weights, **weights))
 
-    def with_constraints(self, **constraints) -> "MatchConfig":
+    def with_constraints(self, **constraints) -> MatchConfig:
         """A copy with some constraints replaced."""
         return replace(self, constraints=replace(self.constraints, **constraints))
 
@@ -124,7 +124,9 @@ def _coerce(section: str, cls, raw, source: str | None, issues: list[Issue]):
     values = {}
     for key, value in raw.items():
         if key not in known:
-            issues.append(Issue(f"неизвестный ключ «{section}.{key}»; допустимы: {', '.join(known)}", file=source))
+            issues.append(
+                Issue(f"неизвестный ключ «{section}.{key}»; допустимы: {', '.join(known)}", file=source)
+            )
             continue
         default = getattr(cls(), key)
         where = f"«{section}.{key}»"
@@ -140,7 +142,9 @@ def _coerce(section: str, cls, raw, source: str | None, issues: list[Issue]):
                 issues.append(Issue(f"{where}: ожидалось число, получено «{value}»", file=source))
                 continue
             if value < 0 or (section == "scales" and value == 0):
-                issues.append(Issue(f"{where}: ожидалось положительное число, получено «{value}»", file=source))
+                issues.append(
+                    Issue(f"{where}: ожидалось положительное число, получено «{value}»", file=source)
+                )
                 continue
             value = float(value)
         elif key == "school_preference" and value not in ("other", "same"):
@@ -161,10 +165,14 @@ def config_from_dict(data: dict | None, source: str | None = None) -> MatchConfi
     data = data or {}
     issues: list[Issue] = []
     if not isinstance(data, dict):
-        raise InputError(Issue("конфигурация должна быть набором разделов weights / constraints / scales", file=source))
+        raise InputError(
+            Issue("конфигурация должна быть набором разделов weights / constraints / scales", file=source)
+        )
     for key in data:
         if key not in ("weights", "constraints", "scales"):
-            issues.append(Issue(f"неизвестный раздел «{key}»; допустимы: weights, constraints, scales", file=source))
+            issues.append(
+                Issue(f"неизвестный раздел «{key}»; допустимы: weights, constraints, scales", file=source)
+            )
     cfg = MatchConfig(
         weights=_coerce("weights", Weights, data.get("weights"), source, issues),
         constraints=_coerce("constraints", Constraints, data.get("constraints"), source, issues),

@@ -96,7 +96,9 @@ class MatchResult:
     n_mentees: int
     solve_seconds: float
     config: MatchConfig
-    overrides: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["mentee_id", "mentor_id", "action"]))
+    overrides: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["mentee_id", "mentor_id", "action"])
+    )
     method: str = ""
 
     @property
@@ -115,9 +117,11 @@ class MatchResult:
 
         tandems = int((self.load["assigned"] > 0).sum())
         matched = len(self.pairs)
-        text = (f"Сформировано {tandems} {plural(tandems, 'тандем', 'тандема', 'тандемов')} "
-                f"(из них {self.n_groups} {plural(self.n_groups, 'групповой', 'групповых', 'групповых')}); "
-                f"наставника получили {matched} из {self.n_mentees} наставляемых.")
+        text = (
+            f"Сформировано {tandems} {plural(tandems, 'тандем', 'тандема', 'тандемов')} "
+            f"(из них {self.n_groups} {plural(self.n_groups, 'групповой', 'групповых', 'групповых')}); "
+            f"наставника получили {matched} из {self.n_mentees} наставляемых."
+        )
         u = len(self.unmatched)
         if u:
             text += f" Без наставника осталось {u} — причины в листе «Нераспределённые»."
@@ -131,11 +135,15 @@ def _pairs_frame(df) -> pd.DataFrame:
     return df[["mentee_id", "mentor_id"]].astype(str)
 
 
-def match(registry: Registry, config: MatchConfig | None = None, *,
-          extra_locked: pd.DataFrame | None = None,
-          extra_forbidden: pd.DataFrame | None = None,
-          progress: Progress | None = None,
-          candidates: int | None | str = "auto") -> MatchResult:
+def match(
+    registry: Registry,
+    config: MatchConfig | None = None,
+    *,
+    extra_locked: pd.DataFrame | None = None,
+    extra_forbidden: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+    candidates: int | None | str = "auto",
+) -> MatchResult:
     """Form the best set of mentoring tandems for a registry.
 
     Parameters
@@ -195,7 +203,9 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     locked = locked[~locked["mentee_id"].isin(xl["mentee_id"])]
     locked = pd.concat([locked, xl.assign(excel_row=pd.NA)], ignore_index=True)
     fset = set(zip(xf["mentee_id"], xf["mentor_id"]))
-    keep = np.array([(a, b) not in fset for a, b in zip(locked["mentee_id"], locked["mentor_id"])], dtype=bool)
+    keep = np.array(
+        [(a, b) not in fset for a, b in zip(locked["mentee_id"], locked["mentor_id"])], dtype=bool
+    )
     locked = locked[keep]
     locked = locked.drop_duplicates("mentee_id", keep="last")
 
@@ -203,8 +213,16 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     n_active_mentors = int((mentors["consent"] & (mentors["capacity"] > 0)).sum())
     if candidates == "auto":
         candidates = None if len(active) * n_active_mentors <= FULL_SCAN_LIMIT else DEFAULT_CANDIDATES
-    cand = build_candidates(active, mentors, registry.schools, forbidden, registry.preferences, config,
-                            top_k=candidates, progress=progress)
+    cand = build_candidates(
+        active,
+        mentors,
+        registry.schools,
+        forbidden,
+        registry.preferences,
+        config,
+        top_k=candidates,
+        progress=progress,
+    )
 
     # Locked pairs must be feasible under every hard constraint (checked pair by pair on the same
     # arrays: with candidate pruning a feasible locked pair need not be among the kept candidates).
@@ -223,14 +241,22 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
                 continue
         why = _why_infeasible(r.mentee_id, r.mentor_id, registry, config, forbidden)
         row = None if pd.isna(r.excel_row) else int(r.excel_row)
-        issues.append(Issue(f"закреплённая пара «{r.mentee_id}» — «{r.mentor_id}» нарушает условие: {why}",
-                            file=registry.source if row else None, sheet=title if row else None, row=row,
-                            column="Наставник" if row else None))
+        issues.append(
+            Issue(
+                f"закреплённая пара «{r.mentee_id}» — «{r.mentor_id}» нарушает условие: {why}",
+                file=registry.source if row else None,
+                sheet=title if row else None,
+                row=row,
+                column="Наставник" if row else None,
+            )
+        )
     locked_load = locked["mentor_id"].value_counts()
     cap = mentors.set_index("teacher_id")["capacity"]
     over = locked_load[locked_load > cap.reindex(locked_load.index).fillna(0)]
     for mid, n in over.items():
-        issues.append(Issue(f"у наставника «{mid}» закреплено {n} наставляемых при вместимости {int(cap.get(mid, 0))}"))
+        issues.append(
+            Issue(f"у наставника «{mid}» закреплено {n} наставляемых при вместимости {int(cap.get(mid, 0))}")
+        )
     if issues:
         raise RegistryError(issues)
 
@@ -239,12 +265,22 @@ def match(registry: Registry, config: MatchConfig | None = None, *,
     chosen, method = _solve(cand, set(locked["mentee_id"]), remaining, progress)
     report(progress, "Подбор пар", 1.0)
     locked_rows = model.pairs(np.array(lock_e, np.int64), np.array(lock_r, np.int64))
-    result_pairs = pd.concat([locked_rows.assign(locked=True), chosen.assign(locked=False)], ignore_index=True)
+    result_pairs = pd.concat(
+        [locked_rows.assign(locked=True), chosen.assign(locked=False)], ignore_index=True
+    )
     solve_seconds = time.perf_counter() - t0
 
     report(progress, "Объяснения", 0.0)
-    result = _assemble(registry, config, cand, result_pairs, mentees, mentors, solve_seconds,
-                       overrides=pd.concat([xl.assign(action="lock"), xf.assign(action="forbid")], ignore_index=True))
+    result = _assemble(
+        registry,
+        config,
+        cand,
+        result_pairs,
+        mentees,
+        mentors,
+        solve_seconds,
+        overrides=pd.concat([xl.assign(action="lock"), xf.assign(action="forbid")], ignore_index=True),
+    )
     result.method = method
     return result
 
@@ -274,9 +310,11 @@ def _solve(cand, locked_mentees: set, remaining: pd.Series, progress=None) -> tu
     else:
         cert = solve_certified(model, e, r, s, capacity, pruned, best_pruned, progress=progress)
         sol, e, r = cert.solution, cert.e_idx, cert.r_idx
-        method = (f"лучшие {int(cand.pairs.groupby('mentee_id').size().max())} кандидатов на наставляемого "
-                  f"+ сертификат оптимальности по всем допустимым парам (дополнений {cert.rounds}, "
-                  f"проверено пар {cert.scanned_pairs}, добавлено пар {cert.added})")
+        method = (
+            f"лучшие {int(cand.pairs.groupby('mentee_id').size().max())} кандидатов на наставляемого "
+            f"+ сертификат оптимальности по всем допустимым парам (дополнений {cert.rounds}, "
+            f"проверено пар {cert.scanned_pairs}, добавлено пар {cert.added})"
+        )
     chosen_e, chosen_r = e[sol.chosen], r[sol.chosen]
     chosen = model.pairs(chosen_e, chosen_r).sort_values("mentee_id", kind="stable").reset_index(drop=True)
     return chosen, method
@@ -309,10 +347,13 @@ def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, o
     r_str = pairs["mentor_id"].map(t["strengths"])
     pairs["covered"] = [tuple(c for c in d if c in set(s)) for d, s in zip(e_def, r_str)]
     pairs["uncovered"] = [tuple(c for c in d if c not in set(s)) for d, s in zip(e_def, r_str)]
-    pairs["shared_subjects"] = [tuple(x for x in a if x in set(b)) for a, b in
-                                zip(pairs["mentee_id"].map(t["subjects"]), pairs["mentor_id"].map(t["subjects"]))]
-    pairs["experience_gap"] = (pairs["mentor_id"].map(t["experience_years"])
-                               - pairs["mentee_id"].map(t["experience_years"])).astype(float)
+    pairs["shared_subjects"] = [
+        tuple(x for x in a if x in set(b))
+        for a, b in zip(pairs["mentee_id"].map(t["subjects"]), pairs["mentor_id"].map(t["subjects"]))
+    ]
+    pairs["experience_gap"] = (
+        pairs["mentor_id"].map(t["experience_years"]) - pairs["mentee_id"].map(t["experience_years"])
+    ).astype(float)
     pairs["other_school"] = pairs["mentee_school"] != pairs["mentor_school"]
     pairs["group_size"] = pairs.groupby("mentor_id")["mentee_id"].transform("size").astype(int)
     cl = (schools["cluster"] if "cluster" in schools else pd.Series(dtype=object)).fillna("")
@@ -323,9 +364,25 @@ def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, o
         pair_text(row, deficit_names, cat, rc, ec)
         for row, cat, rc, ec in zip(pairs.to_dict("records"), categories, r_cl, e_cl)
     ]
-    cols = ["mentee_id", "mentee_name", "mentee_school", "mentor_id", "mentor_name", "mentor_school", "score",
-            *COMPONENTS, "covered", "uncovered", "shared_subjects", "experience_gap", "distance_km",
-            "pair_format", "locked", "group_size", "explanation"]
+    cols = [
+        "mentee_id",
+        "mentee_name",
+        "mentee_school",
+        "mentor_id",
+        "mentor_name",
+        "mentor_school",
+        "score",
+        *COMPONENTS,
+        "covered",
+        "uncovered",
+        "shared_subjects",
+        "experience_gap",
+        "distance_km",
+        "pair_format",
+        "locked",
+        "group_size",
+        "explanation",
+    ]
     pairs = pairs[cols].sort_values(["mentor_id", "mentee_id"], kind="stable").reset_index(drop=True)
 
     # Unmatched mentees and their reasons.
@@ -337,8 +394,11 @@ def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, o
     names = dict(zip(t.index, t["full_name"]))
     left = mentees[~mentees["teacher_id"].isin(matched)]
     best = cand.pairs[cand.pairs["mentee_id"].isin(left["teacher_id"])]
-    best = (best.sort_values(["mentee_id", "score", "mentor_id"], ascending=[True, False, True], kind="stable")
-            .groupby("mentee_id", sort=False).head(3))
+    best = (
+        best.sort_values(["mentee_id", "score", "mentor_id"], ascending=[True, False, True], kind="stable")
+        .groupby("mentee_id", sort=False)
+        .head(3)
+    )
     best_by_mentee: dict[str, list] = {}
     for mid, rid, sc in zip(best["mentee_id"].tolist(), best["mentor_id"].tolist(), best["score"].tolist()):
         best_by_mentee.setdefault(mid, []).append((rid, sc))
@@ -347,26 +407,44 @@ def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, o
     rows = []
     for m, excl, seen in zip(left.to_dict("records"), excl_rows, considered):
         mid = m["teacher_id"]
-        busy = [{"mentor": f"{names[r]} ({r})", "score": sc, "capacity": cap.get(r, 0),
-                 "took": assigned.get(r, [])} for r, sc in best_by_mentee.get(mid, [])]
+        busy = [
+            {
+                "mentor": f"{names[r]} ({r})",
+                "score": sc,
+                "capacity": cap.get(r, 0),
+                "took": assigned.get(r, []),
+            }
+            for r, sc in best_by_mentee.get(mid, [])
+        ]
         code, text = unmatched_reason(m, excl if seen else None, busy, config, deficit_names)
-        rows.append({"mentee_id": mid, "mentee_name": m["full_name"], "school_id": m["school_id"],
-                     "reason_code": code, "reason": text})
+        rows.append(
+            {
+                "mentee_id": mid,
+                "mentee_name": m["full_name"],
+                "school_id": m["school_id"],
+                "reason_code": code,
+                "reason": text,
+            }
+        )
     unmatched = pd.DataFrame(rows, columns=["mentee_id", "mentee_name", "school_id", "reason_code", "reason"])
 
-    load = pd.DataFrame({
-        "mentor_id": mentors["teacher_id"].to_numpy(),
-        "mentor_name": mentors["full_name"].to_numpy(),
-        "school_id": mentors["school_id"].to_numpy(),
-        "consent": mentors["consent"].to_numpy(),
-        "capacity": mentors["capacity"].to_numpy(dtype=int),
-    })
+    load = pd.DataFrame(
+        {
+            "mentor_id": mentors["teacher_id"].to_numpy(),
+            "mentor_name": mentors["full_name"].to_numpy(),
+            "school_id": mentors["school_id"].to_numpy(),
+            "consent": mentors["consent"].to_numpy(),
+            "capacity": mentors["capacity"].to_numpy(dtype=int),
+        }
+    )
     load["assigned"] = load["mentor_id"].map(pairs["mentor_id"].value_counts()).fillna(0).astype(int)
     load["mentees"] = ["; ".join(assigned.get(m, ())) for m in load["mentor_id"].tolist()]
     # Mentors in the programme: with consent, or with a (locked) pair. Teachers who could mentor
     # but gave no consent are counted in the unmatched reasons, not listed here.
     load = load[load["consent"] | (load["assigned"] > 0)]
-    load = load.sort_values(["assigned", "mentor_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    load = load.sort_values(["assigned", "mentor_id"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
 
     cov_rows = []
     covered_codes = pairs[["mentee_id", "covered"]].explode("covered").dropna()
@@ -375,10 +453,27 @@ def _assemble(registry, config, cand, chosen, mentees, mentors, solve_seconds, o
     having = mentee_codes.groupby("deficits").size()
     matched_having = mentee_codes[mentee_codes["teacher_id"].isin(matched)].groupby("deficits").size()
     for d in registry.deficits.itertuples(index=False):
-        cov_rows.append({"code": d.code, "name": d.name, "area": d.area, "mentees": int(having.get(d.code, 0)),
-                         "matched": int(matched_having.get(d.code, 0)), "covered": int(covered_count.get(d.code, 0))})
+        cov_rows.append(
+            {
+                "code": d.code,
+                "name": d.name,
+                "area": d.area,
+                "mentees": int(having.get(d.code, 0)),
+                "matched": int(matched_having.get(d.code, 0)),
+                "covered": int(covered_count.get(d.code, 0)),
+            }
+        )
     coverage = pd.DataFrame(cov_rows, columns=["code", "name", "area", "mentees", "matched", "covered"])
 
-    return MatchResult(pairs=pairs, unmatched=unmatched, load=load, coverage=coverage,
-                       objective=float(pairs["score"].sum()), status="OPTIMAL", n_mentees=len(mentees),
-                       solve_seconds=solve_seconds, config=config, overrides=overrides)
+    return MatchResult(
+        pairs=pairs,
+        unmatched=unmatched,
+        load=load,
+        coverage=coverage,
+        objective=float(pairs["score"].sum()),
+        status="OPTIMAL",
+        n_mentees=len(mentees),
+        solve_seconds=solve_seconds,
+        config=config,
+        overrides=overrides,
+    )

@@ -8,7 +8,7 @@ model knows.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -31,8 +31,13 @@ def _quote_list(items, limit: int = 4) -> str:
     return shown + (f" и ещё {len(items) - limit}" if len(items) > limit else "")
 
 
-def pair_text(row: pd.Series, deficit_names: dict[str, str], mentor_category: str,
-              mentor_cluster: str, mentee_cluster: str) -> str:
+def pair_text(
+    row: pd.Series,
+    deficit_names: dict[str, str],
+    mentor_category: str,
+    mentor_cluster: str,
+    mentee_cluster: str,
+) -> str:
     """One-paragraph explanation of a formed pair.
 
     Parameters
@@ -54,8 +59,10 @@ def pair_text(row: pd.Series, deficit_names: dict[str, str], mentor_category: st
     if nd:
         names = [deficit_names.get(c, c) for c in cov]
         if cov:
-            parts.append(f"закрывает {len(cov)} из {nd} {plural(nd, 'дефицита', 'дефицитов', 'дефицитов')}: "
-                         + _quote_list(names))
+            parts.append(
+                f"закрывает {len(cov)} из {nd} {plural(nd, 'дефицита', 'дефицитов', 'дефицитов')}: "
+                + _quote_list(names)
+            )
         else:
             parts.append(f"не закрывает ни одного из {nd} дефицитов")
         if row["uncovered"] and cov:
@@ -71,7 +78,11 @@ def pair_text(row: pd.Series, deficit_names: dict[str, str], mentor_category: st
     if mentor_category:
         parts.append(f"категория наставника «{mentor_category}»")
     if mentor_cluster and mentee_cluster:
-        arrow = {1.0: "от более сильной школы", 0.5: "школы одной группы", 0.0: "от школы с более низкими результатами"}
+        arrow = {
+            1.0: "от более сильной школы",
+            0.5: "школы одной группы",
+            0.0: "от школы с более низкими результатами",
+        }
         parts.append(f"{mentor_cluster} → {mentee_cluster} ({arrow.get(row['cluster'], '')})")
     fmt = row["pair_format"]
     d = row["distance_km"]
@@ -81,13 +92,20 @@ def pair_text(row: pd.Series, deficit_names: dict[str, str], mentor_category: st
         parts.append(f"формат «{fmt}», расстояние неизвестно")
     if row["preference"] > 0:
         parts.append(f"{int(round(1 / row['preference']))}-е пожелание наставляемого")
-    parts.append("сетевое наставничество (другая школа)" if row["other_school"] else "наставник из той же школы")
+    parts.append(
+        "сетевое наставничество (другая школа)" if row["other_school"] else "наставник из той же школы"
+    )
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
 
 
-def unmatched_reason(mentee: Mapping, exclusions: Mapping | None, busy: list[dict],
-                     config: MatchConfig, deficit_names: dict[str, str]) -> tuple[str, str]:
+def unmatched_reason(
+    mentee: Mapping,
+    exclusions: Mapping | None,
+    busy: list[dict],
+    config: MatchConfig,
+    deficit_names: dict[str, str],
+) -> tuple[str, str]:
     """Reason code and Russian text for a mentee left without a mentor.
 
     Parameters
@@ -128,14 +146,18 @@ def unmatched_reason(mentee: Mapping, exclusions: Mapping | None, busy: list[dic
             "relevance": f"не закрывают дефициты ({deficits}) и не ведут предмет {subjects}",
         }
         bits = [f"{int(e[key])} — {label}" for key, label in labels.items() if int(e[key])]
-        return "no_candidate", (f"нет подходящего наставника: из {available} "
-                                f"{plural(available, 'наставника', 'наставников', 'наставников')} с согласием "
-                                "и свободной вместимостью " + "; ".join(bits))
+        return "no_candidate", (
+            f"нет подходящего наставника: из {available} "
+            f"{plural(available, 'наставника', 'наставников', 'наставников')} с согласием "
+            "и свободной вместимостью " + "; ".join(bits)
+        )
     best = busy[0] if busy else None
     if best is None:
         return "mentors_busy", "подходящие наставники заняты"
     took = _quote_list(best["took"], 3) if best["took"] else "—"
     n = int(exclusions["feasible"])
     return "mentors_busy", (
-        f"все {n} {plural(n, 'подходящий наставник занят', 'подходящих наставника заняты', 'подходящих наставников заняты')}"
-        f": лучший — {best['mentor']} (балл {best['score']:.2f}), вместимость {best['capacity']}, взял(а): {took}")
+        f"все {n} "
+        f"{plural(n, 'подходящий наставник занят', 'подходящих наставника заняты', 'подходящих наставников заняты')}"
+        f": лучший — {best['mentor']} (балл {best['score']:.2f}), вместимость {best['capacity']}, взял(а): {took}"
+    )

@@ -60,14 +60,35 @@ def result_tables(result: MatchResult, registry: Registry) -> dict[str, pd.DataF
     p["covered"] = p["covered"].map(lambda c: _deficit_label(c, names))
     p["uncovered"] = p["uncovered"].map(lambda c: _deficit_label(c, names))
     pairs = p[list(PAIR_HEADERS)].rename(columns=PAIR_HEADERS)
-    unmatched = result.unmatched[["mentee_id", "mentee_name", "school_id", "reason"]].rename(columns={
-        "mentee_id": "Код наставляемого", "mentee_name": "Наставляемый", "school_id": "ОО", "reason": "Причина"})
-    load = result.load.rename(columns={
-        "mentor_id": "Код наставника", "mentor_name": "Наставник", "school_id": "ОО", "consent": "Согласие",
-        "capacity": "Вместимость", "assigned": "Назначено", "mentees": "Наставляемые"})
-    cov = result.coverage.rename(columns={
-        "code": "Код", "name": "Дефицит", "area": "Область", "mentees": "Наставляемых с дефицитом",
-        "matched": "Из них с наставником", "covered": "Из них дефицит закрыт"})
+    unmatched = result.unmatched[["mentee_id", "mentee_name", "school_id", "reason"]].rename(
+        columns={
+            "mentee_id": "Код наставляемого",
+            "mentee_name": "Наставляемый",
+            "school_id": "ОО",
+            "reason": "Причина",
+        }
+    )
+    load = result.load.rename(
+        columns={
+            "mentor_id": "Код наставника",
+            "mentor_name": "Наставник",
+            "school_id": "ОО",
+            "consent": "Согласие",
+            "capacity": "Вместимость",
+            "assigned": "Назначено",
+            "mentees": "Наставляемые",
+        }
+    )
+    cov = result.coverage.rename(
+        columns={
+            "code": "Код",
+            "name": "Дефицит",
+            "area": "Область",
+            "mentees": "Наставляемых с дефицитом",
+            "matched": "Из них с наставником",
+            "covered": "Из них дефицит закрыт",
+        }
+    )
     return {
         "Тандемы": pairs,
         "Нераспределённые": unmatched,
@@ -77,13 +98,15 @@ def result_tables(result: MatchResult, registry: Registry) -> dict[str, pd.DataF
     }
 
 
-def parameters_table(result: MatchResult, registry: Registry, made_at: dt.datetime | None = None) -> pd.DataFrame:
+def parameters_table(
+    result: MatchResult, registry: Registry, made_at: dt.datetime | None = None
+) -> pd.DataFrame:
     """«Параметры»: everything needed to reproduce and defend the result.
 
     Columns ``Параметр``, ``Значение``. ``made_at`` defaults to now (UTC,
     to the second).
     """
-    made_at = made_at or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    made_at = made_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     cfg = result.config
     rows = [
         ("Программа", f"Тандем {__version__}"),
@@ -104,12 +127,21 @@ def parameters_table(result: MatchResult, registry: Registry, made_at: dt.dateti
     c = cfg.constraints
     rows += [
         ("Требовать общий предмет", "да" if c.require_subject_match else "нет"),
-        ("Требовать закрытия хотя бы одного дефицита или общего предмета", "да" if c.require_relevance else "нет"),
-        ("Макс. расстояние для очного формата, км", "без ограничения" if c.max_distance_km is None else c.max_distance_km),
+        (
+            "Требовать закрытия хотя бы одного дефицита или общего предмета",
+            "да" if c.require_relevance else "нет",
+        ),
+        (
+            "Макс. расстояние для очного формата, км",
+            "без ограничения" if c.max_distance_km is None else c.max_distance_km,
+        ),
         ("Разрешать наставника из той же школы", "да" if c.allow_same_school else "нет"),
         ("Разница в стаже для полного балла, лет", cfg.scales.experience_full_gap_years),
         ("Шкала расстояния, км", cfg.scales.distance_scale_km),
-        ("Сетевой компонент поощряет", "другую школу" if cfg.scales.school_preference == "other" else "ту же школу"),
+        (
+            "Сетевой компонент поощряет",
+            "другую школу" if cfg.scales.school_preference == "other" else "ту же школу",
+        ),
     ]
     for r in result.overrides.itertuples(index=False):
         what = "Закреплено вручную" if r.action == "lock" else "Запрещено вручную"
@@ -129,8 +161,11 @@ def build_workbook(result: MatchResult, registry: Registry) -> Workbook:
     sheets, headers, formats, frozen header and filters; such a workbook can
     be saved once.
     """
-    formats = {PAIR_HEADERS["score"]: "0.000", **{COMPONENT_LABELS[c]: "0.00" for c in COMPONENTS},
-               PAIR_HEADERS["distance_km"]: "0.0"}
+    formats = {
+        PAIR_HEADERS["score"]: "0.000",
+        **{COMPONENT_LABELS[c]: "0.00" for c in COMPONENTS},
+        PAIR_HEADERS["distance_km"]: "0.0",
+    }
     tables = result_tables(result, registry)
     if len(result.pairs) + len(result.unmatched) > STREAM_ROWS:
         return streaming_workbook([(title, df, None, formats) for title, df in tables.items()], max_width=50)

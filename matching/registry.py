@@ -52,15 +52,13 @@ from matching.model import Registry, RegistryError
 from tandem.errors import InputError, Issue, describe_lookalikes, lookalike_hint, lookalike_key  # noqa: F401 (InputError: the base of RegistryError)
 from tandem.tables import DATE_MARK, FORMULA_WITHOUT_VALUE, RawTable, norm_header, read_tables, sha256_of
 
-
-
 # ---------------------------------------------------------------------------
 # Cell parsers: return (value, error message or None)
 
 
 def _parse_float(text: str):
     if text.startswith(DATE_MARK):
-        return None, f"ожидалось число, а в ячейке дата «{text[len(DATE_MARK):]}»"
+        return None, f"ожидалось число, а в ячейке дата «{text[len(DATE_MARK) :]}»"
     t = text.replace(" ", "").replace("\u202f", "")
     if re.fullmatch(r"[+-]?\d+,\d+", t):
         t = t.replace(",", ".")
@@ -125,8 +123,9 @@ def _parse_sheet(table: RawTable, sheet: schema.Sheet, issues: list[Issue]) -> p
         if name is None:
             continue  # extra columns are allowed and ignored
         if name in positions:
-            issues.append(Issue(
-                f"столбец «{h}» повторяется (уже есть «{headers[name]}»); оставьте один", **loc))
+            issues.append(
+                Issue(f"столбец «{h}» повторяется (уже есть «{headers[name]}»); оставьте один", **loc)
+            )
             continue
         positions[name] = j
         headers[name] = h
@@ -136,12 +135,13 @@ def _parse_sheet(table: RawTable, sheet: schema.Sheet, issues: list[Issue]) -> p
         from openpyxl.utils import get_column_letter
 
         cols = ", ".join(get_column_letter(j + 1) for j in unnamed)
-        hint = (f"; в строке заголовков пустая ячейка над заполненным столбцом {cols} — возможно, ячейки "
-                f"заголовка объединены: разъедините их и подпишите каждый столбец")
+        hint = (
+            f"; в строке заголовков пустая ячейка над заполненным столбцом {cols} — возможно, ячейки "
+            f"заголовка объединены: разъедините их и подпишите каждый столбец"
+        )
     for c in sheet.columns:
         if c.required and c.name not in positions:
-            issues.append(Issue(
-                f"нет столбца «{c.header}» (или «{c.name}»){hint}", **loc))
+            issues.append(Issue(f"нет столбца «{c.header}» (или «{c.name}»){hint}", **loc))
     data: dict[str, list] = {"excel_row": list(table.row_numbers)}
     for c in sheet.columns:
         j = positions.get(c.name)
@@ -172,12 +172,18 @@ _MAX_INT = 10_000
 
 def _parse_value(text, c: schema.Column, sheet, rownum, col_loc, issues, present):
     if text == FORMULA_WITHOUT_VALUE:
-        issues.append(Issue("в ячейке формула без сохранённого значения (файл записан программой, которая не "
-                            "вычисляет формулы); откройте файл в Excel или LibreOffice и сохраните его заново "
-                            "либо впишите значение вместо формулы", row=rownum, **col_loc))
+        issues.append(
+            Issue(
+                "в ячейке формула без сохранённого значения (файл записан программой, которая не "
+                "вычисляет формулы); откройте файл в Excel или LibreOffice и сохраните его заново "
+                "либо впишите значение вместо формулы",
+                row=rownum,
+                **col_loc,
+            )
+        )
         return _empty(c)
     if text.startswith(DATE_MARK) and c.kind not in ("float", "int"):
-        text = text[len(DATE_MARK):]
+        text = text[len(DATE_MARK) :]
     if not text:
         if present and c.name in _NONEMPTY and (c.required or sheet.name != "schools"):
             issues.append(Issue(f"пустая ячейка; {_expected(c)}", row=rownum, **col_loc))
@@ -241,13 +247,20 @@ def _check_unique(df: pd.DataFrame, key: str, table: RawTable, header: str, issu
         seen, seen_row = first[k]
         loc = dict(file=table.file, sheet=table.sheet, row=int(row), column=header)
         if seen == value:
-            issues.append(Issue(
-                f"код «{value}» повторяется (впервые в строке {seen_row}); коды должны быть уникальны", **loc))
+            issues.append(
+                Issue(
+                    f"код «{value}» повторяется (впервые в строке {seen_row}); коды должны быть уникальны",
+                    **loc,
+                )
+            )
         else:
-            issues.append(Issue(
-                f"код «{value}» совпадает с кодом «{seen}» из строки {seen_row}, если не различать похожие "
-                f"латинские и русские буквы ({describe_lookalikes(value, seen)}); коды должны явно различаться",
-                **loc))
+            issues.append(
+                Issue(
+                    f"код «{value}» совпадает с кодом «{seen}» из строки {seen_row}, если не различать похожие "
+                    f"латинские и русские буквы ({describe_lookalikes(value, seen)}); коды должны явно различаться",
+                    **loc,
+                )
+            )
 
 
 def _header_of(table: RawTable, sheet: schema.Sheet, name: str) -> str:
@@ -288,14 +301,23 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
         matches = _find_sheets(tables, sheet)
         table = matches[0] if matches else None
         if len(matches) > 1:
-            issues.append(Issue(
-                f"лист «{sheet.title}» указан дважды: " + ", ".join(f"«{t.sheet}»" for t in matches)
-                + " (русское и английское название одного листа); оставьте один", file=source))
+            issues.append(
+                Issue(
+                    f"лист «{sheet.title}» указан дважды: "
+                    + ", ".join(f"«{t.sheet}»" for t in matches)
+                    + " (русское и английское название одного листа); оставьте один",
+                    file=source,
+                )
+            )
         if table is None:
             if sheet.required:
-                issues.append(Issue(
-                    f"нет листа «{sheet.title}» (или «{sheet.name}»); листы в файле: "
-                    + (", ".join(f"«{t}»" for t in tables) or "нет"), file=source))
+                issues.append(
+                    Issue(
+                        f"нет листа «{sheet.title}» (или «{sheet.name}»); листы в файле: "
+                        + (", ".join(f"«{t}»" for t in tables) or "нет"),
+                        file=source,
+                    )
+                )
             table = RawTable(source or "", sheet.title, [c.header for c in sheet.columns], [], [])
         elif not table.headers:
             if sheet.required:
@@ -306,28 +328,55 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
 
     def loc(sheet_name, row, col):
         t = found[sheet_name]
-        return dict(file=t.file, sheet=t.sheet, row=int(row),
-                    column=_header_of(t, schema.SHEETS_BY_NAME[sheet_name], col))
+        return dict(
+            file=t.file,
+            sheet=t.sheet,
+            row=int(row),
+            column=_header_of(t, schema.SHEETS_BY_NAME[sheet_name], col),
+        )
 
     schools, teachers, deficits = frames["schools"], frames["teachers"], frames["deficits"]
-    _check_unique(schools, "school_id", found["schools"], _header_of(found["schools"], schema.SCHOOLS, "school_id"), issues)
-    _check_unique(teachers, "teacher_id", found["teachers"], _header_of(found["teachers"], schema.TEACHERS, "teacher_id"), issues)
-    _check_unique(deficits, "code", found["deficits"], _header_of(found["deficits"], schema.DEFICITS, "code"), issues)
+    _check_unique(
+        schools,
+        "school_id",
+        found["schools"],
+        _header_of(found["schools"], schema.SCHOOLS, "school_id"),
+        issues,
+    )
+    _check_unique(
+        teachers,
+        "teacher_id",
+        found["teachers"],
+        _header_of(found["teachers"], schema.TEACHERS, "teacher_id"),
+        issues,
+    )
+    _check_unique(
+        deficits, "code", found["deficits"], _header_of(found["deficits"], schema.DEFICITS, "code"), issues
+    )
 
     school_ids = set(schools["school_id"]) - {""}
     for row, sid in zip(teachers["excel_row"], teachers["school_id"]):
         if sid and sid not in school_ids:
-            issues.append(Issue(f"код ОО «{sid}» не найден на листе «{found['schools'].sheet}»"
-                                + lookalike_hint(sid, school_ids),
-                                **loc("teachers", row, "school_id")))
+            issues.append(
+                Issue(
+                    f"код ОО «{sid}» не найден на листе «{found['schools'].sheet}»"
+                    + lookalike_hint(sid, school_ids),
+                    **loc("teachers", row, "school_id"),
+                )
+            )
     codes = set(deficits["code"]) - {""}
     for col in ("deficits", "strengths"):
         for row, items in zip(teachers["excel_row"], teachers[col]):
             unknown = [c for c in items if c not in codes]
             if unknown:
-                issues.append(Issue(
-                    "неизвестные коды дефицитов: " + ", ".join(f"«{u}»{lookalike_hint(u, codes)}" for u in unknown)
-                    + f"; коды берутся с листа «{found['deficits'].sheet}»", **loc("teachers", row, col)))
+                issues.append(
+                    Issue(
+                        "неизвестные коды дефицитов: "
+                        + ", ".join(f"«{u}»{lookalike_hint(u, codes)}" for u in unknown)
+                        + f"; коды берутся с листа «{found['deficits'].sheet}»",
+                        **loc("teachers", row, col),
+                    )
+                )
 
     # Defaults for empty cells (module docstring: tolerant readings).
     teachers["capacity"] = teachers["capacity"].fillna(1).astype(int)
@@ -344,26 +393,44 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
     def check_pair_rows(name: str):
         df = frames[name]
         for r in df.itertuples(index=False):
-            for col, roles, what in (("mentee_id", mentee_roles, "наставляемого"),
-                                     ("mentor_id", mentor_roles, "наставника")):
+            for col, roles, what in (
+                ("mentee_id", mentee_roles, "наставляемого"),
+                ("mentor_id", mentor_roles, "наставника"),
+            ):
                 tid = getattr(r, col)
                 if not tid:
                     continue
                 if tid not in by_id.index:
-                    issues.append(Issue(f"педагог с кодом «{tid}» не найден на листе «{found['teachers'].sheet}»"
-                                        + lookalike_hint(tid, by_id.index),
-                                        **loc(name, r.excel_row, col)))
+                    issues.append(
+                        Issue(
+                            f"педагог с кодом «{tid}» не найден на листе «{found['teachers'].sheet}»"
+                            + lookalike_hint(tid, by_id.index),
+                            **loc(name, r.excel_row, col),
+                        )
+                    )
                 elif by_id.at[tid, "role"] not in roles:
-                    issues.append(Issue(
-                        f"педагог «{tid}» имеет роль «{by_id.at[tid, 'role']}», а здесь нужна роль {what} "
-                        f"({' / '.join(roles)})", **loc(name, r.excel_row, col)))
+                    issues.append(
+                        Issue(
+                            f"педагог «{tid}» имеет роль «{by_id.at[tid, 'role']}», а здесь нужна роль {what} "
+                            f"({' / '.join(roles)})",
+                            **loc(name, r.excel_row, col),
+                        )
+                    )
             if r.mentee_id and r.mentee_id == r.mentor_id:
-                issues.append(Issue(f"педагог «{r.mentee_id}» не может быть наставником самому себе",
-                                    **loc(name, r.excel_row, "mentor_id")))
+                issues.append(
+                    Issue(
+                        f"педагог «{r.mentee_id}» не может быть наставником самому себе",
+                        **loc(name, r.excel_row, "mentor_id"),
+                    )
+                )
         key = df[["mentee_id", "mentor_id"]].apply(tuple, axis=1) if len(df) else pd.Series([], dtype=object)
         for idx in key[key.duplicated()].index:
-            issues.append(Issue("эта пара уже указана выше на этом листе",
-                                **loc(name, df.at[idx, "excel_row"], "mentee_id")))
+            issues.append(
+                Issue(
+                    "эта пара уже указана выше на этом листе",
+                    **loc(name, df.at[idx, "excel_row"], "mentee_id"),
+                )
+            )
 
     for name in ("locked", "forbidden", "preferences"):
         check_pair_rows(name)
@@ -374,32 +441,56 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
     load: dict[str, int] = {}
     for r in locked.itertuples(index=False):
         if r.mentee_id in seen_mentee:
-            issues.append(Issue(f"наставляемый «{r.mentee_id}» уже закреплён в строке {seen_mentee[r.mentee_id]}; "
-                                "у наставляемого один наставник", **loc("locked", r.excel_row, "mentee_id")))
+            issues.append(
+                Issue(
+                    f"наставляемый «{r.mentee_id}» уже закреплён в строке {seen_mentee[r.mentee_id]}; "
+                    "у наставляемого один наставник",
+                    **loc("locked", r.excel_row, "mentee_id"),
+                )
+            )
         seen_mentee.setdefault(r.mentee_id, r.excel_row)
         if (r.mentee_id, r.mentor_id) in forbidden_pairs:
-            issues.append(Issue("пара одновременно закреплена и запрещена (лист запретов); уберите одно из двух",
-                                **loc("locked", r.excel_row, "mentor_id")))
+            issues.append(
+                Issue(
+                    "пара одновременно закреплена и запрещена (лист запретов); уберите одно из двух",
+                    **loc("locked", r.excel_row, "mentor_id"),
+                )
+            )
         for col in ("mentee_id", "mentor_id"):
             tid = getattr(r, col)
-            if tid in by_id.index and by_id.at[tid, "role"] in (mentee_roles if col == "mentee_id" else mentor_roles):
+            if tid in by_id.index and by_id.at[tid, "role"] in (
+                mentee_roles if col == "mentee_id" else mentor_roles
+            ):
                 if not by_id.at[tid, "consent"]:
                     who = "наставляемого" if col == "mentee_id" else "наставника"
-                    issues.append(Issue(f"закрепление нарушает условие: нет согласия {who} «{tid}»",
-                                        **loc("locked", r.excel_row, col)))
+                    issues.append(
+                        Issue(
+                            f"закрепление нарушает условие: нет согласия {who} «{tid}»",
+                            **loc("locked", r.excel_row, col),
+                        )
+                    )
         if r.mentor_id in by_id.index:
             load[r.mentor_id] = load.get(r.mentor_id, 0) + 1
             cap = by_id.at[r.mentor_id, "capacity"]
             if load[r.mentor_id] == int(cap) + 1:
-                issues.append(Issue(f"закреплений у наставника «{r.mentor_id}» больше его вместимости ({int(cap)})",
-                                    **loc("locked", r.excel_row, "mentor_id")))
+                issues.append(
+                    Issue(
+                        f"закреплений у наставника «{r.mentor_id}» больше его вместимости ({int(cap)})",
+                        **loc("locked", r.excel_row, "mentor_id"),
+                    )
+                )
 
     if issues:
         raise RegistryError(issues)
     return Registry(
-        schools=schools, teachers=teachers, deficits=deficits, locked=locked,
-        forbidden=forbidden, preferences=frames["preferences"].astype({"rank": int}),
-        source=source, sheet_titles={k: v.sheet for k, v in found.items()},
+        schools=schools,
+        teachers=teachers,
+        deficits=deficits,
+        locked=locked,
+        forbidden=forbidden,
+        preferences=frames["preferences"].astype({"rank": int}),
+        source=source,
+        sheet_titles={k: v.sheet for k, v in found.items()},
     )
 
 

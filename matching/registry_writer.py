@@ -11,8 +11,8 @@ written as nothing.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
@@ -23,6 +23,7 @@ __all__ = ["write_registry_xlsx", "write_registry_csv", "WRITE_ONLY_ROWS"]
 
 #: Frames longer than this are written with openpyxl's write-only mode.
 WRITE_ONLY_ROWS = 20_000
+
 
 def _sheets_to_write(frames: Mapping[str, pd.DataFrame]) -> list[tuple[Sheet, pd.DataFrame]]:
     """Contract sheets present in ``frames``, columns ordered, blanks as ``None``.
@@ -54,8 +55,9 @@ def _headers(sheet: Sheet, df: pd.DataFrame, russian: bool) -> dict[str, str]:
     return {c: by_name.get(c, str(c)) for c in df.columns}
 
 
-def write_registry_xlsx(frames: Mapping[str, pd.DataFrame], path: str | os.PathLike, *,
-                        russian: bool = True) -> Path:
+def write_registry_xlsx(
+    frames: Mapping[str, pd.DataFrame], path: str | os.PathLike, *, russian: bool = True
+) -> Path:
     """Write a registry workbook.
 
     Parameters
@@ -86,8 +88,9 @@ def write_registry_xlsx(frames: Mapping[str, pd.DataFrame], path: str | os.PathL
     """
     path = Path(path)
     sheets = _sheets_to_write(frames)
-    tables = [(sheet.title if russian else sheet.name, df, _headers(sheet, df, russian))
-              for sheet, df in sheets]
+    tables = [
+        (sheet.title if russian else sheet.name, df, _headers(sheet, df, russian)) for sheet, df in sheets
+    ]
     if any(len(df) > WRITE_ONLY_ROWS for _, df, _ in tables):
         atomic_save(streaming_workbook([(t, df, h, None) for t, df, h in tables]), path)
     else:
@@ -124,8 +127,10 @@ def write_registry_csv(frames: Mapping[str, pd.DataFrame], folder: str | os.Path
     sheets = _sheets_to_write(frames)
     written = set()
     for sheet, df in sheets:
-        atomic_write(folder / f"{sheet.name}.csv",
-                     lambda tmp, df=df: df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+        atomic_write(
+            folder / f"{sheet.name}.csv",
+            lambda tmp, df=df: df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"),
+        )
         written.add(sheet.name)
     for sheet in SHEETS:
         stale = folder / f"{sheet.name}.csv"

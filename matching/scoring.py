@@ -83,7 +83,17 @@ from threadpoolctl import threadpool_limits
 from matching.config import COMPONENTS, MatchConfig
 from tandem.progress import Progress, report
 
-EXCLUSIONS = ("consent", "capacity", "self", "forbidden", "same_school", "format", "distance", "subject", "relevance")
+EXCLUSIONS = (
+    "consent",
+    "capacity",
+    "self",
+    "forbidden",
+    "same_school",
+    "format",
+    "distance",
+    "subject",
+    "relevance",
+)
 
 CATEGORY_SCORE = {
     "без категории": 0.0,
@@ -135,7 +145,7 @@ class Candidates:
 
     pairs: pd.DataFrame
     exclusions: pd.DataFrame
-    model: "_Model | None" = field(default=None, repr=False)
+    model: _Model | None = field(default=None, repr=False)
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -199,8 +209,18 @@ class _Model:
         self.r_consent = mentors["consent"].to_numpy(dtype=bool)
         self.r_capacity = mentors["capacity"].to_numpy(dtype=np.int64) > 0
 
-        subj = {x: i for i, x in enumerate(sorted({x for t in pd.concat([mentees["subjects"], mentors["subjects"]]) for x in t}))}
-        codes = {x: i for i, x in enumerate(sorted({x for t in pd.concat([mentees["deficits"], mentors["strengths"]]) for x in t}))}
+        subj = {
+            x: i
+            for i, x in enumerate(
+                sorted({x for t in pd.concat([mentees["subjects"], mentors["subjects"]]) for x in t})
+            )
+        }
+        codes = {
+            x: i
+            for i, x in enumerate(
+                sorted({x for t in pd.concat([mentees["deficits"], mentors["strengths"]]) for x in t})
+            )
+        }
         self.subj_e, self.subj_r = _one_hot(mentees["subjects"], subj), _one_hot(mentors["subjects"], subj)
         self.def_e, self.str_r = _one_hot(mentees["deficits"], codes), _one_hot(mentors["strengths"], codes)
         self.n_def = self.def_e.sum(axis=1)
@@ -211,7 +231,11 @@ class _Model:
         def pair_positions(df):
             ok = df["mentee_id"].isin(e_pos) & df["mentor_id"].isin(r_pos)
             d = df[ok]
-            return (d["mentee_id"].map(e_pos).to_numpy(np.int64), d["mentor_id"].map(r_pos).to_numpy(np.int64), d)
+            return (
+                d["mentee_id"].map(e_pos).to_numpy(np.int64),
+                d["mentor_id"].map(r_pos).to_numpy(np.int64),
+                d,
+            )
 
         self.fb_e, self.fb_r, _ = pair_positions(forbidden)
         pe, pr, pf = pair_positions(preferences)
@@ -244,7 +268,7 @@ class _Model:
         self.hard = hard.ravel()
         self.inv_nd = np.where(self.n_def > 0, 1.0 / np.maximum(self.n_def, 1), 0.0)
         # geo_index parts: per mentee format f and mentor j, layer(f, j)·S² + school_j; per mentee school_i·S.
-        self._geo_base = (FORMAT_LAYER[:, self.r_fmt].astype(np.int64) * S * S + self.r_sch[None, :])
+        self._geo_base = FORMAT_LAYER[:, self.r_fmt].astype(np.int64) * S * S + self.r_sch[None, :]
         self._e_geo = self.e_sch * S
         self._mentor_of_teacher = {t: j for j, t in enumerate(self.r_tid)}
         self._table_cache: dict[str, dict[str, np.ndarray]] = {}
@@ -273,7 +297,9 @@ class _Model:
         dist_c = np.where(fmt == 0, 1.0 - ratio, np.where(fmt == 2, 1.0 - 0.5 * ratio, 1.0))
         dist_c = np.where(np.isnan(d) & (fmt != 1), 0.5, dist_c)
         ce, cr = self._school_cluster[sch_e], self._school_cluster[sch_r]
-        clus = np.where(np.isnan(ce) | np.isnan(cr), 0.5, np.where(cr > ce, 1.0, np.where(cr == ce, 0.5, 0.0)))
+        clus = np.where(
+            np.isnan(ce) | np.isnan(cr), 0.5, np.where(cr > ce, 1.0, np.where(cr == ce, 0.5, 0.0))
+        )
         other = np.broadcast_to(sch_e != sch_r, np.broadcast(sch_e, sch_r).shape)
         if sc.school_preference == "same":
             other = ~other
@@ -342,8 +368,10 @@ class _Model:
         """The per-school-pair and per-person tables of :meth:`fast_score` in ``dtype``."""
         key = np.dtype(dtype).name
         if key not in self._table_cache:
-            self._table_cache[key] = {name: np.asarray(getattr(self, name), dtype)
-                                      for name in ("geo", "inv_nd", "r_exp", "e_exp", "r_cat")}
+            self._table_cache[key] = {
+                name: np.asarray(getattr(self, name), dtype)
+                for name in ("geo", "inv_nd", "r_exp", "e_exp", "r_cat")
+            }
         return self._table_cache[key]
 
     def score_pairs(self, ei: np.ndarray, ri: np.ndarray) -> np.ndarray:
@@ -406,8 +434,12 @@ class _Model:
         tid_pos = self._mentor_of_teacher
         both = [(i, tid_pos[t]) for i, t in zip(rows.tolist(), self.e_tid[rows]) if t in tid_pos]
         if both:
-            r, c, _ = self._block_positions(rows, active, np.array([b[0] for b in both], np.int64),
-                                            np.array([b[1] for b in both], np.int64))
+            r, c, _ = self._block_positions(
+                rows,
+                active,
+                np.array([b[0] for b in both], np.int64),
+                np.array([b[1] for b in both], np.int64),
+            )
             code[r, c] = _CODE["self"]
         feasible = code == 0
         per_reason = None
@@ -430,17 +462,22 @@ class _Model:
         score = self.fast_score(ei, ri, shared, covered)
         if self.wsum > 0:
             score = score + self._w("preference") / self.wsum * comps["preference"]
-        return pd.DataFrame({
-            "mentee_id": self.e_id[ei] if len(ei) else np.array([], dtype=object),
-            "mentor_id": self.r_id[ri] if len(ri) else np.array([], dtype=object),
-            "score": score,
-            **{c: np.asarray(comps[c], float) for c in COMPONENTS},
-            "distance_km": self.school_dist[self.e_sch[ei], self.r_sch[ri]].astype(float),
-            "pair_format": np.asarray(FORMAT_NAMES, dtype=object)[self.pair_format(ei, ri).astype(np.int64)]
-            if len(ei) else np.array([], dtype=object),
-            "n_covered": np.asarray(covered).astype(np.int64),
-            "n_deficits": self.n_def[ei].astype(np.int64),
-        })
+        return pd.DataFrame(
+            {
+                "mentee_id": self.e_id[ei] if len(ei) else np.array([], dtype=object),
+                "mentor_id": self.r_id[ri] if len(ri) else np.array([], dtype=object),
+                "score": score,
+                **{c: np.asarray(comps[c], float) for c in COMPONENTS},
+                "distance_km": self.school_dist[self.e_sch[ei], self.r_sch[ri]].astype(float),
+                "pair_format": np.asarray(FORMAT_NAMES, dtype=object)[
+                    self.pair_format(ei, ri).astype(np.int64)
+                ]
+                if len(ei)
+                else np.array([], dtype=object),
+                "n_covered": np.asarray(covered).astype(np.int64),
+                "n_deficits": self.n_def[ei].astype(np.int64),
+            }
+        )
 
 
 def parallel_map(fn, items):
@@ -494,10 +531,16 @@ def _top_k(masked: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return ei, ci, np.where(np.isfinite(rest), rest, np.nan)
 
 
-def build_candidates(mentees: pd.DataFrame, mentors: pd.DataFrame, schools: pd.DataFrame,
-                     forbidden: pd.DataFrame, preferences: pd.DataFrame,
-                     config: MatchConfig, top_k: int | None = None,
-                     progress: Progress | None = None) -> Candidates:
+def build_candidates(
+    mentees: pd.DataFrame,
+    mentors: pd.DataFrame,
+    schools: pd.DataFrame,
+    forbidden: pd.DataFrame,
+    preferences: pd.DataFrame,
+    config: MatchConfig,
+    top_k: int | None = None,
+    progress: Progress | None = None,
+) -> Candidates:
     """Score every feasible (mentee, mentor) pair, or the ``top_k`` best per mentee.
 
     Parameters

@@ -89,8 +89,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -191,11 +191,20 @@ class FlowSolution:
 OBJECTIVES = ("total", "bottleneck")
 
 
-def solve_arrays(e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray, n_mentees: int,
-                 capacity: np.ndarray, *, potentials: bool = False,
-                 start: np.ndarray | None = None, current: np.ndarray | None = None,
-                 change_cost: float | None = None, tier: np.ndarray | None = None,
-                 objective: str = "total") -> FlowSolution:
+def solve_arrays(
+    e_idx: np.ndarray,
+    r_idx: np.ndarray,
+    scores: np.ndarray,
+    n_mentees: int,
+    capacity: np.ndarray,
+    *,
+    potentials: bool = False,
+    start: np.ndarray | None = None,
+    current: np.ndarray | None = None,
+    change_cost: float | None = None,
+    tier: np.ndarray | None = None,
+    objective: str = "total",
+) -> FlowSolution:
     """The optimal assignment on integer positions (the core of :func:`solve_assignment`).
 
     Parameters
@@ -251,11 +260,22 @@ def solve_arrays(e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray, n_men
     scores = np.asarray(scores, float)
     if tier is not None or objective != "total" or (current is not None and lam is None):
         if potentials:
-            raise ValueError("potentials (the optimality certificate) cover the plain objective only; "
-                             f"got tier={'given' if tier is not None else None}, objective={objective!r}, "
-                             f"current={'given' if current is not None else None} with change_cost={change_cost!r}")
-        return _solve_objectives(e_idx, r_idx, scores, M, capacity, _check_current(current, e_idx), lam,
-                                 _check_tier(tier, M), objective)
+            raise ValueError(
+                "potentials (the optimality certificate) cover the plain objective only; "
+                f"got tier={'given' if tier is not None else None}, objective={objective!r}, "
+                f"current={'given' if current is not None else None} with change_cost={change_cost!r}"
+            )
+        return _solve_objectives(
+            e_idx,
+            r_idx,
+            scores,
+            M,
+            capacity,
+            _check_current(current, e_idx),
+            lam,
+            _check_tier(tier, M),
+            objective,
+        )
     if current is not None and lam:
         scores = scores + lam * _check_current(current, e_idx)
     if not potentials and E and E == M * N and (capacity == 1).all() and current is None:
@@ -263,19 +283,24 @@ def solve_arrays(e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray, n_men
     n_nodes = M + N + 2
     ints, scaling = integer_scores(scores, M, n_nodes)
     tails, heads, caps, flows = _max_flow_min_cost(e_idx, r_idx, ints, M, capacity)
-    sol = FlowSolution(chosen=flows[M:M + E] > 0, scaling=scaling)
+    sol = FlowSolution(chosen=flows[M : M + E] > 0, scaling=scaling)
     if potentials:
         # Certificate on the circulation form: pair arcs cost −(B + s), return arc sink → source.
         source, sink = 0, M + N + 1
         zeros_m, zeros_n = np.zeros(M, np.int64), np.zeros(N, np.int64)
-        matched = int(flows[M:M + E].sum())
-        pi = _potentials(np.concatenate([tails, [sink]]), np.concatenate([heads, [source]]),
-                         np.concatenate([caps, [M]]),
-                         np.concatenate([zeros_m, -(scaling.big + ints), zeros_n, [0]]),
-                         np.concatenate([flows, [matched]]), n_nodes, start)
+        matched = int(flows[M : M + E].sum())
+        pi = _potentials(
+            np.concatenate([tails, [sink]]),
+            np.concatenate([heads, [source]]),
+            np.concatenate([caps, [M]]),
+            np.concatenate([zeros_m, -(scaling.big + ints), zeros_n, [0]]),
+            np.concatenate([flows, [matched]]),
+            n_nodes,
+            start,
+        )
         sol.node_potential = pi
-        sol.mentee_potential = pi[1:1 + M]
-        sol.mentor_potential = pi[1 + M:1 + M + N]
+        sol.mentee_potential = pi[1 : 1 + M]
+        sol.mentor_potential = pi[1 + M : 1 + M + N]
     return sol
 
 
@@ -297,7 +322,9 @@ def _max_flow_min_cost(e_idx, r_idx, ints, M: int, capacity):
     tails, heads, caps = _flow_graph(e_idx, r_idx, M, capacity)
     zeros_m, zeros_n = np.zeros(M, np.int64), np.zeros(N, np.int64)
     smcf = min_cost_flow.SimpleMinCostFlow()
-    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, np.concatenate([zeros_m, -ints, zeros_n]))
+    arcs = smcf.add_arcs_with_capacity_and_unit_cost(
+        tails, heads, caps, np.concatenate([zeros_m, -ints, zeros_n])
+    )
     smcf.set_nodes_supplies(np.array([0, M + N + 1], np.int64), np.array([M, -M], np.int64))
     if E:
         # Max flow first (most mentees), then min cost among maximum flows (highest score):
@@ -332,9 +359,15 @@ def _check_objective(objective) -> str:
 def _check_change_cost(change_cost) -> float | None:
     if change_cost is None:
         return None
-    if (isinstance(change_cost, (bool, np.bool_)) or not isinstance(change_cost, (numbers.Real, np.number))
-            or not math.isfinite(float(change_cost)) or float(change_cost) < 0):
-        raise ValueError(f"change_cost must be a finite number ≥ 0 (score units) or None, got {change_cost!r}")
+    if (
+        isinstance(change_cost, (bool, np.bool_))
+        or not isinstance(change_cost, (numbers.Real, np.number))
+        or not math.isfinite(float(change_cost))
+        or float(change_cost) < 0
+    ):
+        raise ValueError(
+            f"change_cost must be a finite number ≥ 0 (score units) or None, got {change_cost!r}"
+        )
     return float(change_cost)
 
 
@@ -344,13 +377,17 @@ def _check_current(current, e_idx) -> np.ndarray | None:
         return None
     mask = np.asarray(current)
     if mask.dtype != bool or mask.shape != e_idx.shape:
-        raise ValueError(f"current must be a bool array with one entry per edge ({len(e_idx)}), "
-                         f"got dtype {mask.dtype} and shape {mask.shape}")
+        raise ValueError(
+            f"current must be a bool array with one entry per edge ({len(e_idx)}), "
+            f"got dtype {mask.dtype} and shape {mask.shape}"
+        )
     held = e_idx[mask]
     counts = np.bincount(held) if len(held) else np.zeros(0, np.int64)
     if (counts > 1).any():
-        raise ValueError(f"current pairs name mentee positions {np.flatnonzero(counts > 1)[:5].tolist()} "
-                         "more than once; a mentee has at most one pair in force")
+        raise ValueError(
+            f"current pairs name mentee positions {np.flatnonzero(counts > 1)[:5].tolist()} "
+            "more than once; a mentee has at most one pair in force"
+        )
     return mask
 
 
@@ -359,8 +396,10 @@ def _check_tier(tier, M: int) -> np.ndarray | None:
         return None
     t = np.asarray(tier)
     if t.shape != (M,) or t.dtype.kind not in "iu" or (M and t.min() < 1):
-        raise ValueError(f"tier must hold one positive integer per mentee ({M}), got dtype {t.dtype}, "
-                         f"shape {t.shape}, values {np.unique(t)[:5].tolist()}")
+        raise ValueError(
+            f"tier must hold one positive integer per mentee ({M}), got dtype {t.dtype}, "
+            f"shape {t.shape}, values {np.unique(t)[:5].tolist()}"
+        )
     return t.astype(np.int64)
 
 
@@ -378,9 +417,11 @@ def _solve_objectives(e_idx, r_idx, scores, M: int, capacity, current, lam, tier
         load = np.bincount(r_idx[forced], minlength=N)
         over = np.flatnonzero(load > capacity)
         if len(over):
-            raise ValueError(f"current pairs to keep exceed the capacity of mentor positions {over[:5].tolist()} "
-                             f"({load[over[:5]].tolist()} > {capacity[over[:5]].tolist()}); "
-                             "give a change_cost to allow breaking pairs")
+            raise ValueError(
+                f"current pairs to keep exceed the capacity of mentor positions {over[:5].tolist()} "
+                f"({load[over[:5]].tolist()} > {capacity[over[:5]].tolist()}); "
+                "give a change_cost to allow breaking pairs"
+            )
         cap = capacity - load
         held = np.zeros(M, bool)
         held[e_idx[forced]] = True
@@ -423,7 +464,7 @@ def _solve_objectives(e_idx, r_idx, scores, M: int, capacity, current, lam, tier
     else:
         flows = _tiered_min_cost(fe, fr, ints, M, cap, edge_level[free], np.diff(targets, prepend=0))
     chosen = forced.copy()
-    chosen[np.flatnonzero(free)[flows[M:M + len(fe)] > 0]] = True
+    chosen[np.flatnonzero(free)[flows[M : M + len(fe)] > 0]] = True
     return FlowSolution(chosen=chosen, scaling=scaling)
 
 
@@ -432,7 +473,7 @@ def _tiered_min_cost(e_idx, r_idx, ints, M: int, capacity, edge_level, per_level
     level (node M + N + 2 + k, fed from the source with capacity ``per_level[k]``) feeds its
     mentees; the supplies are exact, so :meth:`SimpleMinCostFlow.solve` must route them all.
     Returns the flows on the arcs of :func:`_flow_graph` (the source arcs replaced by hub arcs)."""
-    N, E = len(capacity), len(e_idx)
+    N = len(capacity)
     L = len(per_level)
     hub = M + N + 2 + np.arange(L, dtype=np.int64)
     mentee_level = np.full(M, -1, np.int64)
@@ -524,7 +565,11 @@ def _complete_grid(edges: pd.DataFrame) -> list | None:
     A few passes over the id columns and no copies of them, so the dense case costs little
     more than scipy itself."""
     e, r = edges["mentee_id"].to_numpy(), edges["mentor_id"].to_numpy()
-    if e.dtype.kind not in "iuf" or r.dtype.kind not in "iuf" or not edges["mentee_id"].is_monotonic_increasing:
+    if (
+        e.dtype.kind not in "iuf"
+        or r.dtype.kind not in "iuf"
+        or not edges["mentee_id"].is_monotonic_increasing
+    ):
         return None
     n = len(e)
     starts = np.flatnonzero(np.concatenate([[True], e[1:] != e[:-1]]))
@@ -564,9 +609,15 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(np.int64), uniques
 
 
-def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int], *, current: pd.DataFrame | None = None,
-                     change_cost: float | None = None, priority: Mapping | None = None,
-                     objective: str = "total") -> pd.DataFrame:
+def solve_assignment(
+    edges: pd.DataFrame,
+    capacity: Mapping[str, int],
+    *,
+    current: pd.DataFrame | None = None,
+    change_cost: float | None = None,
+    priority: Mapping | None = None,
+    objective: str = "total",
+) -> pd.DataFrame:
     """Choose pairs: the most mentees matched, then the highest total score.
 
     The comparison is lexicographic, key by key: (1) the number of matched
@@ -631,19 +682,28 @@ def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int], *, curren
     lam = _check_change_cost(change_cost)
     if current is not None:
         if not isinstance(current, pd.DataFrame) or {"mentee_id", "mentor_id"} - set(current.columns):
-            raise ValueError("current must be a DataFrame with columns mentee_id, mentor_id; got "
-                             f"{list(current.columns) if isinstance(current, pd.DataFrame) else type(current).__name__}")
+            raise ValueError(
+                "current must be a DataFrame with columns mentee_id, mentor_id; got "
+                f"{list(current.columns) if isinstance(current, pd.DataFrame) else type(current).__name__}"
+            )
         twice = current.loc[current["mentee_id"].duplicated(), "mentee_id"]
         if len(twice):
-            raise ValueError(f"current names mentees {list(dict.fromkeys(twice))[:5]!r} more than once; "
-                             "a mentee has at most one pair in force")
+            raise ValueError(
+                f"current names mentees {list(dict.fromkeys(twice))[:5]!r} more than once; "
+                "a mentee has at most one pair in force"
+            )
     if priority is not None:
         if not isinstance(priority, Mapping):
             raise ValueError(f"priority must be a mapping mentee_id → tier, got {type(priority).__name__}")
-        bad = {k: v for k, v in priority.items()
-               if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Integral, np.integer)) or v < 1}
+        bad = {
+            k: v
+            for k, v in priority.items()
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Integral, np.integer)) or v < 1
+        }
         if bad:
-            raise ValueError(f"priority tiers must be positive integers (1 = served first), got {dict(list(bad.items())[:5])!r}")
+            raise ValueError(
+                f"priority tiers must be positive integers (1 = served first), got {dict(list(bad.items())[:5])!r}"
+            )
     plain = current is None and priority is None and objective == "total"
     if len(edges) == 0:
         out = edges.iloc[0:0].copy()
@@ -718,8 +778,17 @@ def _solve_frame(edges, capacity, current, lam, priority, objective) -> pd.DataF
     if priority is not None:
         last = max(priority.values(), default=0) + 1
         tier = np.array([priority.get(m, last) for m in mentees], dtype=np.int64)
-    sol = solve_arrays(e, r, edges["score"].to_numpy(float)[keep], len(mentees), cap, current=cur,
-                       change_cost=lam, tier=tier, objective=objective)
+    sol = solve_arrays(
+        e,
+        r,
+        edges["score"].to_numpy(float)[keep],
+        len(mentees),
+        cap,
+        current=cur,
+        change_cost=lam,
+        tier=tier,
+        objective=objective,
+    )
     rows = np.sort(keep[sol.chosen], kind="stable")
     out = edges.iloc[rows]
     out = out.iloc[np.argsort(mentee_codes[rows], kind="stable")].reset_index(drop=True)

@@ -21,7 +21,7 @@ against (it is not the matcher).
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -67,8 +67,14 @@ for _i, _s in enumerate(SUBJECTS):
 _GERMAN = _SUBJ_INDEX["немецкий язык"]
 _ENGLISH = _SUBJ_INDEX["английский язык"]
 #: Probability that a teacher of the main subject is a woman.
-_P_FEMALE = np.array([{"физическая культура": 0.45, "ОБЖ": 0.3, "технология": 0.5,
-                       "физика": 0.7, "информатика": 0.7}.get(s[0], 0.88) for s in SUBJECTS])
+_P_FEMALE = np.array(
+    [
+        {"физическая культура": 0.45, "ОБЖ": 0.3, "технология": 0.5, "физика": 0.7, "информатика": 0.7}.get(
+            s[0], 0.88
+        )
+        for s in SUBJECTS
+    ]
+)
 
 # Role codes used internally.
 _BACKGROUND, _MENTEE, _MENTOR, _BOTH = 0, 1, 2, 3
@@ -80,6 +86,7 @@ _IN_PERSON, _REMOTE, _MIXED = 0, 1, 2
 # ---------------------------------------------------------------------------
 # Small vectorised helpers
 # ---------------------------------------------------------------------------
+
 
 def _gumbel_keys(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
     """Keys whose descending order is a weighted sample without replacement.
@@ -133,7 +140,8 @@ def _choice(rng: np.random.Generator, values, p, size) -> np.ndarray:
     """``rng.choice`` on a small list of values with probabilities ``p``."""
     p = np.asarray(p, dtype=float)
     return np.asarray(values, dtype=object if isinstance(values[0], str) else None)[
-        rng.choice(len(p), size=size, p=p / p.sum())]
+        rng.choice(len(p), size=size, p=p / p.sum())
+    ]
 
 
 def _allocate(total: int, weights: np.ndarray, minimum: int) -> np.ndarray:
@@ -154,8 +162,17 @@ def _allocate(total: int, weights: np.ndarray, minimum: int) -> np.ndarray:
 # One district
 # ---------------------------------------------------------------------------
 
-def _district(rng: np.random.Generator, *, name: str, town: str, lat0: float, lon0: float,
-              n: int, p: Mapping[str, float]) -> dict:
+
+def _district(
+    rng: np.random.Generator,
+    *,
+    name: str,
+    town: str,
+    lat0: float,
+    lon0: float,
+    n: int,
+    p: Mapping[str, float],
+) -> dict:
     """Generate one district with ``n`` teachers; indices are local (0-based)."""
     # ---- schools ---------------------------------------------------------
     n_schools = max(4, int(round(n / p["teachers_per_school"])))
@@ -173,14 +190,14 @@ def _district(rng: np.random.Generator, *, name: str, town: str, lat0: float, lo
     o = slice(n_centre, n_centre + n_ordinary)
     # Ordinary villages: uniform over an annulus 8–36 km, outside a ±60° wedge
     # towards the isolated school (forest / marsh with no schools).
-    radius[o] = np.sqrt(rng.uniform(8.0 ** 2, 36.0 ** 2, n_ordinary))
+    radius[o] = np.sqrt(rng.uniform(8.0**2, 36.0**2, n_ordinary))
     angle[o] = a0 + rng.uniform(math.radians(60), math.radians(300), n_ordinary)
     r0 = n_centre + n_ordinary
     radius[r0] = rng.uniform(48.0, 54.0)
     angle[r0] = a0
     n_other_remote = n_remote - 1
-    radius[r0 + 1:] = rng.uniform(45.0, 52.0, n_other_remote)
-    angle[r0 + 1:] = a0 + rng.uniform(math.radians(100), math.radians(260), n_other_remote)
+    radius[r0 + 1 :] = rng.uniform(45.0, 52.0, n_other_remote)
+    angle[r0 + 1 :] = a0 + rng.uniform(math.radians(100), math.radians(260), n_other_remote)
     for _ in range(50):  # villages at least 3 km from any earlier school
         x, y = radius * np.cos(angle), radius * np.sin(angle)
         d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
@@ -188,7 +205,7 @@ def _district(rng: np.random.Generator, *, name: str, town: str, lat0: float, lo
         bad = np.flatnonzero((d.min(axis=1) < 3.0) & (kind == 1))
         if not len(bad):
             break
-        radius[bad] = np.sqrt(rng.uniform(8.0 ** 2, 36.0 ** 2, len(bad)))
+        radius[bad] = np.sqrt(rng.uniform(8.0**2, 36.0**2, len(bad)))
         angle[bad] = a0 + rng.uniform(math.radians(60), math.radians(300), len(bad))
     north, east = radius * np.cos(angle), radius * np.sin(angle)
     lat = np.round(lat0 + north / KM_PER_DEGREE_LAT, 5)
@@ -211,10 +228,13 @@ def _district(rng: np.random.Generator, *, name: str, town: str, lat0: float, lo
     pool = _VILLAGES[_VILLAGES != town]
     n_vill = n_schools - n_centre
     vill = pool[rng.permutation(len(pool))[np.arange(n_vill) % len(pool)]]
-    suffix = np.where(np.arange(n_vill) >= len(pool),
-                      np.char.add(" № ", (np.arange(n_vill) // len(pool) + 1).astype(str)), "")
+    suffix = np.where(
+        np.arange(n_vill) >= len(pool),
+        np.char.add(" № ", (np.arange(n_vill) // len(pool) + 1).astype(str)),
+        "",
+    )
     stype = np.where(basic[n_centre:], "ООШ", "СОШ")
-    names[n_centre:] = ('МБОУ "' + vill + " " + stype.astype(object) + suffix.astype(object) + '"')
+    names[n_centre:] = 'МБОУ "' + vill + " " + stype.astype(object) + suffix.astype(object) + '"'
 
     # ---- teachers per school --------------------------------------------
     size_w = np.select([kind == 0, kind == 2], [3.0, 0.6], 1.2) * np.where(basic, 0.6, 1.0)
@@ -231,8 +251,9 @@ def _district(rng: np.random.Generator, *, name: str, town: str, lat0: float, lo
     female = rng.random(n) < _P_FEMALE[primary]
     sex = female.astype(np.int64)  # 0 male, 1 female
     surname = _SURNAMES[sex, rng.integers(0, _SURNAMES.shape[1], n)]
-    first = np.where(female, _FIRST_F[rng.integers(0, len(_FIRST_F), n)],
-                     _FIRST_M[rng.integers(0, len(_FIRST_M), n)])
+    first = np.where(
+        female, _FIRST_F[rng.integers(0, len(_FIRST_F), n)], _FIRST_M[rng.integers(0, len(_FIRST_M), n)]
+    )
     patronymic = _PATRONYMICS[sex, rng.integers(0, _PATRONYMICS.shape[1], n)]
     full_name = surname + " " + first + " " + patronymic
 
@@ -242,13 +263,18 @@ def _district(rng: np.random.Generator, *, name: str, town: str, lat0: float, lo
     n_both = int(round(p["both_share"] * n_mentor))
     n_refuse = int(round(p["mentor_refusal_share"] * n_mentor))
     role = np.full(n, _BACKGROUND)
-    w_mentor = (np.select([s_cluster == "ШВОР", s_cluster == "ШСОР"], [2.0, 1.0], 0.6)
-                * np.select([s_kind == 0, s_kind == 2], [1.3, 0.0], 1.0)
-                * np.where(primary == _GERMAN, 0.0, 1.0))
+    w_mentor = (
+        np.select([s_cluster == "ШВОР", s_cluster == "ШСОР"], [2.0, 1.0], 0.6)
+        * np.select([s_kind == 0, s_kind == 2], [1.3, 0.0], 1.0)
+        * np.where(primary == _GERMAN, 0.0, 1.0)
+    )
     mentors = _pick(rng, w_mentor, n_mentor)
     role[mentors] = _MENTOR
-    w_mentee = (np.select([s_cluster == "ШНОР", s_cluster == "ШСОР"], [1.6, 1.0], 0.7)
-                * np.where(s_kind == 2, 1.5, 1.0) * (role == _BACKGROUND))
+    w_mentee = (
+        np.select([s_cluster == "ШНОР", s_cluster == "ШСОР"], [1.6, 1.0], 0.7)
+        * np.where(s_kind == 2, 1.5, 1.0)
+        * (role == _BACKGROUND)
+    )
     mentees = _pick(rng, w_mentee, n_mentee)
     role[mentees] = _MENTEE
     # the isolated school gets `isolated_in_person` mentees: swap roles with
@@ -264,33 +290,38 @@ def _district(rng: np.random.Generator, *, name: str, town: str, lat0: float, lo
     mentor_idx = np.flatnonzero(role == _MENTOR)
     perm = rng.permutation(mentor_idx)
     both_idx = perm[:n_both]
-    refuse_idx = perm[n_both:n_both + n_refuse]
+    refuse_idx = perm[n_both : n_both + n_refuse]
     role[both_idx] = _BOTH
     is_mentee = role == _MENTEE
     is_mentor = role == _MENTOR
     is_both = role == _BOTH
     # consenting mentors never teach German (the subject with no mentor)
-    willing = (is_mentor | is_both)
+    willing = is_mentor | is_both
     willing[refuse_idx] = False
     primary = np.where(willing & (primary == _GERMAN), _ENGLISH, primary)
     secondary = np.where(willing & (secondary == _GERMAN), -1, secondary)
 
     # ---- experience and category ------------------------------------------
     experience = rng.integers(3, 41, n)  # background teachers
-    category = _choice(rng, ["без категории", "первая", "высшая", "педагог-наставник",
-                             "педагог-методист"], [0.2, 0.4, 0.35, 0.03, 0.02], n)
+    category = _choice(
+        rng,
+        ["без категории", "первая", "высшая", "педагог-наставник", "педагог-методист"],
+        [0.2, 0.4, 0.35, 0.03, 0.02],
+        n,
+    )
     young = is_mentee & (rng.random(n) < p["young_share"])
     experienced_mentee = is_mentee & ~young
     experience[young] = _choice(rng, [0, 1, 2], [0.35, 0.35, 0.3], young.sum())
     category[young] = "без категории"
     experience[experienced_mentee] = rng.integers(4, 31, experienced_mentee.sum())
-    category[experienced_mentee] = _choice(rng, ["без категории", "первая", "высшая"],
-                                           [0.25, 0.5, 0.25], experienced_mentee.sum())
+    category[experienced_mentee] = _choice(
+        rng, ["без категории", "первая", "высшая"], [0.25, 0.5, 0.25], experienced_mentee.sum()
+    )
     m = int(is_mentor.sum())
-    experience[is_mentor] = np.where(rng.random(m) < 0.9, rng.integers(10, 36, m),
-                                     rng.integers(6, 10, m))
+    experience[is_mentor] = np.where(rng.random(m) < 0.9, rng.integers(10, 36, m), rng.integers(6, 10, m))
     category[is_mentor] = _choice(
-        rng, ["высшая", "первая", "педагог-наставник", "педагог-методист"], [0.45, 0.2, 0.2, 0.15], m)
+        rng, ["высшая", "первая", "педагог-наставник", "педагог-методист"], [0.45, 0.2, 0.2, 0.15], m
+    )
     b = int(is_both.sum())
     experience[is_both] = rng.integers(7, 21, b)
     category[is_both] = _choice(rng, ["первая", "высшая"], [0.6, 0.4], b)
@@ -330,7 +361,7 @@ def _district(rng: np.random.Generator, *, name: str, town: str, lat0: float, lo
     # happy with distance mentoring
     iso_mentees = np.flatnonzero(is_mentee & (school == isolated))
     fmt[iso_mentees] = _REMOTE
-    for t in iso_mentees[:int(p["isolated_in_person"])]:
+    for t in iso_mentees[: int(p["isolated_in_person"])]:
         fmt[t] = _IN_PERSON
         deficits[t] &= covered
         if not deficits[t].any():
@@ -351,21 +382,25 @@ def _district(rng: np.random.Generator, *, name: str, town: str, lat0: float, lo
     subj[np.flatnonzero(secondary >= 0), secondary[secondary >= 0]] = True
     me = np.flatnonzero(is_mentee)
     mo = np.flatnonzero(willing)
-    dist = haversine_km(lat[school[me]][:, None], lon[school[me]][:, None],
-                        lat[school[mo]][None, :], lon[school[mo]][None, :])
+    dist = haversine_km(
+        lat[school[me]][:, None], lon[school[me]][:, None], lat[school[mo]][None, :], lon[school[mo]][None, :]
+    )
     cover = deficits[me].astype(np.int64) @ strengths[mo].T.astype(np.int64)
     same_subject = (subj[me].astype(np.int64) @ subj[mo].T.astype(np.int64)) > 0
     fa, fb = fmt[me][:, None], fmt[mo][None, :]
     compatible = ~(((fa == _IN_PERSON) & (fb == _REMOTE)) | ((fa == _REMOTE) & (fb == _IN_PERSON)))
-    feasible = ((cover > 0) & compatible & (dist <= p["max_distance_km"])
-                & (school[me][:, None] != school[mo][None, :]))
+    feasible = (
+        (cover > 0)
+        & compatible
+        & (dist <= p["max_distance_km"])
+        & (school[me][:, None] != school[mo][None, :])
+    )
     feasible[np.isin(me, planted)] = False
     score = cover + same_subject + (1.0 - dist / 100.0) + 0.5 * rng.random(dist.shape)
 
     locked, forbidden = [], []
     free = feasible.copy()
-    for target, count in ((locked, p["locked_per_district"]),
-                          (forbidden, p["forbidden_per_district"])):
+    for target, count in ((locked, p["locked_per_district"]), (forbidden, p["forbidden_per_district"])):
         for _ in range(int(count)):
             s = np.where(free, score, -np.inf)
             if not np.isfinite(s).any():
@@ -392,19 +427,33 @@ def _district(rng: np.random.Generator, *, name: str, town: str, lat0: float, lo
                 pref_rows.append((int(me[i]), int(mo[j]), r))
 
     return {
-        "schools": pd.DataFrame({"name": names, "district": name, "cluster": cluster,
-                                 "lat": lat, "lon": lon}),
-        "teachers": {"full_name": full_name, "school": school, "role": role,
-                     "primary": primary, "secondary": secondary, "experience": experience,
-                     "category": category, "deficits": deficits, "strengths": strengths,
-                     "capacity": capacity, "format": fmt, "consent": consent},
-        "locked": locked, "forbidden": forbidden, "preferences": pref_rows,
+        "schools": pd.DataFrame(
+            {"name": names, "district": name, "cluster": cluster, "lat": lat, "lon": lon}
+        ),
+        "teachers": {
+            "full_name": full_name,
+            "school": school,
+            "role": role,
+            "primary": primary,
+            "secondary": secondary,
+            "experience": experience,
+            "category": category,
+            "deficits": deficits,
+            "strengths": strengths,
+            "capacity": capacity,
+            "format": fmt,
+            "consent": consent,
+        },
+        "locked": locked,
+        "forbidden": forbidden,
+        "preferences": pref_rows,
     }
 
 
 # ---------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------
+
 
 def generate_registry(
     *,
@@ -524,19 +573,27 @@ def generate_registry(
         raise ValueError("districts must be ≥ 1")
     if teachers < 40 * districts:
         raise ValueError("need at least 40 teachers per district")
-    shares = dict(mentee_share=mentee_share, mentor_share=mentor_share, both_share=both_share,
-                  mentor_refusal_share=mentor_refusal_share, young_share=young_share,
-                  preferences_share=preferences_share)
+    shares = dict(
+        mentee_share=mentee_share,
+        mentor_share=mentor_share,
+        both_share=both_share,
+        mentor_refusal_share=mentor_refusal_share,
+        young_share=young_share,
+        preferences_share=preferences_share,
+    )
     for k, v in shares.items():
         if not 0.0 <= v <= 1.0:
             raise ValueError(f"{k} must be in [0, 1]")
     if mentee_share + mentor_share > 1.0:
         raise ValueError("mentee_share + mentor_share must not exceed 1")
-    params = dict(shares, teachers_per_school=float(teachers_per_school),
-                  locked_per_district=locked_per_district,
-                  forbidden_per_district=forbidden_per_district,
-                  isolated_in_person=isolated_in_person,
-                  max_distance_km=float(max_distance_km))
+    params = dict(
+        shares,
+        teachers_per_school=float(teachers_per_school),
+        locked_per_district=locked_per_district,
+        forbidden_per_district=forbidden_per_district,
+        isolated_in_person=isolated_in_person,
+        max_distance_km=float(max_distance_km),
+    )
 
     rng = np.random.default_rng(seed)
     if districts == 1:
@@ -557,9 +614,9 @@ def generate_registry(
         row, col = divmod(d, ncols)
         lat0 = base_lat + (row - (nrows - 1) / 2 if districts > 1 else 0) * 0.9
         lon0 = base_lon + (col - (ncols - 1) / 2 if districts > 1 else 0) * 0.9 / math.cos(
-            math.radians(base_lat))
-        parts.append(_district(rng, name=dname, town=town, lat0=lat0, lon0=lon0,
-                               n=int(sizes[d]), p=params))
+            math.radians(base_lat)
+        )
+        parts.append(_district(rng, name=dname, town=town, lat0=lat0, lon0=lon0, n=int(sizes[d]), p=params))
     return _assemble(parts)
 
 
@@ -586,32 +643,36 @@ def _assemble(parts: list[dict]) -> dict[str, pd.DataFrame]:
     school = np.concatenate([p["teachers"]["school"] + off for p, off in zip(parts, s_off)])
     primary, secondary = cat("primary"), cat("secondary")
     subjects = _SUBJ_NAMES[primary] + np.where(
-        secondary >= 0, "; " + _SUBJ_NAMES[np.maximum(secondary, 0)], "").astype(object)
+        secondary >= 0, "; " + _SUBJ_NAMES[np.maximum(secondary, 0)], ""
+    ).astype(object)
     capacity = cat("capacity")
     fmt = cat("format")
-    teachers_df = pd.DataFrame({
-        "teacher_id": teacher_ids,
-        "full_name": cat("full_name"),
-        "school_id": school_ids[school],
-        "role": _ROLE_NAMES[cat("role")],
-        "subjects": subjects,
-        "experience_years": cat("experience").astype(np.int64),
-        "category": cat("category"),
-        "deficits": _join_mask(np.concatenate([p["teachers"]["deficits"] for p in parts]), _CODES),
-        "strengths": _join_mask(np.concatenate([p["teachers"]["strengths"] for p in parts]), _CODES),
-        "capacity": pd.Series(capacity).where(capacity >= 0).astype("Int64").array,
-        "format": np.where(fmt >= 0, _FORMATS[np.maximum(fmt, 0)], None),
-        "consent": cat("consent"),
-    })
+    teachers_df = pd.DataFrame(
+        {
+            "teacher_id": teacher_ids,
+            "full_name": cat("full_name"),
+            "school_id": school_ids[school],
+            "role": _ROLE_NAMES[cat("role")],
+            "subjects": subjects,
+            "experience_years": cat("experience").astype(np.int64),
+            "category": cat("category"),
+            "deficits": _join_mask(np.concatenate([p["teachers"]["deficits"] for p in parts]), _CODES),
+            "strengths": _join_mask(np.concatenate([p["teachers"]["strengths"] for p in parts]), _CODES),
+            "capacity": pd.Series(capacity).where(capacity >= 0).astype("Int64").array,
+            "format": np.where(fmt >= 0, _FORMATS[np.maximum(fmt, 0)], None),
+            "consent": cat("consent"),
+        }
+    )
 
     def pairs(key, cols):
-        rows = [tuple(teacher_ids[a + off] if k < 2 else a for k, a in enumerate(r))
-                for p, off in zip(parts, t_off) for r in p[key]]
-        return pd.DataFrame(rows, columns=list(cols)).astype(
-            {c: object for c in cols[:2]})
+        rows = [
+            tuple(teacher_ids[a + off] if k < 2 else a for k, a in enumerate(r))
+            for p, off in zip(parts, t_off)
+            for r in p[key]
+        ]
+        return pd.DataFrame(rows, columns=list(cols)).astype({c: object for c in cols[:2]})
 
-    deficits_df = pd.DataFrame([c[:3] for c in DEFICIT_CATALOGUE],
-                               columns=[c.name for c in DEFICITS.columns])
+    deficits_df = pd.DataFrame([c[:3] for c in DEFICIT_CATALOGUE], columns=[c.name for c in DEFICITS.columns])
     prefs = pairs("preferences", [c.name for c in PREFERENCES.columns])
     prefs["rank"] = prefs["rank"].astype(np.int64)
     out = {
@@ -637,8 +698,7 @@ def _code_matrix(series: pd.Series, labels) -> np.ndarray:
     return dummies.to_numpy(dtype=np.int32)
 
 
-def design_feasibility(frames: Mapping[str, pd.DataFrame], *,
-                       max_distance_km: float = 40.0) -> pd.DataFrame:
+def design_feasibility(frames: Mapping[str, pd.DataFrame], *, max_distance_km: float = 40.0) -> pd.DataFrame:
     """Mentee–mentor pairs allowed by the simple hard constraints of the design.
 
     A pair is feasible when the mentee has the role «наставляемый» or «оба»;
@@ -670,8 +730,7 @@ def design_feasibility(frames: Mapping[str, pd.DataFrame], *,
     fmt = t["format"].fillna("").to_numpy(dtype=object)
     cap = pd.to_numeric(t["capacity"], errors="coerce").fillna(0).to_numpy()
     is_mentee = t["role"].isin(["наставляемый", "оба"]).to_numpy()
-    is_mentor = ((t["role"].isin(["наставник", "оба"]) & (t["consent"] == "да")).to_numpy()
-                 & (cap >= 1))
+    is_mentor = (t["role"].isin(["наставник", "оба"]) & (t["consent"] == "да")).to_numpy() & (cap >= 1)
     a_idx, b_idx = np.flatnonzero(is_mentee), np.flatnonzero(is_mentor)
     ids = t["teacher_id"].to_numpy(dtype=object)
 
@@ -683,7 +742,7 @@ def design_feasibility(frames: Mapping[str, pd.DataFrame], *,
 
     rows_a, rows_b, dists, covers, shares = [], [], [], [], []
     for lo in range(0, len(a_idx), 1000):  # blocks of mentees bound the memory
-        a = a_idx[lo:lo + 1000]
+        a = a_idx[lo : lo + 1000]
         cover = def_m[a] @ str_m[b_idx].T
         shared = (subj[a] @ subj[b_idx].T) > 0
         dist = haversine_km(ll[a, :1], ll[a, 1:], ll[b_idx, 0][None, :], ll[b_idx, 1][None, :])
@@ -701,10 +760,15 @@ def design_feasibility(frames: Mapping[str, pd.DataFrame], *,
     def cat(parts, dtype):
         return np.concatenate(parts) if parts else np.empty(0, dtype)
 
-    out = pd.DataFrame({"mentee_id": ids[cat(rows_a, np.int64)],
-                        "mentor_id": ids[cat(rows_b, np.int64)],
-                        "distance_km": cat(dists, float), "covered": cat(covers, np.int64),
-                        "shared_subject": cat(shares, bool)})
+    out = pd.DataFrame(
+        {
+            "mentee_id": ids[cat(rows_a, np.int64)],
+            "mentor_id": ids[cat(rows_b, np.int64)],
+            "distance_km": cat(dists, float),
+            "covered": cat(covers, np.int64),
+            "shared_subject": cat(shares, bool),
+        }
+    )
     fb_pairs = frames.get("forbidden")
     if fb_pairs is not None and len(fb_pairs):
         banned = pd.MultiIndex.from_arrays([fb_pairs["mentee_id"], fb_pairs["mentor_id"]])

@@ -29,12 +29,19 @@ def _validation(col: schema.Column) -> DataValidation | None:
         dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="80", allow_blank=True)
         dv.error = "Стаж — число лет от 0 до 80"
     elif col.kind == "int":
-        dv = DataValidation(type="whole", operator="between", formula1="0" if col.name == "capacity" else "1",
-                            formula2="100", allow_blank=True)
+        dv = DataValidation(
+            type="whole",
+            operator="between",
+            formula1="0" if col.name == "capacity" else "1",
+            formula2="100",
+            allow_blank=True,
+        )
         dv.error = "Введите целое число" + (" от 0" if col.name == "capacity" else " от 1")
     elif col.name in ("lat", "lon"):
         lim = "90" if col.name == "lat" else "180"
-        dv = DataValidation(type="decimal", operator="between", formula1="-" + lim, formula2=lim, allow_blank=True)
+        dv = DataValidation(
+            type="decimal", operator="between", formula1="-" + lim, formula2=lim, allow_blank=True
+        )
         dv.error = "Введите координату в градусах, например 55.7512"
     else:
         return None

@@ -24,8 +24,18 @@ from matching.engine import MatchResult, match
 from matching.export import result_bytes, result_tables
 from matching.model import Registry
 from matching.registry import load_registry
-from matching.views import (SORTS, changes_frame, changes_text, compare_results, coverage_chart_html, filter_table,
-                            frame_html, load_chart_html, pair_label, school_map_svg)
+from matching.views import (
+    SORTS,
+    changes_frame,
+    changes_text,
+    compare_results,
+    coverage_chart_html,
+    filter_table,
+    frame_html,
+    load_chart_html,
+    pair_label,
+    school_map_svg,
+)
 from tandem.errors import InputError
 from tandem.ui import XLSX_MIME, download_link
 
@@ -36,8 +46,14 @@ SAMPLE_REGISTRY = Path(__file__).resolve().parents[1] / "data" / "sample_distric
 STEPS = ("Чтение реестра", "Оценка пар", "Подбор пар", "Объяснения", "Запись Excel")
 
 #: Tabs of the results, in order.
-TABS = ("Тандемы", "Без наставника", "Нагрузка наставников", "Покрытие дефицитов", "Карта школ",
-        "Что изменилось")
+TABS = (
+    "Тандемы",
+    "Без наставника",
+    "Нагрузка наставников",
+    "Покрытие дефицитов",
+    "Карта школ",
+    "Что изменилось",
+)
 
 _HINTS = {
     "coverage": "Доля дефицитов наставляемого, которые закрывают сильные стороны наставника",
@@ -51,13 +67,27 @@ _HINTS = {
 }
 
 #: Columns of the tandems table shown in the page (the workbook has them all).
-_PAGE_PAIR_COLUMNS = ["Код наставляемого", "Наставляемый", "ОО наставляемого", "Код наставника", "Наставник",
-                      "ОО наставника", "Итоговый балл пары", "Закрытые дефициты", "Незакрытые дефициты",
-                      "Расстояние, км", "Формат", "Закреплена вручную", "Почему эта пара"]
+_PAGE_PAIR_COLUMNS = [
+    "Код наставляемого",
+    "Наставляемый",
+    "ОО наставляемого",
+    "Код наставника",
+    "Наставник",
+    "ОО наставника",
+    "Итоговый балл пары",
+    "Закрытые дефициты",
+    "Незакрытые дефициты",
+    "Расстояние, км",
+    "Формат",
+    "Закреплена вручную",
+    "Почему эта пара",
+]
 
 #: Page CSS: tab titles as wide as their Russian text (the default cuts them at 144 px).
-TAB_CSS = ("<style>.widget-tab > .lm-TabBar .lm-TabBar-tab, .widget-tab > .p-TabBar .p-TabBar-tab"
-           "{flex:0 0 auto !important;min-width:0 !important;max-width:none !important}</style>")
+TAB_CSS = (
+    "<style>.widget-tab > .lm-TabBar .lm-TabBar-tab, .widget-tab > .p-TabBar .p-TabBar-tab"
+    "{flex:0 0 auto !important;min-width:0 !important;max-width:none !important}</style>"
+)
 
 
 # -- the page -----------------------------------------------------------------------
@@ -100,31 +130,61 @@ class TandemApp:
         self.pairs_table = pd.DataFrame()
         defaults = MatchConfig()
 
-        self.source = W.RadioButtons(options=["Образец района (data/sample_district.xlsx)", "Свой файл"],
-                                     description="Реестр:", style={"description_width": "initial"},
-                                     layout=W.Layout(width="auto"))
-        self.upload = W.FileUpload(accept=".xlsx", multiple=False, description="Загрузить .xlsx",
-                                   layout=W.Layout(width="auto"))
+        self.source = W.RadioButtons(
+            options=["Образец района (data/sample_district.xlsx)", "Свой файл"],
+            description="Реестр:",
+            style={"description_width": "initial"},
+            layout=W.Layout(width="auto"),
+        )
+        self.upload = W.FileUpload(
+            accept=".xlsx", multiple=False, description="Загрузить .xlsx", layout=W.Layout(width="auto")
+        )
         self.upload.observe(self._on_upload, names="value")
         self.sliders = {
-            c: W.FloatSlider(value=getattr(defaults.weights, c), min=0, max=1, step=0.05,
-                             description=COMPONENT_LABELS[c], tooltip=_HINTS[c], readout_format=".2f",
-                             style={"description_width": "220px"}, layout=W.Layout(width="520px"))
+            c: W.FloatSlider(
+                value=getattr(defaults.weights, c),
+                min=0,
+                max=1,
+                step=0.05,
+                description=COMPONENT_LABELS[c],
+                tooltip=_HINTS[c],
+                readout_format=".2f",
+                style={"description_width": "220px"},
+                layout=W.Layout(width="520px"),
+            )
             for c in COMPONENTS
         }
-        self.subject_required = W.Checkbox(value=defaults.constraints.require_subject_match,
-                                           description="Только наставники по тому же предмету", indent=False,
-                                           layout=W.Layout(width="auto"))
-        self.relevance_required = W.Checkbox(value=defaults.constraints.require_relevance, indent=False,
-                                             description="Наставник закрывает хотя бы один дефицит или ведёт "
-                                                         "тот же предмет", layout=W.Layout(width="auto"))
-        self.same_school = W.Checkbox(value=defaults.constraints.allow_same_school, indent=False,
-                                      description="Можно назначать наставника из той же школы",
-                                      layout=W.Layout(width="auto"))
-        self.max_distance = W.IntSlider(value=int(defaults.constraints.max_distance_km or 0), min=0, max=200, step=5,
-                                        layout=W.Layout(width="420px"))
-        self.run_button = W.Button(description="Сформировать пары", button_style="primary", icon="play",
-                                   layout=W.Layout(width="220px"))
+        self.subject_required = W.Checkbox(
+            value=defaults.constraints.require_subject_match,
+            description="Только наставники по тому же предмету",
+            indent=False,
+            layout=W.Layout(width="auto"),
+        )
+        self.relevance_required = W.Checkbox(
+            value=defaults.constraints.require_relevance,
+            indent=False,
+            description="Наставник закрывает хотя бы один дефицит или ведёт тот же предмет",
+            layout=W.Layout(width="auto"),
+        )
+        self.same_school = W.Checkbox(
+            value=defaults.constraints.allow_same_school,
+            indent=False,
+            description="Можно назначать наставника из той же школы",
+            layout=W.Layout(width="auto"),
+        )
+        self.max_distance = W.IntSlider(
+            value=int(defaults.constraints.max_distance_km or 0),
+            min=0,
+            max=200,
+            step=5,
+            layout=W.Layout(width="420px"),
+        )
+        self.run_button = W.Button(
+            description="Сформировать пары",
+            button_style="primary",
+            icon="play",
+            layout=W.Layout(width="220px"),
+        )
         self.progress = W.FloatProgress(value=0.0, min=0.0, max=1.0, layout=W.Layout(width="260px"))
         self.progress_label = W.Label(value="")
         self.status = W.HTML()
@@ -133,18 +193,41 @@ class TandemApp:
         self.download = W.HTML()
 
         # Manual overrides.
-        self.pair_choice = W.Dropdown(options=[], description="Пара из таблицы:", style={"description_width": "130px"},
-                                      layout=W.Layout(width="720px"))
-        self.mentee_choice = W.Dropdown(options=[], description="Наставляемый:", style={"description_width": "130px"},
-                                        layout=W.Layout(width="460px"))
-        self.mentor_choice = W.Dropdown(options=[], description="Наставник:", style={"description_width": "100px"},
-                                        layout=W.Layout(width="420px"))
-        self.lock_button = W.Button(description="Закрепить", icon="lock", button_style="info",
-                                    tooltip="Эта пара обязательно войдёт в результат", layout=W.Layout(width="auto"))
-        self.forbid_button = W.Button(description="Запретить", icon="ban", button_style="warning",
-                                      tooltip="Эта пара не войдёт в результат", layout=W.Layout(width="auto"))
-        self.clear_button = W.Button(description="Сбросить ручные изменения", icon="undo",
-                                     layout=W.Layout(width="auto"))
+        self.pair_choice = W.Dropdown(
+            options=[],
+            description="Пара из таблицы:",
+            style={"description_width": "130px"},
+            layout=W.Layout(width="720px"),
+        )
+        self.mentee_choice = W.Dropdown(
+            options=[],
+            description="Наставляемый:",
+            style={"description_width": "130px"},
+            layout=W.Layout(width="460px"),
+        )
+        self.mentor_choice = W.Dropdown(
+            options=[],
+            description="Наставник:",
+            style={"description_width": "100px"},
+            layout=W.Layout(width="420px"),
+        )
+        self.lock_button = W.Button(
+            description="Закрепить",
+            icon="lock",
+            button_style="info",
+            tooltip="Эта пара обязательно войдёт в результат",
+            layout=W.Layout(width="auto"),
+        )
+        self.forbid_button = W.Button(
+            description="Запретить",
+            icon="ban",
+            button_style="warning",
+            tooltip="Эта пара не войдёт в результат",
+            layout=W.Layout(width="auto"),
+        )
+        self.clear_button = W.Button(
+            description="Сбросить ручные изменения", icon="undo", layout=W.Layout(width="auto")
+        )
         self.overrides_view = W.HTML()
         self.pair_choice.observe(self._on_pair_choice, names="value")
         self.lock_button.on_click(lambda _: self.lock(self.mentee_choice.value, self.mentor_choice.value))
@@ -152,15 +235,25 @@ class TandemApp:
         self.clear_button.on_click(lambda _: self.clear_overrides())
 
         # Results.
-        self.pairs_filter = W.Text(placeholder="ФИО, код, школа или дефицит", description="Найти:",
-                                   continuous_update=False, layout=W.Layout(width="420px"))
-        self.pairs_sort = W.Dropdown(options=list(SORTS), description="Порядок:", layout=W.Layout(width="340px"))
+        self.pairs_filter = W.Text(
+            placeholder="ФИО, код, школа или дефицит",
+            description="Найти:",
+            continuous_update=False,
+            layout=W.Layout(width="420px"),
+        )
+        self.pairs_sort = W.Dropdown(
+            options=list(SORTS), description="Порядок:", layout=W.Layout(width="340px")
+        )
         self.pairs_view = W.HTML()
         self.pairs_filter.observe(lambda _: self._show_pairs(), names="value")
         self.pairs_sort.observe(lambda _: self._show_pairs(), names="value")
         self.tab_views = {t: W.HTML() for t in TABS[1:]}
-        self.tabs = W.Tab(children=[W.VBox([W.HBox([self.pairs_filter, self.pairs_sort]), self.pairs_view]),
-                                    *self.tab_views.values()])
+        self.tabs = W.Tab(
+            children=[
+                W.VBox([W.HBox([self.pairs_filter, self.pairs_sort]), self.pairs_view]),
+                *self.tab_views.values(),
+            ]
+        )
         for i, title in enumerate(TABS):
             self.tabs.set_title(i, title)
         self.problems = W.HTML()
@@ -174,22 +267,26 @@ class TandemApp:
     def config(self) -> MatchConfig:
         """The configuration chosen in the widgets."""
         dist = self.max_distance.value
-        return config_from_dict({
-            "weights": {c: float(s.value) for c, s in self.sliders.items()},
-            "constraints": {
-                "require_subject_match": bool(self.subject_required.value),
-                "require_relevance": bool(self.relevance_required.value),
-                "allow_same_school": bool(self.same_school.value),
-                "max_distance_km": float(dist) if dist > 0 else None,
-            },
-            "scales": asdict(MatchConfig().scales),
-        })
+        return config_from_dict(
+            {
+                "weights": {c: float(s.value) for c, s in self.sliders.items()},
+                "constraints": {
+                    "require_subject_match": bool(self.subject_required.value),
+                    "require_relevance": bool(self.relevance_required.value),
+                    "allow_same_school": bool(self.same_school.value),
+                    "max_distance_km": float(dist) if dist > 0 else None,
+                },
+                "scales": asdict(MatchConfig().scales),
+            }
+        )
 
     def load(self) -> Registry:
         """Load the chosen registry (the sample or the uploaded file)."""
         if self.source.index == 0 or not self.upload.value:
             if self.source.index == 1:
-                raise InputError("выберите файл реестра кнопкой «Загрузить .xlsx» или отметьте «Образец района»")
+                raise InputError(
+                    "выберите файл реестра кнопкой «Загрузить .xlsx» или отметьте «Образец района»"
+                )
             return load_registry(self.sample)
         item = self.upload.value[0]
         with tempfile.TemporaryDirectory() as tmp:
@@ -240,12 +337,19 @@ class TandemApp:
         try:
             registry = self.load()
             self.report_progress(STEPS[0], 1.0)
-            result = match(registry, self.config(), extra_locked=locked, extra_forbidden=forbidden,
-                           progress=self.report_progress)
+            result = match(
+                registry,
+                self.config(),
+                extra_locked=locked,
+                extra_forbidden=forbidden,
+                progress=self.report_progress,
+            )
         except InputError as exc:
             self.error, self.result = exc, None
-            self.status.value = ("<b style='color:#b00'>В данных есть ошибки — исправьте их "
-                                 "(в файле или в ручных закреплениях) и запустите снова.</b>")
+            self.status.value = (
+                "<b style='color:#b00'>В данных есть ошибки — исправьте их "
+                "(в файле или в ручных закреплениях) и запустите снова.</b>"
+            )
             self.problems.value = frame_html(exc.to_frame().astype(object).fillna(""))
             self.summary.value = self.download.value = self.changes.value = ""
             self.progress.bar_style = "danger"
@@ -256,34 +360,52 @@ class TandemApp:
         self.report_progress("Объяснения", 1.0)
         tables = result_tables(result, registry)
         self.pairs_table = tables["Тандемы"][_PAGE_PAIR_COLUMNS].copy()
-        self.pairs_table["Закреплена вручную"] = self.pairs_table["Закреплена вручную"].map({True: "да", False: ""})
+        self.pairs_table["Закреплена вручную"] = self.pairs_table["Закреплена вручную"].map(
+            {True: "да", False: ""}
+        )
         self._show_pairs()
         self.tab_views["Без наставника"].value = frame_html(tables["Нераспределённые"])
-        self.tab_views["Нагрузка наставников"].value = load_chart_html(result) + frame_html(tables["Нагрузка"])
-        self.tab_views["Покрытие дефицитов"].value = (coverage_chart_html(result)
-                                                      + frame_html(tables["Покрытие дефицитов"]))
+        self.tab_views["Нагрузка наставников"].value = load_chart_html(result) + frame_html(
+            tables["Нагрузка"]
+        )
+        self.tab_views["Покрытие дефицитов"].value = coverage_chart_html(result) + frame_html(
+            tables["Покрытие дефицитов"]
+        )
         self.tab_views["Карта школ"].value = school_map_svg(registry, result.pairs)
         n_over = len(result.overrides)
-        self.summary.value = (f"<p style='font-size:15px'>{html.escape(result.summary())}"
-                              + (f" Учтено ручных изменений: {n_over}." if n_over else "") + "</p>")
+        self.summary.value = (
+            f"<p style='font-size:15px'>{html.escape(result.summary())}"
+            + (f" Учтено ручных изменений: {n_over}." if n_over else "")
+            + "</p>"
+        )
         if self.previous is not None:
             changes, summary = compare_results(self.previous, result)
-            self.changes.value = f"<p style='font-size:14px;color:#0b5394'>{html.escape(changes_text(summary))}</p>"
+            self.changes.value = (
+                f"<p style='font-size:14px;color:#0b5394'>{html.escape(changes_text(summary))}</p>"
+            )
             self.tab_views["Что изменилось"].value = frame_html(changes_frame(changes))
         else:
             self.changes.value = ""
-            self.tab_views["Что изменилось"].value = ("<p>Измените веса, условия или закрепите / запретите пару "
-                                                     "и нажмите «Сформировать пары» ещё раз — здесь появится "
-                                                     "сравнение с этим запуском.</p>")
+            self.tab_views["Что изменилось"].value = (
+                "<p>Измените веса, условия или закрепите / запретите пару "
+                "и нажмите «Сформировать пары» ещё раз — здесь появится "
+                "сравнение с этим запуском.</p>"
+            )
         self._update_choices(registry, result)
         self.report_progress("Запись Excel", 0.0)
-        self.download.value = download_link(result_bytes(result, registry), "тандемы.xlsx",
-                                            "Скачать результат (Excel)", XLSX_MIME, style="font-size:15px")
+        self.download.value = download_link(
+            result_bytes(result, registry),
+            "тандемы.xlsx",
+            "Скачать результат (Excel)",
+            XLSX_MIME,
+            style="font-size:15px",
+        )
         self.report_progress("Запись Excel", 1.0)
         self.progress.bar_style = "success"
         self.progress_label.value = "Готово"
-        self.status.value = (f"Реестр «{html.escape(registry.source or '')}», время подбора "
-                             f"{result.solve_seconds:.2f} с.")
+        self.status.value = (
+            f"Реестр «{html.escape(registry.source or '')}», время подбора {result.solve_seconds:.2f} с."
+        )
         return result
 
     def _on_upload(self, change) -> None:
@@ -304,15 +426,19 @@ class TandemApp:
             keep = choice.value
             choice.options = [(f"{n} ({i})", i) for i, n in zip(df["teacher_id"], df["full_name"])]
             if keep in set(df["teacher_id"]):
-                choice.value = keep                      # the last choice survives a re-run
-        self.pair_choice.options = [(pair_label(r), (r["mentee_id"], r["mentor_id"]))
-                                    for r in result.pairs.to_dict("records")]
+                choice.value = keep  # the last choice survives a re-run
+        self.pair_choice.options = [
+            (pair_label(r), (r["mentee_id"], r["mentor_id"])) for r in result.pairs.to_dict("records")
+        ]
         self.pair_choice.value = None
 
     def _show_pairs(self) -> None:
         shown = filter_table(self.pairs_table, self.pairs_filter.value, self.pairs_sort.value)
-        note = (f"<p>Найдено пар: {len(shown)} из {len(self.pairs_table)}.</p>"
-                if self.pairs_filter.value.strip() else "")
+        note = (
+            f"<p>Найдено пар: {len(shown)} из {len(self.pairs_table)}.</p>"
+            if self.pairs_filter.value.strip()
+            else ""
+        )
         self.pairs_view.value = note + frame_html(shown)
 
     def _show_overrides(self) -> None:
@@ -326,33 +452,56 @@ class TandemApp:
         if not self.locked and not self.forbidden:
             self.overrides_view.value = "<i>Ручных закреплений и запретов нет.</i>"
             return
-        items = ([f"<li><b style='color:#17a2b8'>закреплена:</b> {one(p)}</li>" for p in self.locked]
-                 + [f"<li><b style='color:#e67e00'>запрещена:</b> {one(p)}</li>" for p in self.forbidden])
-        self.overrides_view.value = ("<b>Будет учтено при следующем запуске:</b><ul style='margin:2px 0'>"
-                                     + "".join(items) + "</ul>")
+        items = [f"<li><b style='color:#17a2b8'>закреплена:</b> {one(p)}</li>" for p in self.locked] + [
+            f"<li><b style='color:#e67e00'>запрещена:</b> {one(p)}</li>" for p in self.forbidden
+        ]
+        self.overrides_view.value = (
+            "<b>Будет учтено при следующем запуске:</b><ul style='margin:2px 0'>" + "".join(items) + "</ul>"
+        )
 
     def widget(self) -> W.Widget:
         """The whole page as one widget."""
-        weights = W.VBox([W.HTML("<b>Веса составляющих балла пары</b> (наведите указатель — пояснение)"),
-                          *self.sliders.values()])
-        constraints = W.VBox([W.HTML("<b>Жёсткие условия</b>"), self.subject_required, self.relevance_required,
-                              self.same_school,
-                              W.HTML("Наибольшее расстояние между школами для очного формата, км (0 — без предела):"),
-                              self.max_distance])
-        overrides = W.VBox([
-            W.HTML("<h3 style='margin:8px 0 2px'>Ручные изменения</h3><p style='margin:0'>Выберите пару из таблицы "
-                   "(или наставляемого и наставника), нажмите «Закрепить» или «Запретить», затем "
-                   "«Сформировать пары» — программа пересчитает остальные пары и покажет, что изменилось.</p>"),
-            self.pair_choice,
-            W.HBox([self.mentee_choice, self.mentor_choice]),
-            W.HBox([self.lock_button, self.forbid_button, self.clear_button]),
-            self.overrides_view,
-        ])
-        return W.VBox([
-            W.HTML(TAB_CSS),
-            W.HBox([self.source, self.upload]),
-            W.HBox([weights, constraints]),
-            W.HBox([self.run_button, self.progress, self.progress_label]),
-            self.status, self.problems, self.summary, self.changes, self.download,
-            overrides, self.tabs,
-        ])
+        weights = W.VBox(
+            [
+                W.HTML("<b>Веса составляющих балла пары</b> (наведите указатель — пояснение)"),
+                *self.sliders.values(),
+            ]
+        )
+        constraints = W.VBox(
+            [
+                W.HTML("<b>Жёсткие условия</b>"),
+                self.subject_required,
+                self.relevance_required,
+                self.same_school,
+                W.HTML("Наибольшее расстояние между школами для очного формата, км (0 — без предела):"),
+                self.max_distance,
+            ]
+        )
+        overrides = W.VBox(
+            [
+                W.HTML(
+                    "<h3 style='margin:8px 0 2px'>Ручные изменения</h3><p style='margin:0'>Выберите пару из таблицы "
+                    "(или наставляемого и наставника), нажмите «Закрепить» или «Запретить», затем "
+                    "«Сформировать пары» — программа пересчитает остальные пары и покажет, что изменилось.</p>"
+                ),
+                self.pair_choice,
+                W.HBox([self.mentee_choice, self.mentor_choice]),
+                W.HBox([self.lock_button, self.forbid_button, self.clear_button]),
+                self.overrides_view,
+            ]
+        )
+        return W.VBox(
+            [
+                W.HTML(TAB_CSS),
+                W.HBox([self.source, self.upload]),
+                W.HBox([weights, constraints]),
+                W.HBox([self.run_button, self.progress, self.progress_label]),
+                self.status,
+                self.problems,
+                self.summary,
+                self.changes,
+                self.download,
+                overrides,
+                self.tabs,
+            ]
+        )

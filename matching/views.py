@@ -33,13 +33,22 @@ _CLUSTER_COLORS = {"ШНОР": "#d9534f", "ШСОР": "#f0ad4e", "ШВОР": "#5
 
 def frame_html(df: pd.DataFrame, max_rows: int = 500) -> str:
     """A DataFrame as an escaped HTML table in a scrollable box."""
-    body = df.head(max_rows).to_html(index=False, escape=True, na_rep="", float_format=lambda x: f"{x:.2f}",
-                                     border=0, classes="tandem-table", justify="left")
+    body = df.head(max_rows).to_html(
+        index=False,
+        escape=True,
+        na_rep="",
+        float_format=lambda x: f"{x:.2f}",
+        border=0,
+        classes="tandem-table",
+        justify="left",
+    )
     more = f"<p>Показаны первые {max_rows} строк из {len(df)}.</p>" if len(df) > max_rows else ""
-    style = ("<style>.tandem-table{border-collapse:collapse;font-size:13px}"
-             ".tandem-table th{background:#ddebf7;position:sticky;top:0}"
-             ".tandem-table td,.tandem-table th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;max-width:480px}"
-             ".tandem-table td:last-child{min-width:320px}</style>")
+    style = (
+        "<style>.tandem-table{border-collapse:collapse;font-size:13px}"
+        ".tandem-table th{background:#ddebf7;position:sticky;top:0}"
+        ".tandem-table td,.tandem-table th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;max-width:480px}"
+        ".tandem-table td:last-child{min-width:320px}</style>"
+    )
     return f'{style}<div style="max-height:480px;overflow:auto">{body}</div>{more}'
 
 
@@ -97,8 +106,12 @@ def compare_results(old: MatchResult, new: MatchResult) -> tuple[pd.DataFrame, d
         the pairs), ``matched_before``, ``matched_after`` (int, pairs).
     """
     cols = ["mentee_id", "mentee_name", "mentor_id", "mentor_name", "score"]
-    a = old.pairs[cols].rename(columns={"mentor_id": "old_id", "mentor_name": "old_name", "score": "old_score"})
-    b = new.pairs[cols].rename(columns={"mentor_id": "new_id", "mentor_name": "new_name", "score": "new_score"})
+    a = old.pairs[cols].rename(
+        columns={"mentor_id": "old_id", "mentor_name": "old_name", "score": "old_score"}
+    )
+    b = new.pairs[cols].rename(
+        columns={"mentor_id": "new_id", "mentor_name": "new_name", "score": "new_score"}
+    )
     m = a.merge(b, on="mentee_id", how="outer", suffixes=("_a", "_b"))
     m["mentee_name"] = m["mentee_name_b"].fillna(m["mentee_name_a"])
 
@@ -107,40 +120,59 @@ def compare_results(old: MatchResult, new: MatchResult) -> tuple[pd.DataFrame, d
 
     m["old_mentor"] = [who(n, i) for n, i in zip(m["old_name"], m["old_id"])]
     m["new_mentor"] = [who(n, i) for n, i in zip(m["new_name"], m["new_id"])]
-    m["change"] = [NEW if pd.isna(o) else DROPPED if pd.isna(n) else KEPT if o == n else MOVED
-                   for o, n in zip(m["old_id"], m["new_id"])]
+    m["change"] = [
+        NEW if pd.isna(o) else DROPPED if pd.isna(n) else KEPT if o == n else MOVED
+        for o, n in zip(m["old_id"], m["new_id"])
+    ]
     order = {MOVED: 0, NEW: 1, DROPPED: 2, KEPT: 3}
     m["_o"] = m["change"].map(order)
     m = m.sort_values(["_o", "mentee_id"], kind="stable")
     out = m[["mentee_id", "mentee_name", "old_mentor", "new_mentor", "old_score", "new_score", "change"]]
     out = out.reset_index(drop=True)
     counts = out["change"].value_counts()
-    summary = {"kept": int(counts.get(KEPT, 0)), "moved": int(counts.get(MOVED, 0)),
-               "new": int(counts.get(NEW, 0)), "dropped": int(counts.get(DROPPED, 0)),
-               "objective_before": float(old.objective), "objective_after": float(new.objective),
-               "matched_before": len(old.pairs), "matched_after": len(new.pairs)}
+    summary = {
+        "kept": int(counts.get(KEPT, 0)),
+        "moved": int(counts.get(MOVED, 0)),
+        "new": int(counts.get(NEW, 0)),
+        "dropped": int(counts.get(DROPPED, 0)),
+        "objective_before": float(old.objective),
+        "objective_after": float(new.objective),
+        "matched_before": len(old.pairs),
+        "matched_after": len(new.pairs),
+    }
     return out, summary
 
 
 def changes_text(summary: dict) -> str:
     """One Russian sentence about a :func:`compare_results` summary."""
+
     def n(k, one, few, many):
         return f"{summary[k]} {plural(summary[k], one, few, many)}"
 
-    return (f"По сравнению с прошлым запуском: {n('kept', 'пара сохранилась', 'пары сохранились', 'пар сохранилось')}, "
-            f"у {summary['moved']} {plural(summary['moved'], 'наставляемого', 'наставляемых', 'наставляемых')} "
-            f"другой наставник, {n('new', 'новая пара', 'новые пары', 'новых пар')}, "
-            f"{n('dropped', 'пара снята', 'пары сняты', 'пар снято')}. "
-            f"Пар: {summary['matched_before']} → {summary['matched_after']}; сумма баллов пар: "
-            f"{summary['objective_before']:.2f} → {summary['objective_after']:.2f} "
-            f"({summary['objective_after'] - summary['objective_before']:+.2f}).")
+    return (
+        f"По сравнению с прошлым запуском: {n('kept', 'пара сохранилась', 'пары сохранились', 'пар сохранилось')}, "
+        f"у {summary['moved']} {plural(summary['moved'], 'наставляемого', 'наставляемых', 'наставляемых')} "
+        f"другой наставник, {n('new', 'новая пара', 'новые пары', 'новых пар')}, "
+        f"{n('dropped', 'пара снята', 'пары сняты', 'пар снято')}. "
+        f"Пар: {summary['matched_before']} → {summary['matched_after']}; сумма баллов пар: "
+        f"{summary['objective_before']:.2f} → {summary['objective_after']:.2f} "
+        f"({summary['objective_after'] - summary['objective_before']:+.2f})."
+    )
 
 
 def changes_frame(changes: pd.DataFrame) -> pd.DataFrame:
     """:func:`compare_results` rows with Russian headers (for the page)."""
-    return changes.rename(columns={
-        "mentee_id": "Код наставляемого", "mentee_name": "Наставляемый", "old_mentor": "Наставник был",
-        "new_mentor": "Наставник стал", "old_score": "Балл был", "new_score": "Балл стал", "change": "Изменение"})
+    return changes.rename(
+        columns={
+            "mentee_id": "Код наставляемого",
+            "mentee_name": "Наставляемый",
+            "old_mentor": "Наставник был",
+            "new_mentor": "Наставник стал",
+            "old_score": "Балл был",
+            "new_score": "Балл стал",
+            "change": "Изменение",
+        }
+    )
 
 
 def coverage_by_area(result: MatchResult) -> pd.DataFrame:
@@ -181,7 +213,8 @@ def bars_html(labels, values, totals, *, unit: str = "", color: str = "#5b9bd5",
             "<tr><td style='padding:2px 8px 2px 0;white-space:nowrap'>" + html.escape(str(lab)) + "</td>"
             f"<td style='width:420px'><div style='width:{width:.1f}%;background:#e8eef6;height:16px'>"
             f"<div style='width:{fill:.1f}%;background:{color};height:16px'></div></div></td>"
-            f"<td style='padding-left:8px;white-space:nowrap'>{v:g} из {t:g}{html.escape(unit)}</td></tr>")
+            f"<td style='padding-left:8px;white-space:nowrap'>{v:g} из {t:g}{html.escape(unit)}</td></tr>"
+        )
     head = f"<h4 style='margin:6px 0'>{html.escape(title)}</h4>" if title else ""
     return f"{head}<table style='border-collapse:collapse;font-size:13px'>{''.join(rows)}</table>"
 
@@ -189,16 +222,22 @@ def bars_html(labels, values, totals, *, unit: str = "", color: str = "#5b9bd5",
 def coverage_chart_html(result: MatchResult) -> str:
     """Coverage of deficits by area as bars, above the per-deficit table."""
     g = coverage_by_area(result)
-    return bars_html(g["area"], g["covered"], g["mentees"], color="#5cb85c",
-                     title="Закрыто дефицитов наставляемых по областям")
+    return bars_html(
+        g["area"],
+        g["covered"],
+        g["mentees"],
+        color="#5cb85c",
+        title="Закрыто дефицитов наставляемых по областям",
+    )
 
 
 def load_chart_html(result: MatchResult) -> str:
     """Assigned mentees against capacity, per mentor with consent (busiest first)."""
     ld = result.load[result.load["consent"].astype(bool) & (result.load["capacity"] > 0)]
     labels = [f"{n} ({i})" for n, i in zip(ld["mentor_name"], ld["mentor_id"])]
-    return bars_html(labels, ld["assigned"], ld["capacity"],
-                     title="Нагрузка наставников: назначено из вместимости")
+    return bars_html(
+        labels, ld["assigned"], ld["capacity"], title="Нагрузка наставников: назначено из вместимости"
+    )
 
 
 def school_map_svg(registry: Registry, pairs: pd.DataFrame, width: int = 720, height: int = 520) -> str:
@@ -223,13 +262,19 @@ def school_map_svg(registry: Registry, pairs: pd.DataFrame, width: int = 720, he
     xs = s["lon"].astype(float) * math.cos(lat0)
     ys = -s["lat"].astype(float)
     pad = 40
-    k = min((width - 2 * pad) / max(float(xs.max() - xs.min()), 1e-6),
-            (height - 2 * pad) / max(float(ys.max() - ys.min()), 1e-6))
-    ox = (width - float(xs.max() - xs.min()) * k) / 2       # centre the drawing
+    k = min(
+        (width - 2 * pad) / max(float(xs.max() - xs.min()), 1e-6),
+        (height - 2 * pad) / max(float(ys.max() - ys.min()), 1e-6),
+    )
+    ox = (width - float(xs.max() - xs.min()) * k) / 2  # centre the drawing
     oy = (height - float(ys.max() - ys.min()) * k) / 2
-    px = {sid: (ox + (x - xs.min()) * k, oy + (y - ys.min()) * k) for sid, x, y in zip(s["school_id"], xs, ys)}
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" style="background:#f7f9fc;border:1px solid #ccd">']
+    px = {
+        sid: (ox + (x - xs.min()) * k, oy + (y - ys.min()) * k) for sid, x, y in zip(s["school_id"], xs, ys)
+    }
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" style="background:#f7f9fc;border:1px solid #ccd">'
+    ]
     links = pairs.groupby(["mentor_school", "mentee_school"]).size()
     same: dict[str, int] = {}
     for (a, b), n in links.items():
@@ -239,29 +284,42 @@ def school_map_svg(registry: Registry, pairs: pd.DataFrame, width: int = 720, he
         if a not in px or b not in px:
             continue
         (x1, y1), (x2, y2) = px[a], px[b]
-        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#3a6ea5" '
-                     f'stroke-opacity="0.55" stroke-width="{1 + 1.5 * (n - 1):.1f}">'
-                     f'<title>{html.escape(str(a))} → {html.escape(str(b))}: {int(n)} '
-                     f'{plural(int(n), "пара", "пары", "пар")}</title></line>')
+        parts.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#3a6ea5" '
+            f'stroke-opacity="0.55" stroke-width="{1 + 1.5 * (n - 1):.1f}">'
+            f"<title>{html.escape(str(a))} → {html.escape(str(b))}: {int(n)} "
+            f"{plural(int(n), 'пара', 'пары', 'пар')}</title></line>"
+        )
     for r in s.itertuples(index=False):
         x, y = px[r.school_id]
         color = _CLUSTER_COLORS.get(getattr(r, "cluster", "") or "", "#999")
-        tip = html.escape(f"{r.school_id} {r.name}" + (f" ({r.cluster})" if getattr(r, "cluster", "") else ""))
+        tip = html.escape(
+            f"{r.school_id} {r.name}" + (f" ({r.cluster})" if getattr(r, "cluster", "") else "")
+        )
         if r.school_id in same:
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="13" fill="none" stroke="#3a6ea5" stroke-width="2">'
-                         f'<title>{tip}: {same[r.school_id]} внутри школы</title></circle>')
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{color}" stroke="#333"><title>{tip}</title>'
-                     f'</circle><text x="{x + 11:.1f}" y="{y + 4:.1f}" font-size="12" font-family="sans-serif">'
-                     f'{html.escape(str(r.school_id))}</text>')
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="13" fill="none" stroke="#3a6ea5" stroke-width="2">'
+                f"<title>{tip}: {same[r.school_id]} внутри школы</title></circle>"
+            )
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="{color}" stroke="#333"><title>{tip}</title>'
+            f'</circle><text x="{x + 11:.1f}" y="{y + 4:.1f}" font-size="12" font-family="sans-serif">'
+            f"{html.escape(str(r.school_id))}</text>"
+        )
     parts.append("</svg>")
     legend = " ".join(f"<span style='color:{c}'>●</span> {g}" for g, c in _CLUSTER_COLORS.items())
     missing = sorted(set(registry.schools["school_id"]) - set(px))
-    note = (f"<p>Без координат (нет на карте): {html.escape(', '.join(missing))}.</p>" if missing else "")
-    return (f"<p style='font-size:13px'>{legend} <span style='color:#999'>●</span> группа не указана. "
-            "Линия — тандем между школами (толще — больше пар), кольцо — пары внутри школы. "
-            "Наведите указатель на школу или линию, чтобы увидеть подробности.</p>" + "".join(parts) + note)
+    note = f"<p>Без координат (нет на карте): {html.escape(', '.join(missing))}.</p>" if missing else ""
+    return (
+        f"<p style='font-size:13px'>{legend} <span style='color:#999'>●</span> группа не указана. "
+        "Линия — тандем между школами (толще — больше пар), кольцо — пары внутри школы. "
+        "Наведите указатель на школу или линию, чтобы увидеть подробности.</p>" + "".join(parts) + note
+    )
 
 
 def pair_label(row) -> str:
     """A pair as one line for the overrides drop-down."""
-    return f"{row['mentee_name']} ({row['mentee_id']}) ← {row['mentor_name']} ({row['mentor_id']}), балл {row['score']:.2f}"
+    return (
+        f"{row['mentee_name']} ({row['mentee_id']}) ← {row['mentor_name']} ({row['mentor_id']}), "
+        f"балл {row['score']:.2f}"
+    )

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from tandem.cli import ArgumentParser, run_cli
 from tandem.errors import InputError, Issue
@@ -38,8 +38,9 @@ _date.__name__ = "дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)"
 
 
 def _parser() -> ArgumentParser:
-    p = ArgumentParser(prog="python -m mentoring",
-                       description="Тандем: реестр наставнических пар в течение года.")
+    p = ArgumentParser(
+        prog="python -m mentoring", description="Тандем: реестр наставнических пар в течение года."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     a = sub.add_parser("approve", help="утвердить пары из книги подбора приказом: добавить их в реестр пар")
     a.add_argument("result", help="книга с результатом подбора (python -m matching run / mentoring rematch)")
@@ -93,12 +94,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             t = load_registry(args.registry).teachers
             check_district(register, t["teacher_id"], Path(args.registry).name)
             experience = dict(zip(t["teacher_id"], t["experience_years"]))
-        register, counts = approve(register, pairs, order=args.order, start=args.start, end=args.end,
-                                   experience=experience, changes=changes, file=Path(args.result).name,
-                                   sheet="Тандемы")
+        register, counts = approve(
+            register,
+            pairs,
+            order=args.order,
+            start=args.start,
+            end=args.end,
+            experience=experience,
+            changes=changes,
+            file=Path(args.result).name,
+            sheet="Тандемы",
+        )
         out = write_register(register, args.register)
-        print(f"Утверждено пар: {counts['approved']}; уже действовали: {counts['kept']}; "
-              f"прекращено при смене наставника или снятии: {counts['ended']}.")
+        print(
+            f"Утверждено пар: {counts['approved']}; уже действовали: {counts['kept']}; "
+            f"прекращено при смене наставника или снятии: {counts['ended']}."
+        )
         print(f"Реестр пар записан: {out}")
         return 0
     if args.command == "status":
@@ -107,8 +118,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise InputError(Issue("файл не найден", file=str(path)))
         from mentoring.register_io import load_register
 
-        register = change_status(load_register(path, today=args.on), args.mentee, args.mentor, args.status,
-                                 on=args.on, reason=args.reason, basis=args.basis, end=args.end)
+        register = change_status(
+            load_register(path, today=args.on),
+            args.mentee,
+            args.mentor,
+            args.status,
+            on=args.on,
+            reason=args.reason,
+            basis=args.basis,
+            end=args.end,
+        )
         out = write_register(register, path)
         print(f"Статус пары «{args.mentee}» – «{args.mentor}» изменён: {args.status}. Реестр записан: {out}")
         return 0
@@ -122,11 +141,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         register = load_register(args.register, today=on)
         registry = load_registry(args.registry)
         check_district(register, registry.teachers["teacher_id"], Path(args.registry).name)
-        paths = write_documents(register, registry, args.out, on, templates=args.templates,
-                                schedule_weeks=args.every_weeks)
+        paths = write_documents(
+            register, registry, args.out, on, templates=args.templates, schedule_weeks=args.every_weeks
+        )
         programmes = sum(p.suffix == ".docx" and p.parent.name == "Программы" for p in paths)
-        print(f"Документы на {on:%d.%m.%Y} записаны в {Path(args.out)}: приложение к приказу, "
-              f"программ наставничества: {programmes}, сетевые договоры.")
+        print(
+            f"Документы на {on:%d.%m.%Y} записаны в {Path(args.out)}: приложение к приказу, "
+            f"программ наставничества: {programmes}, сетевые договоры."
+        )
         return 0
     raise AssertionError(args.command)  # pragma: no cover - argparse requires a command
 

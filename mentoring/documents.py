@@ -39,9 +39,11 @@ if TYPE_CHECKING:  # the type only: importing the package would pull in the file
     from matching import Registry
 
 #: The public rule the programme follows.
-REGULATION = ("Положением о системе (целевой модели) наставничества педагогических работников, утверждённым "
-              "приказом МКУ «Отдел образования Тетюшского муниципального района» № 789-о/д от 23.12.2022 "
-              "(§1.3, §4.7–4.9)")
+REGULATION = (
+    "Положением о системе (целевой модели) наставничества педагогических работников, утверждённым "
+    "приказом МКУ «Отдел образования Тетюшского муниципального района» № 789-о/д от 23.12.2022 "
+    "(§1.3, §4.7–4.9)"
+)
 #: The register's sheet named in messages.
 PAIRS_SHEET = "Пары"
 #: Formats of interaction; an empty format is printed as this text.
@@ -144,7 +146,9 @@ def meeting_dates(start: dt.date, end: dt.date, weeks: int = DEFAULT_SCHEDULE_WE
         ``weeks`` not an integer from 1 to :data:`MAX_SCHEDULE_WEEKS`.
     """
     if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= MAX_SCHEDULE_WEEKS:
-        raise ValueError(f"частота встреч — целое число недель от 1 до {MAX_SCHEDULE_WEEKS}, получено «{weeks}»")
+        raise ValueError(
+            f"частота встреч — целое число недель от 1 до {MAX_SCHEDULE_WEEKS}, получено «{weeks}»"
+        )
     day = start + dt.timedelta(days=(7 - start.weekday()) % 7 if start.weekday() >= 5 else 0)
     out = []
     while day <= end:
@@ -187,9 +191,14 @@ class RegistryIndex:
         category = _category(t.get("category"))
         profile = "; ".join(p for p in (subjects, f"стаж {years}" if years else "", category) if p)
         return {
-            "id": teacher_id, "name": t["full_name"], "short": short_name(t["full_name"]),
-            "school_id": t["school_id"], "school": self.school(t["school_id"]),
-            "subjects": subjects, "category": category, "profile": profile,
+            "id": teacher_id,
+            "name": t["full_name"],
+            "short": short_name(t["full_name"]),
+            "school_id": t["school_id"],
+            "school": self.school(t["school_id"]),
+            "subjects": subjects,
+            "category": category,
+            "profile": profile,
             "position": "; ".join(p for p in (subjects, category) if p),
         }
 
@@ -223,10 +232,16 @@ def check_pairs(pairs: pd.DataFrame, registry: Registry, source: str | None = No
         for col, who in (("mentee_id", "наставляемого"), ("mentor_id", "наставника")):
             code = str(p[col])
             if code not in known:
-                issues.append(Issue(
-                    f"{who} «{code}» нет в реестре педагогов{lookalike_hint(code, known)}; документы по этой "
-                    "паре не напечатать — исправьте код или добавьте педагога в реестр",
-                    file=source, sheet=PAIRS_SHEET, row=row, column=PAIR_COLUMNS[col]))
+                issues.append(
+                    Issue(
+                        f"{who} «{code}» нет в реестре педагогов{lookalike_hint(code, known)}; документы по этой "
+                        "паре не напечатать — исправьте код или добавьте педагога в реестр",
+                        file=source,
+                        sheet=PAIRS_SHEET,
+                        row=row,
+                        column=PAIR_COLUMNS[col],
+                    )
+                )
     return issues
 
 
@@ -249,8 +264,13 @@ def checked_in_force(register: Register, registry: Registry, on: dt.date) -> pd.
     if issues:
         raise RegisterError(issues)
     if not len(live):
-        raise RegisterError(Issue(f"на {_d(on)} в реестре нет действующих пар — печатать нечего",
-                                  file=register.source, sheet=PAIRS_SHEET))
+        raise RegisterError(
+            Issue(
+                f"на {_d(on)} в реестре нет действующих пар — печатать нечего",
+                file=register.source,
+                sheet=PAIRS_SHEET,
+            )
+        )
     return live
 
 
@@ -258,8 +278,9 @@ def checked_in_force(register: Register, registry: Registry, on: dt.date) -> pd.
 def _groups(live: pd.DataFrame, look: RegistryIndex) -> dict[str, tuple[int, int]]:
     """mentor_id → (group number, size) for mentors with more than one mentee in force."""
     sizes = live.groupby("mentor_id").size()
-    mentors = sorted((m for m, n in sizes.items() if n > 1),
-                     key=lambda m: (name_key(look.teachers[m]["full_name"]), m))
+    mentors = sorted(
+        (m for m, n in sizes.items() if n > 1), key=lambda m: (name_key(look.teachers[m]["full_name"]), m)
+    )
     return {m: (k, int(sizes[m])) for k, m in enumerate(mentors, 1)}
 
 
@@ -306,27 +327,45 @@ def annex_context(register: Register, registry: Registry, on: dt.date, school_id
     for p in live.to_dict("records"):
         me, mr = look.person(p["mentee_id"]), look.person(p["mentor_id"])
         g = groups.get(p["mentor_id"])
-        rows.append({
-            "mentee_id": me["id"], "mentee_name": me["name"], "mentee_school": me["school"],
-            "mentee_school_id": me["school_id"], "mentee_position": me["position"],
-            "mentor_id": mr["id"], "mentor_name": mr["name"], "mentor_school": mr["school"],
-            "mentor_school_id": mr["school_id"], "form": p["form"],
-            "format": _text(p.get("format")) or "по согласованию",
-            "start": _d(p["start"]), "end": _d(p["end"]), "_start": p["start"],
-            "group": f"группа № {g[0]} ({g[1]} чел.)" if g else "",
-        })
+        rows.append(
+            {
+                "mentee_id": me["id"],
+                "mentee_name": me["name"],
+                "mentee_school": me["school"],
+                "mentee_school_id": me["school_id"],
+                "mentee_position": me["position"],
+                "mentor_id": mr["id"],
+                "mentor_name": mr["name"],
+                "mentor_school": mr["school"],
+                "mentor_school_id": mr["school_id"],
+                "form": p["form"],
+                "format": _text(p.get("format")) or "по согласованию",
+                "start": _d(p["start"]),
+                "end": _d(p["end"]),
+                "_start": p["start"],
+                "group": f"группа № {g[0]} ({g[1]} чел.)" if g else "",
+            }
+        )
     internal = [r for r in rows if r["mentee_school_id"] == r["mentor_school_id"]]
     network = [r for r in rows if r["mentee_school_id"] != r["mentor_school_id"]]
     sections = []
     for sid in sorted({r["mentee_school_id"] for r in internal}):
-        part = sorted((r for r in internal if r["mentee_school_id"] == sid),
-                      key=lambda r: (name_key(r["mentee_name"]), r["mentee_id"]))
+        part = sorted(
+            (r for r in internal if r["mentee_school_id"] == sid),
+            key=lambda r: (name_key(r["mentee_name"]), r["mentee_id"]),
+        )
         sections.append({"title": look.school(sid), "note": "", "school_id": sid, "rows": part})
     if network:
         network.sort(key=lambda r: (r["mentee_school_id"], name_key(r["mentee_name"]), r["mentee_id"]))
-        sections.append({"title": "Сетевые пары", "school_id": "", "rows": network,
-                         "note": "наставник и наставляемый работают в разных образовательных организациях "
-                                 "(сетевое взаимодействие)"})
+        sections.append(
+            {
+                "title": "Сетевые пары",
+                "school_id": "",
+                "rows": network,
+                "note": "наставник и наставляемый работают в разных образовательных организациях "
+                "(сетевое взаимодействие)",
+            }
+        )
     n = 0
     for s in sections:
         for r in s["rows"]:
@@ -345,8 +384,14 @@ def annex_context(register: Register, registry: Registry, on: dt.date, school_id
         sections = kept
     shown = [r for s in sections for r in s["rows"]]
     in_groups = {r["mentor_id"] for r in shown if r["group"]}
-    group_summary = (f"Групповое наставничество: {len(in_groups)} "
-                     f"{_plural(len(in_groups), 'наставник', 'наставника', 'наставников')}.") if in_groups else ""
+    group_summary = (
+        (
+            f"Групповое наставничество: {len(in_groups)} "
+            f"{_plural(len(in_groups), 'наставник', 'наставника', 'наставников')}."
+        )
+        if in_groups
+        else ""
+    )
     for r in shown:
         r.pop("_start", None)
     return {
@@ -400,15 +445,23 @@ def network_links(register: Register, registry: Registry, on: dt.date) -> pd.Dat
         if mentee["school_id"] == mentor["school_id"]:
             continue
         links.setdefault((mentor["school_id"], mentee["school_id"]), []).append(
-            (name_key(mentee["full_name"]), f"{mentor['full_name']} ({p['mentor_id']}) → "
-                                            f"{mentee['full_name']} ({p['mentee_id']})"))
+            (
+                name_key(mentee["full_name"]),
+                f"{mentor['full_name']} ({p['mentor_id']}) → {mentee['full_name']} ({p['mentee_id']})",
+            )
+        )
     records = []
     for (a, b), items in sorted(links.items()):
-        records.append({
-            "mentor_school_id": a, "mentor_school": look.schools.get(a, a),
-            "mentee_school_id": b, "mentee_school": look.schools.get(b, b),
-            "pairs": len(items), "pair_list": "\n".join(text for _, text in sorted(items)),
-        })
+        records.append(
+            {
+                "mentor_school_id": a,
+                "mentor_school": look.schools.get(a, a),
+                "mentee_school_id": b,
+                "mentee_school": look.schools.get(b, b),
+                "pairs": len(items),
+                "pair_list": "\n".join(text for _, text in sorted(items)),
+            }
+        )
     df = pd.DataFrame(records, columns=list(NETWORK_COLUMNS))
     return df.astype({"pairs": int})
 
@@ -467,46 +520,78 @@ def programme_context(
     for n, code in enumerate(ordered, 1):
         name, area = look.deficits.get(code, (code, ""))
         covered = code in strengths
-        deficits.append({
-            "n": n, "code": code, "name": name, "area": area or "область не указана", "covered": covered,
-            "route": "работа с наставником" if covered else
-                     "наставник этим не владеет — курсы повышения квалификации или другой наставник",
-        })
+        deficits.append(
+            {
+                "n": n,
+                "code": code,
+                "name": name,
+                "area": area or "область не указана",
+                "covered": covered,
+                "route": "работа с наставником"
+                if covered
+                else "наставник этим не владеет — курсы повышения квалификации или другой наставник",
+            }
+        )
     fmt = _text(pair_row.get("format")) or FORMAT_UNSET
     young = "молодой специалист" in str(pair_row["form"])
     tasks, results = _tasks_and_results(deficits, mentor["short"], young)
     covered_names = [d["name"] for d in deficits if d["covered"]]
     if deficits:
-        problem = ("Наставляемый испытывает профессиональные затруднения (дефициты по результатам "
-                   "диагностики; первыми — те, по которым с ним работает наставник):")
-        goal = ("восполнить выявленные профессиональные дефициты наставляемого и закрепить освоенное в "
-                "своей работе за " + duration_text(start, end) + ".")
+        problem = (
+            "Наставляемый испытывает профессиональные затруднения (дефициты по результатам "
+            "диагностики; первыми — те, по которым с ним работает наставник):"
+        )
+        goal = (
+            "восполнить выявленные профессиональные дефициты наставляемого и закрепить освоенное в "
+            "своей работе за " + duration_text(start, end) + "."
+        )
     else:
-        problem = ("В реестре у наставляемого не указаны профессиональные дефициты; в начале программы "
-                   "наставник и наставляемый проводят диагностику и уточняют задачи.")
-        goal = ("профессиональная адаптация наставляемого и развитие его профессиональных компетенций за "
-                + duration_text(start, end) + ".")
+        problem = (
+            "В реестре у наставляемого не указаны профессиональные дефициты; в начале программы "
+            "наставник и наставляемый проводят диагностику и уточняют задачи."
+        )
+        goal = (
+            "профессиональная адаптация наставляемого и развитие его профессиональных компетенций за "
+            + duration_text(start, end)
+            + "."
+        )
     group_note = ""
     if group:
         names = ", ".join(short_name(look.teachers[g]["full_name"]) for g in group if g in look.teachers)
-        group_note = (f"Групповое наставничество: наставник ведёт {len(group) + 1} наставляемых (также {names}); "
-                      "часть встреч может проводиться для всей группы.")
+        group_note = (
+            f"Групповое наставничество: наставник ведёт {len(group) + 1} наставляемых (также {names}); "
+            "часть встреч может проводиться для всей группы."
+        )
     network_note = ""
     if mentee["school_id"] != mentor["school_id"]:
-        network_note = ("Сетевое наставничество: наставник и наставляемый работают в разных образовательных "
-                        "организациях; взаимодействие — по договору о сетевом взаимодействии между ними.")
+        network_note = (
+            "Сетевое наставничество: наставник и наставляемый работают в разных образовательных "
+            "организациях; взаимодействие — по договору о сетевом взаимодействии между ними."
+        )
     return {
-        "mentee": mentee, "mentor": mentor,
-        "form": pair_row["form"], "format": fmt,
-        "start": _d(start), "end": _d(end), "duration": duration_text(start, end),
-        "order": _text(pair_row["order"]), "regulation": REGULATION,
-        "curator": "________________________\n(ФИО, должность)", "curator_short": "________________",
-        "group_note": group_note, "network_note": network_note,
-        "problem": problem, "deficits": deficits, "goal": goal, "tasks": tasks,
-        "schedule_rule": (f"Встречи — раз в {schedule_weeks} {_plural(schedule_weeks, 'неделю', 'недели', 'недель')}"
-                          f" с {_d(start)} по {_d(end)} в один день недели (если начало приходится на субботу или "
-                          "воскресенье — с ближайшего понедельника); праздничные дни не пропускаются "
-                          "автоматически: встречу переносят по договорённости и отмечают перенос в таблице."),
+        "mentee": mentee,
+        "mentor": mentor,
+        "form": pair_row["form"],
+        "format": fmt,
+        "start": _d(start),
+        "end": _d(end),
+        "duration": duration_text(start, end),
+        "order": _text(pair_row["order"]),
+        "regulation": REGULATION,
+        "curator": "________________________\n(ФИО, должность)",
+        "curator_short": "________________",
+        "group_note": group_note,
+        "network_note": network_note,
+        "problem": problem,
+        "deficits": deficits,
+        "goal": goal,
+        "tasks": tasks,
+        "schedule_rule": (
+            f"Встречи — раз в {schedule_weeks} {_plural(schedule_weeks, 'неделю', 'недели', 'недель')}"
+            f" с {_d(start)} по {_d(end)} в один день недели (если начало приходится на субботу или "
+            "воскресенье — с ближайшего понедельника); праздничные дни не пропускаются "
+            "автоматически: встречу переносят по договорённости и отмечают перенос в таблице."
+        ),
         "meetings": _topics(meetings, covered_names),
         "results": results,
         "file_name": file_name(mentee["name"], mentee["id"]),
@@ -517,38 +602,70 @@ def _tasks_and_results(deficits: list[dict], mentor_short: str, young: bool) -> 
     tasks, results = [], []
     for d in deficits:
         if d["covered"]:
-            way = (f"с наставником ({mentor_short}): консультации, взаимопосещение и разбор уроков, "
-                   "совместная разработка материалов")
-            term, check = "весь срок программы", "повторная диагностика дефицитов в конце программы; разбор урока"
+            way = (
+                f"с наставником ({mentor_short}): консультации, взаимопосещение и разбор уроков, "
+                "совместная разработка материалов"
+            )
+            term, check = (
+                "весь срок программы",
+                "повторная диагностика дефицитов в конце программы; разбор урока",
+            )
         else:
-            way = ("вне пары: курсы повышения квалификации по теме или консультации другого наставника "
-                   "(подбирает куратор)")
+            way = (
+                "вне пары: курсы повышения квалификации по теме или консультации другого наставника "
+                "(подбирает куратор)"
+            )
             term = "по графику курсов"
-            check = ("повторная диагностика дефицитов в конце программы; удостоверение о повышении "
-                     "квалификации или отзыв наставника")
-        tasks.append({"n": len(tasks) + 1, "deficit": d["name"], "term": term, "way": way,
-                      "task": "освоить приёмы и способы работы по теме и применить их на своих уроках (занятиях)"})
+            check = (
+                "повторная диагностика дефицитов в конце программы; удостоверение о повышении "
+                "квалификации или отзыв наставника"
+            )
+        tasks.append(
+            {
+                "n": len(tasks) + 1,
+                "deficit": d["name"],
+                "term": term,
+                "way": way,
+                "task": "освоить приёмы и способы работы по теме и применить их на своих уроках (занятиях)",
+            }
+        )
         results.append({"n": len(results) + 1, "result": f"Дефицит восполнен: {d['name']}", "check": check})
     if not deficits or young:
-        tasks.append({"n": len(tasks) + 1, "deficit": "Профессиональная адаптация",
-                      "task": "освоить нормативные документы, требования к уроку, документацию учителя; "
-                              "войти в коллектив",
-                      "way": f"с наставником ({mentor_short}): консультации, посещение уроков наставника",
-                      "term": "весь срок программы"})
-        results.append({"n": len(results) + 1, "result": "Наставляемый адаптирован в профессии и коллективе",
-                        "check": "отзыв наставника, самоанализ наставляемого"})
+        tasks.append(
+            {
+                "n": len(tasks) + 1,
+                "deficit": "Профессиональная адаптация",
+                "task": "освоить нормативные документы, требования к уроку, документацию учителя; "
+                "войти в коллектив",
+                "way": f"с наставником ({mentor_short}): консультации, посещение уроков наставника",
+                "term": "весь срок программы",
+            }
+        )
+        results.append(
+            {
+                "n": len(results) + 1,
+                "result": "Наставляемый адаптирован в профессии и коллективе",
+                "check": "отзыв наставника, самоанализ наставляемого",
+            }
+        )
     for result, check in (
         ("Открытый урок (занятие) наставляемого", "проведение и анализ урока с наставником и куратором"),
-        ("Портфолио наставляемого по итогам программы",
-         "материалы портфолио: разработки уроков, отчёт наставляемого, отзыв наставника"),
+        (
+            "Портфолио наставляемого по итогам программы",
+            "материалы портфолио: разработки уроков, отчёт наставляемого, отзыв наставника",
+        ),
     ):
         results.append({"n": len(results) + 1, "result": result, "check": check})
     return tasks, results
 
 
 #: What the ordinary meetings do, in turn (each covered deficit gets every activity in turn).
-_ACTIVITIES = ("консультация", "посещение урока наставника и его разбор", "посещение и разбор урока наставляемого",
-               "совместная разработка урока (занятия) и материалов")
+_ACTIVITIES = (
+    "консультация",
+    "посещение урока наставника и его разбор",
+    "посещение и разбор урока наставляемого",
+    "совместная разработка урока (занятия) и материалов",
+)
 
 
 def _topics(dates: list[dt.date], covered: list[str]) -> list[dict]:
@@ -562,14 +679,18 @@ def _topics(dates: list[dt.date], covered: list[str]) -> list[dict]:
     k = 0
     for i, day in enumerate(dates):
         if i == 0:
-            topic = "Установочная встреча: знакомство, уточнение дефицитов по диагностике, согласование программы"
+            topic = (
+                "Установочная встреча: знакомство, уточнение дефицитов по диагностике, согласование программы"
+            )
         elif i == len(dates) - 1:
             topic = "Итоговая встреча: повторная диагностика дефицитов, открытый урок, портфолио"
         elif i == mid:
             topic = "Промежуточная встреча с куратором: ход программы, корректировка задач"
         else:
             activity = _ACTIVITIES[(k // max(len(covered), 1)) % len(_ACTIVITIES)]
-            topic = f"{covered[k % len(covered)]}: {activity}" if covered else activity[0].upper() + activity[1:]
+            topic = (
+                f"{covered[k % len(covered)]}: {activity}" if covered else activity[0].upper() + activity[1:]
+            )
             k += 1
         out.append({"n": i + 1, "date": _d(day), "topic": topic})
     return out

@@ -147,8 +147,9 @@ def _check_weeks(weeks) -> None:
         raise InputError(str(e)) from None
 
 
-def _programmes(live: pd.DataFrame, registry: Registry, template: bytes, schedule_weeks: int,
-                school_id: str | None = None) -> list[tuple[str, frozenset, bytes]]:
+def _programmes(
+    live: pd.DataFrame, registry: Registry, template: bytes, schedule_weeks: int, school_id: str | None = None
+) -> list[tuple[str, frozenset, bytes]]:
     """The programmes of ``live`` in file-name order: (file name, {mentee's school, mentor's school}, bytes).
 
     File names are given over all of ``live`` (so a school's zip names a file as the whole set
@@ -185,10 +186,30 @@ def network_workbook(register: Register, registry: Registry, on: dt.date):
     ctx = annex_context(register, registry, on)
     rows = [r for s in ctx["sections"] for r in s["rows"] if r["mentee_school_id"] != r["mentor_school_id"]]
     pairs = pd.DataFrame(
-        [(r["n"], r["mentor_school"], r["mentor_name"], r["mentee_school"], r["mentee_name"], r["form"],
-          r["format"], f"{r['start']} – {r['end']}") for r in rows],
-        columns=["№ в приложении", "ОО наставника", "Наставник", "ОО наставляемого", "Наставляемый",
-                 "Форма наставничества", "Формат", "Период"])
+        [
+            (
+                r["n"],
+                r["mentor_school"],
+                r["mentor_name"],
+                r["mentee_school"],
+                r["mentee_name"],
+                r["form"],
+                r["format"],
+                f"{r['start']} – {r['end']}",
+            )
+            for r in rows
+        ],
+        columns=[
+            "№ в приложении",
+            "ОО наставника",
+            "Наставник",
+            "ОО наставляемого",
+            "Наставляемый",
+            "Форма наставничества",
+            "Формат",
+            "Период",
+        ],
+    )
     wb = new_workbook()
     for title, df, headers in (("Сетевые договоры", links, NETWORK_COLUMNS), ("Сетевые пары", pairs, None)):
         ws = wb.create_sheet(title)
@@ -364,6 +385,8 @@ def school_zips(
     out = {}
     for school in sorted(set().union(*(schools for _, schools, _ in programmes))):
         docs = {ANNEX_FILE: annex_t(annex_context(register, registry, on, school))}
-        docs.update({f"{PROGRAMMES_DIR}/{name}": data for name, schools, data in programmes if school in schools})
+        docs.update(
+            {f"{PROGRAMMES_DIR}/{name}": data for name, schools, data in programmes if school in schools}
+        )
         out[school] = _zip(docs, school)
     return out

@@ -116,13 +116,15 @@ def approve(
     end = end or default_end(start)
     issues: list[Issue] = []
     if not str(order).strip():
-        issues.append(Issue("не указано основание (номер и дата приказа), например «Приказ № 45 от 01.09.2026»"))
+        issues.append(
+            Issue("не указано основание (номер и дата приказа), например «Приказ № 45 от 01.09.2026»")
+        )
     if end < start:
         issues.append(Issue(f"дата окончания {_d(end)} раньше даты начала {_d(start)}"))
     elif not programme_months_ok(start, end):
-        issues.append(Issue(
-            f"программа наставничества длится от 3 до 12 месяцев, а период {_d(start)}–{_d(end)} — нет"
-        ))
+        issues.append(
+            Issue(f"программа наставничества длится от 3 до 12 месяцев, а период {_d(start)}–{_d(end)} — нет")
+        )
     if issues:
         raise RegisterError(issues)
 
@@ -142,39 +144,64 @@ def approve(
         where = dict(file=file, sheet=sheet, row=excel_row)
         mentee, mentor = str(p["mentee_id"]).strip(), str(p["mentor_id"]).strip()
         if mentee == mentor:
-            issues.append(Issue(f"педагог «{mentee}» не может быть наставником самому себе", column="Код наставника",
-                                **where))
+            issues.append(
+                Issue(
+                    f"педагог «{mentee}» не может быть наставником самому себе",
+                    column="Код наставника",
+                    **where,
+                )
+            )
             continue
         if mentee in seen:
-            issues.append(Issue(f"наставляемый «{mentee}» указан дважды (первый раз в строке {seen[mentee]})",
-                                column="Код наставляемого", **where))
+            issues.append(
+                Issue(
+                    f"наставляемый «{mentee}» указан дважды (первый раз в строке {seen[mentee]})",
+                    column="Код наставляемого",
+                    **where,
+                )
+            )
             continue
         seen[mentee] = excel_row
-        overlap = live[(live["mentee_id"] == mentee) & (live["start"] <= end) & (live["end"] >= start)] \
-            if len(live) else live
+        overlap = (
+            live[(live["mentee_id"] == mentee) & (live["start"] <= end) & (live["end"] >= start)]
+            if len(live)
+            else live
+        )
         if len(overlap):
             same = overlap[overlap["mentor_id"] == mentor]
             if len(same) == len(overlap):
                 kept += 1
                 continue
             other = overlap[overlap["mentor_id"] != mentor].iloc[0]
-            issues.append(Issue(
-                f"наставляемый «{mentee}» уже в паре с наставником «{other['mentor_id']}» "
-                f"({pair_text(other)}); сначала завершите или прекратите эту пару",
-                column="Код наставляемого", **where))
+            issues.append(
+                Issue(
+                    f"наставляемый «{mentee}» уже в паре с наставником «{other['mentor_id']}» "
+                    f"({pair_text(other)}); сначала завершите или прекратите эту пару",
+                    column="Код наставляемого",
+                    **where,
+                )
+            )
             continue
         fmt = str(p.get("format", "") or "").strip()
-        new_rows.append({
-            "mentee_id": mentee, "mentor_id": mentor,
-            "form": default_form((experience or {}).get(mentee)),
-            "format": fmt, "start": start, "end": end, "status": "действует",
-            "order": str(order).strip(), "reason": "",
-        })
+        new_rows.append(
+            {
+                "mentee_id": mentee,
+                "mentor_id": mentor,
+                "form": default_form((experience or {}).get(mentee)),
+                "format": fmt,
+                "start": start,
+                "end": end,
+                "status": "действует",
+                "order": str(order).strip(),
+                "reason": "",
+            }
+        )
     if issues:
         raise RegisterError(issues)
     for r in new_rows:
-        events.append(log_event(start, "пара утверждена", r["mentee_id"], r["mentor_id"], "",
-                                pair_text(r), r["order"]))
+        events.append(
+            log_event(start, "пара утверждена", r["mentee_id"], r["mentor_id"], "", pair_text(r), r["order"])
+        )
     if new_rows:
         added = pd.DataFrame(new_rows, columns=list(PAIR_COLUMNS))
         base = reg.pairs[list(PAIR_COLUMNS)] if len(reg.pairs) else None
@@ -190,20 +217,29 @@ def _apply_changes(reg: Register, changes: pd.DataFrame, start: dt.date, order: 
     for c in changes.itertuples(index=False):
         if c.change not in ("другой наставник", "снята") or not str(c.mentor_before or "").strip():
             continue
-        reason = str(c.reason or "").strip() or ("смена наставника" if c.change == "другой наставник" else "снята")
+        reason = str(c.reason or "").strip() or (
+            "смена наставника" if c.change == "другой наставник" else "снята"
+        )
         event = "наставник сменён" if c.change == "другой наставник" else "пара снята при повторном подборе"
-        reg, ev = _end_pair(reg, str(c.mentee_id), str(c.mentor_before), stop, "прекращена досрочно", reason,
-                            order, event)
+        reg, ev = _end_pair(
+            reg, str(c.mentee_id), str(c.mentor_before), stop, "прекращена досрочно", reason, order, event
+        )
         events += ev
         ended += bool(ev)
     return reg, events, ended
 
 
-def _end_pair(reg: Register, mentee: str, mentor: str, day: dt.date, status: str, reason: str, basis: str,
-              event: str) -> tuple[Register, list[dict]]:
+def _end_pair(
+    reg: Register, mentee: str, mentor: str, day: dt.date, status: str, reason: str, basis: str, event: str
+) -> tuple[Register, list[dict]]:
     p = reg.pairs
-    mask = (p["mentee_id"] == mentee) & (p["mentor_id"] == mentor) & p["status"].isin(IN_FORCE_STATUSES) \
-        & (p["start"] <= day + dt.timedelta(days=1)) & (p["end"] >= day)
+    mask = (
+        (p["mentee_id"] == mentee)
+        & (p["mentor_id"] == mentor)
+        & p["status"].isin(IN_FORCE_STATUSES)
+        & (p["start"] <= day + dt.timedelta(days=1))
+        & (p["end"] >= day)
+    )
     if not mask.any():
         return reg, []
     idx = p.index[mask][-1]
@@ -235,10 +271,14 @@ def check_district(register: Register, teacher_ids, registry_name: str | None = 
         return
     ids = set(teacher_ids)
     if not (set(p["mentee_id"]) | set(p["mentor_id"])) & ids:
-        raise RegisterError(Issue(
-            f"ни один педагог реестра пар не найден в реестре педагогов «{registry_name or 'реестр'}»: "
-            "похоже, это реестр пар другого района или другой реестр педагогов",
-            file=register.source, sheet="Пары"))
+        raise RegisterError(
+            Issue(
+                f"ни один педагог реестра пар не найден в реестре педагогов «{registry_name or 'реестр'}»: "
+                "похоже, это реестр пар другого района или другой реестр педагогов",
+                file=register.source,
+                sheet="Пары",
+            )
+        )
 
 
 def change_status(
@@ -282,8 +322,16 @@ def change_status(
     if status not in STATUSES:
         raise RegisterError(f"неизвестный статус «{status}»; ожидался один из: {', '.join(STATUSES)}")
     pairs = register.pairs
-    live = pairs[pairs["status"].isin(IN_FORCE_STATUSES) & (pairs["start"] <= on)
-                 & (pairs["mentee_id"] == mentee_id) & (pairs["mentor_id"] == mentor_id)] if len(pairs) else pairs
+    live = (
+        pairs[
+            pairs["status"].isin(IN_FORCE_STATUSES)
+            & (pairs["start"] <= on)
+            & (pairs["mentee_id"] == mentee_id)
+            & (pairs["mentor_id"] == mentor_id)
+        ]
+        if len(pairs)
+        else pairs
+    )
     if not len(live):
         raise RegisterError(
             f"пары наставляемого «{mentee_id}» с наставником «{mentor_id}», действующей на {_d(on)}, в реестре нет"
@@ -291,14 +339,15 @@ def change_status(
     idx = live.index[-1]
     row = pairs.loc[idx]
     if status == "действует":
-        raise RegisterError("пара уже действует; чтобы продлить её, выберите статус «продлена» и новую дату окончания")
+        raise RegisterError(
+            "пара уже действует; чтобы продлить её, выберите статус «продлена» и новую дату окончания"
+        )
     if status == "прекращена досрочно" and not str(reason).strip():
         raise RegisterError("для досрочного прекращения укажите причину")
     new = pairs.copy()
     if status == "продлена":
         if end is None or end <= row["end"]:
-            raise RegisterError(
-                f"для продления укажите дату окончания позже нынешней ({_d(row['end'])})")
+            raise RegisterError(f"для продления укажите дату окончания позже нынешней ({_d(row['end'])})")
         if not programme_months_ok(row["start"], end):
             raise RegisterError(
                 f"программа наставничества длится не больше 12 месяцев: с {_d(row['start'])} "
@@ -313,6 +362,12 @@ def change_status(
         new.loc[idx, "reason"] = str(reason).strip()
     out = register.copy()
     out.pairs = new
-    out.log = append_log(out.log, [log_event(on, "статус изменён", mentee_id, mentor_id, pair_text(row),
-                                             pair_text(new.loc[idx]), basis)])
+    out.log = append_log(
+        out.log,
+        [
+            log_event(
+                on, "статус изменён", mentee_id, mentor_id, pair_text(row), pair_text(new.loc[idx]), basis
+            )
+        ],
+    )
     return out

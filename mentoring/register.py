@@ -161,7 +161,7 @@ class Register:
         """The pairs in force on ``on`` (status действует / продлена and start ≤ on ≤ end)."""
         return in_force(self.pairs, on)
 
-    def copy(self) -> "Register":
+    def copy(self) -> Register:
         """A deep copy (frames copied)."""
         return Register(self.pairs.copy(), self.log.copy(), self.source, self.sha256)
 

@@ -51,7 +51,7 @@ _ISO_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?$")
 def parse_date(text: str) -> dt.date | None:
     """A date cell as read (Excel date, «01.09.2026» or «2026-09-01») → date; None if it is not a date."""
     if text.startswith(DATE_MARK):
-        text = text[len(DATE_MARK):]
+        text = text[len(DATE_MARK) :]
     m = _ISO_TEXT.match(text)
     try:
         if m:
@@ -65,7 +65,7 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def _shown(text: str) -> str:
-    return text[len(DATE_MARK):] if text.startswith(DATE_MARK) else text
+    return text[len(DATE_MARK) :] if text.startswith(DATE_MARK) else text
 
 
 def _find(tables: dict[str, RawTable], key: str) -> RawTable | None:
@@ -76,7 +76,9 @@ def _find(tables: dict[str, RawTable], key: str) -> RawTable | None:
     return None
 
 
-def find_columns(table: RawTable, columns: dict[str, str], required, issues: list[Issue]) -> dict[str, int] | None:
+def find_columns(
+    table: RawTable, columns: dict[str, str], required, issues: list[Issue]
+) -> dict[str, int] | None:
     """English column name → position in the table's rows, found by its English or Russian header.
 
     Returns None (and appends an issue per missing column) when a required column is absent.
@@ -90,8 +92,14 @@ def find_columns(table: RawTable, columns: dict[str, str], required, issues: lis
         if j is not None:
             found[name] = j
         elif name in required:
-            issues.append(Issue(f"нет столбца «{russian}» (или «{name}»)", file=table.file, sheet=table.sheet,
-                                column=russian))
+            issues.append(
+                Issue(
+                    f"нет столбца «{russian}» (или «{name}»)",
+                    file=table.file,
+                    sheet=table.sheet,
+                    column=russian,
+                )
+            )
     return found if all(c in found for c in required) else None
 
 
@@ -108,62 +116,114 @@ def _parse_pairs(table: RawTable, issues: list[Issue]) -> pd.DataFrame:
         ok = True
         for name in ("mentee_id", "mentor_id", "order"):
             if not rec[name]:
-                issues.append(Issue("пустая ячейка; ожидался " + (
-                    "код педагога из реестра" if name != "order" else "номер и дата приказа, например "
-                    "«Приказ № 45 от 01.09.2026»"), column=PAIR_COLUMNS[name], **where))
+                issues.append(
+                    Issue(
+                        "пустая ячейка; ожидался "
+                        + (
+                            "код педагога из реестра"
+                            if name != "order"
+                            else "номер и дата приказа, например «Приказ № 45 от 01.09.2026»"
+                        ),
+                        column=PAIR_COLUMNS[name],
+                        **where,
+                    )
+                )
                 ok = False
         for name in ("start", "end"):
             d = parse_date(rec[name])
             if d is None:
-                issues.append(Issue(f"ожидалась дата вида 01.09.2026, получено «{_shown(rec[name])}»",
-                                    column=PAIR_COLUMNS[name], **where))
+                issues.append(
+                    Issue(
+                        f"ожидалась дата вида 01.09.2026, получено «{_shown(rec[name])}»",
+                        column=PAIR_COLUMNS[name],
+                        **where,
+                    )
+                )
                 ok = False
             rec[name] = d
         status = status_by_norm.get(norm_header(rec["status"]))
         if status is None:
-            issues.append(Issue(f"неизвестный статус «{rec['status']}»; ожидался один из: {', '.join(STATUSES)}",
-                                column=PAIR_COLUMNS["status"], **where))
+            issues.append(
+                Issue(
+                    f"неизвестный статус «{rec['status']}»; ожидался один из: {', '.join(STATUSES)}",
+                    column=PAIR_COLUMNS["status"],
+                    **where,
+                )
+            )
             ok = False
         rec["status"] = status
         if ok and rec["mentee_id"] == rec["mentor_id"]:
-            issues.append(Issue(f"педагог «{rec['mentee_id']}» не может быть наставником самому себе",
-                                column=PAIR_COLUMNS["mentor_id"], **where))
+            issues.append(
+                Issue(
+                    f"педагог «{rec['mentee_id']}» не может быть наставником самому себе",
+                    column=PAIR_COLUMNS["mentor_id"],
+                    **where,
+                )
+            )
             ok = False
         if ok and rec["end"] < rec["start"]:
-            issues.append(Issue(
-                f"дата окончания {rec['end']:%d.%m.%Y} раньше даты начала {rec['start']:%d.%m.%Y} "
-                "(даты перепутаны?)", column=PAIR_COLUMNS["end"], **where))
+            issues.append(
+                Issue(
+                    f"дата окончания {rec['end']:%d.%m.%Y} раньше даты начала {rec['start']:%d.%m.%Y} "
+                    "(даты перепутаны?)",
+                    column=PAIR_COLUMNS["end"],
+                    **where,
+                )
+            )
             ok = False
         if ok and status == "действует" and rec["end"] >= add_months(rec["start"], MAX_MONTHS):
-            issues.append(Issue(
-                f"программа наставничества длится не больше 12 месяцев, а период "
-                f"{rec['start']:%d.%m.%Y}–{rec['end']:%d.%m.%Y} длиннее; для продлённой пары укажите "
-                "статус «продлена»", column=PAIR_COLUMNS["end"], **where))
+            issues.append(
+                Issue(
+                    f"программа наставничества длится не больше 12 месяцев, а период "
+                    f"{rec['start']:%d.%m.%Y}–{rec['end']:%d.%m.%Y} длиннее; для продлённой пары укажите "
+                    "статус «продлена»",
+                    column=PAIR_COLUMNS["end"],
+                    **where,
+                )
+            )
             ok = False
         if ok and status == "прекращена досрочно" and not rec["reason"]:
-            issues.append(Issue("для досрочно прекращённой пары укажите причину", column=PAIR_COLUMNS["reason"],
-                                **where))
+            issues.append(
+                Issue(
+                    "для досрочно прекращённой пары укажите причину", column=PAIR_COLUMNS["reason"], **where
+                )
+            )
             ok = False
         rec["excel_row"] = excel_row
         if ok:
             records.append(rec)
-    df = pd.DataFrame(records, columns=[*PAIR_COLUMNS, "excel_row"]) if records else \
-        empty_pairs().assign(excel_row=pd.Series(dtype=int))
+    df = (
+        pd.DataFrame(records, columns=[*PAIR_COLUMNS, "excel_row"])
+        if records
+        else empty_pairs().assign(excel_row=pd.Series(dtype=int))
+    )
     seen: dict[tuple, int] = {}
     for r in df.itertuples(index=False):
         key = (r.mentee_id, r.mentor_id, r.start)
         if key in seen:
-            issues.append(Issue(
-                f"пара «{r.mentee_id}» – «{r.mentor_id}» с началом {r.start:%d.%m.%Y} записана дважды "
-                f"(первый раз в строке {seen[key]})", file=table.file, sheet=table.sheet, row=r.excel_row))
+            issues.append(
+                Issue(
+                    f"пара «{r.mentee_id}» – «{r.mentor_id}» с началом {r.start:%d.%m.%Y} записана дважды "
+                    f"(первый раз в строке {seen[key]})",
+                    file=table.file,
+                    sheet=table.sheet,
+                    row=r.excel_row,
+                )
+            )
         else:
             seen[key] = r.excel_row
     for i, j in overlapping_in_force(df):
         a, b = df.iloc[i], df.iloc[j]
-        issues.append(Issue(
-            f"наставляемый «{b['mentee_id']}» в двух действующих парах одновременно: с «{a['mentor_id']}» "
-            f"(строка {a['excel_row']}) и с «{b['mentor_id']}»; у наставляемого одна действующая пара",
-            file=table.file, sheet=table.sheet, row=int(b["excel_row"]), column=PAIR_COLUMNS["mentee_id"]))
+        issues.append(
+            Issue(
+                f"наставляемый «{b['mentee_id']}» в двух действующих парах одновременно: с «{a['mentor_id']}» "
+                f"(строка {a['excel_row']}) и с «{b['mentor_id']}»; у наставляемого одна действующая пара",
+                file=table.file,
+                sheet=table.sheet,
+                row=int(b["excel_row"]),
+                column=PAIR_COLUMNS["mentee_id"],
+            )
+        )
     return df
 
 
@@ -178,8 +238,15 @@ def _parse_log(table: RawTable | None, issues: list[Issue]) -> pd.DataFrame:
         rec = {name: (row[cols[name]] if name in cols else "") for name in LOG_COLUMNS}
         d = parse_date(rec["date"])
         if d is None:
-            issues.append(Issue(f"ожидалась дата вида 01.09.2026, получено «{_shown(rec['date'])}»",
-                                file=table.file, sheet=table.sheet, row=excel_row, column=LOG_COLUMNS["date"]))
+            issues.append(
+                Issue(
+                    f"ожидалась дата вида 01.09.2026, получено «{_shown(rec['date'])}»",
+                    file=table.file,
+                    sheet=table.sheet,
+                    row=excel_row,
+                    column=LOG_COLUMNS["date"],
+                )
+            )
         rec["date"] = d
         records.append(rec)
     return pd.DataFrame(records, columns=list(LOG_COLUMNS)) if records else empty_log()
@@ -212,20 +279,41 @@ def hand_edits(snapshot: pd.DataFrame, pairs: pd.DataFrame, today: dt.date) -> l
         k = _key(r)
         seen.add(k)
         if k not in old:
-            events.append(log_event(today, "добавлена вручную", r["mentee_id"], r["mentor_id"], "", pair_text(r),
-                                    str(r["order"])))
+            events.append(
+                log_event(
+                    today,
+                    "добавлена вручную",
+                    r["mentee_id"],
+                    r["mentor_id"],
+                    "",
+                    pair_text(r),
+                    str(r["order"]),
+                )
+            )
             continue
         o = old[k]
         changed = [f for f in fields if str(o[f] or "") != str(r[f] or "")]
         if changed:
             before = "; ".join(f"{PAIR_COLUMNS[f]}: {_text(o[f])}" for f in changed)
             after = "; ".join(f"{PAIR_COLUMNS[f]}: {_text(r[f])}" for f in changed)
-            events.append(log_event(today, "ручная правка", r["mentee_id"], r["mentor_id"], before, after,
-                                    "правка в Excel"))
+            events.append(
+                log_event(
+                    today, "ручная правка", r["mentee_id"], r["mentor_id"], before, after, "правка в Excel"
+                )
+            )
     for k, o in old.items():
         if k not in seen:
-            events.append(log_event(today, "удалена вручную", o["mentee_id"], o["mentor_id"], pair_text(o), "",
-                                    "правка в Excel"))
+            events.append(
+                log_event(
+                    today,
+                    "удалена вручную",
+                    o["mentee_id"],
+                    o["mentor_id"],
+                    pair_text(o),
+                    "",
+                    "правка в Excel",
+                )
+            )
     return events
 
 
@@ -261,8 +349,9 @@ def load_register(path: str | Path, today: dt.date | None = None) -> Register:
     """
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise RegisterError(Issue(f"реестр пар — книга Excel .xlsx, а получен файл «{path.suffix}»",
-                                  file=path.name))
+        raise RegisterError(
+            Issue(f"реестр пар — книга Excel .xlsx, а получен файл «{path.suffix}»", file=path.name)
+        )
     try:
         tables = read_xlsx(path)
     except InputError as e:
@@ -270,8 +359,13 @@ def load_register(path: str | Path, today: dt.date | None = None) -> Register:
     issues: list[Issue] = []
     pairs_table = _find(tables, "pairs")
     if pairs_table is None:
-        raise RegisterError(Issue(f"нет листа «{PAIRS_SHEET}» (или «pairs»); листы книги: "
-                                  f"{', '.join(t for t in tables if t != SNAPSHOT_SHEET) or 'нет'}", file=path.name))
+        raise RegisterError(
+            Issue(
+                f"нет листа «{PAIRS_SHEET}» (или «pairs»); листы книги: "
+                f"{', '.join(t for t in tables if t != SNAPSHOT_SHEET) or 'нет'}",
+                file=path.name,
+            )
+        )
     pairs = _parse_pairs(pairs_table, issues)
     log = _parse_log(_find(tables, "log"), issues)
     if issues:
@@ -303,7 +397,9 @@ def _write_dated(ws: Worksheet, df: pd.DataFrame, headers: dict, dates) -> None:
         j = list(df.columns).index(c) + 1
         for row in range(2, len(df) + 2):
             ws.cell(row=row, column=j).number_format = "DD.MM.YYYY"
-        ws.column_dimensions[get_column_letter(j)].width = max(12, ws.column_dimensions[get_column_letter(j)].width)
+        ws.column_dimensions[get_column_letter(j)].width = max(
+            12, ws.column_dimensions[get_column_letter(j)].width
+        )
 
 
 def write_register(register: Register, path: str | Path) -> Path:

@@ -19,8 +19,13 @@ from tandem.errors import InputError, Issue
 from tandem.tables import RawTable, norm_header, read_xlsx
 
 PAIRS = {"mentee_id": "Код наставляемого", "mentor_id": "Код наставника", "format": "Формат"}
-CHANGES = {"mentee_id": "Код наставляемого", "mentor_before": "Наставник до", "mentor_after": "Наставник после",
-           "change": "Изменение", "reason": "Причина"}
+CHANGES = {
+    "mentee_id": "Код наставляемого",
+    "mentor_before": "Наставник до",
+    "mentor_after": "Наставник после",
+    "change": "Изменение",
+    "reason": "Причина",
+}
 CHANGE_KINDS = ("сохранена", "новая", "другой наставник", "снята")
 
 
@@ -60,8 +65,13 @@ def read_result(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         raise RegisterError(e.issues) from None
     by_name = {norm_header(t): t for t in tables}
     if norm_header("Тандемы") not in by_name:
-        raise RegisterError(Issue("нет листа «Тандемы»: ожидалась книга с результатом подбора пар "
-                                  "(python -m matching run или python -m mentoring rematch)", file=path.name))
+        raise RegisterError(
+            Issue(
+                "нет листа «Тандемы»: ожидалась книга с результатом подбора пар "
+                "(python -m matching run или python -m mentoring rematch)",
+                file=path.name,
+            )
+        )
     issues: list[Issue] = []
     table = tables[by_name[norm_header("Тандемы")]]
     pairs = _frame(table, PAIRS, ("mentee_id", "mentor_id"), issues)
@@ -69,8 +79,15 @@ def read_result(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         for r in pairs.itertuples():
             for name in ("mentee_id", "mentor_id"):
                 if not getattr(r, name):
-                    issues.append(Issue("пустая ячейка; ожидался код педагога", file=table.file, sheet=table.sheet,
-                                        row=r.excel_row, column=PAIRS[name]))
+                    issues.append(
+                        Issue(
+                            "пустая ячейка; ожидался код педагога",
+                            file=table.file,
+                            sheet=table.sheet,
+                            row=r.excel_row,
+                            column=PAIRS[name],
+                        )
+                    )
     changes = None
     if norm_header("Изменения") in by_name:
         t = tables[by_name[norm_header("Изменения")]]
@@ -78,9 +95,16 @@ def read_result(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         if changes is not None:
             for r in changes.itertuples():
                 if r.change not in CHANGE_KINDS:
-                    issues.append(Issue(f"неизвестное изменение «{r.change}»; ожидалось одно из: "
-                                        f"{', '.join(CHANGE_KINDS)}", file=t.file, sheet=t.sheet, row=r.excel_row,
-                                        column=CHANGES["change"]))
+                    issues.append(
+                        Issue(
+                            f"неизвестное изменение «{r.change}»; ожидалось одно из: "
+                            f"{', '.join(CHANGE_KINDS)}",
+                            file=t.file,
+                            sheet=t.sheet,
+                            row=r.excel_row,
+                            column=CHANGES["change"],
+                        )
+                    )
     if issues:
         raise RegisterError(issues)
     return pairs, changes

@@ -6,7 +6,7 @@ import argparse
 import signal
 import sys
 import threading
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from tandem.errors import InputError
 
@@ -54,5 +54,4 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse with a Russian one-line error and exit code 2 (no usage dump)."""
 
     def error(self, message: str):  # noqa: D401 - argparse API
-        self.exit(EXIT_BAD_INPUT, f"Ошибка в командной строке: {message}.\n"
-                                  f"Справка: {self.prog} --help\n")
+        self.exit(EXIT_BAD_INPUT, f"Ошибка в командной строке: {message}.\nСправка: {self.prog} --help\n")

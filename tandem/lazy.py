@@ -10,7 +10,7 @@ each module only when one of its names is used.
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 
 def lazy_exports(package: str, homes: Mapping[str, str], namespace: dict) -> tuple[Callable, Callable]:

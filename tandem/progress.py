@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 #: ``progress(step, fraction)``; fraction in [0, 1].
 Progress = Callable[[str, float], None]
@@ -46,8 +46,14 @@ def tqdm_progress(enabled: bool | None = None) -> Iterator[Progress]:
         if bar is None:
             for other in bars.values():
                 other.close()
-            bar = bars[step] = tqdm(total=100, desc=step, unit="%", leave=True, file=sys.stderr,
-                                    bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}")
+            bar = bars[step] = tqdm(
+                total=100,
+                desc=step,
+                unit="%",
+                leave=True,
+                file=sys.stderr,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}",
+            )
         bar.update(int(round(fraction * 100)) - bar.n)
 
     try:

@@ -124,14 +124,15 @@ class RawTable:
             seen.add(label)
             labels.append(label)
         rows = self.rows if marks else [[_unmarked(c) for c in row] for row in self.rows]
-        return pd.DataFrame(rows, columns=labels, index=pd.Index(self.row_numbers, name="row", dtype="int64"),
-                            dtype=object)
+        return pd.DataFrame(
+            rows, columns=labels, index=pd.Index(self.row_numbers, name="row", dtype="int64"), dtype=object
+        )
 
 
 def _unmarked(text: str) -> str:
     if text == FORMULA_WITHOUT_VALUE:
         return ""
-    return text[len(DATE_MARK):] if text.startswith(DATE_MARK) else text
+    return text[len(DATE_MARK) :] if text.startswith(DATE_MARK) else text
 
 
 def norm_header(text) -> str:
@@ -166,11 +167,12 @@ def _address(ref: str) -> tuple[int, int]:
     from tandem.xlsx import column_number
 
     letters = "".join(ch for ch in ref if ch.isalpha())
-    return int(ref[len(letters):]), column_number(letters) - 1
+    return int(ref[len(letters) :]), column_number(letters) - 1
 
 
-def table_from_cells(file: str, sheet: str | None, cells: list[list], first_row: int = 1,
-                     formulas: set[str] | None = None) -> RawTable:
+def table_from_cells(
+    file: str, sheet: str | None, cells: list[list], first_row: int = 1, formulas: set[str] | None = None
+) -> RawTable:
     """Build a :class:`RawTable` from a list of rows of cell values starting at Excel row ``first_row``.
 
     ``formulas`` holds the addresses (``"F2"``, cells start at A1) of formula
@@ -268,8 +270,10 @@ class XlsxBook:
 
 
 def _unreadable(file: str) -> Issue:
-    return Issue("не удалось прочитать книгу Excel; проверьте, что файл сохранён как .xlsx "
-                 "и открывается в Excel", file=file)
+    return Issue(
+        "не удалось прочитать книгу Excel; проверьте, что файл сохранён как .xlsx и открывается в Excel",
+        file=file,
+    )
 
 
 def open_xlsx(path: str | os.PathLike) -> XlsxBook:
@@ -293,8 +297,9 @@ def open_xlsx(path: str | os.PathLike) -> XlsxBook:
     try:
         book = pc.CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
-        worksheets = [m.name for m in book.sheets_metadata
-                      if str(m.typ) in ("SheetTypeEnum.WorkSheet", "WorkSheet")]
+        worksheets = [
+            m.name for m in book.sheets_metadata if str(m.typ) in ("SheetTypeEnum.WorkSheet", "WorkSheet")
+        ]
     except Exception:  # calamine raises several own types for broken zips and XML
         raise InputError(_unreadable(path.name)) from None
     return XlsxBook(path.name, names, worksheets, formulas, book)
@@ -309,8 +314,10 @@ def read_xlsx(path: str | os.PathLike) -> dict[str, RawTable]:
         As :func:`open_xlsx`, or a sheet cannot be read.
     """
     book = open_xlsx(path)
-    return {name: table_from_cells(book.file, name, book.rows(name), formulas=book.formulas.get(name))
-            for name in book.worksheets}
+    return {
+        name: table_from_cells(book.file, name, book.rows(name), formulas=book.formulas.get(name))
+        for name in book.worksheets
+    }
 
 
 # --------------------------------------------------------------------------- CSV
@@ -330,12 +337,20 @@ def read_text(path: str | os.PathLike) -> str:
     path = check_size(path)
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\x00") > 2:
-        kind = "в кодировке UTF-16 («Юникод»)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4] \
+        kind = (
+            "в кодировке UTF-16 («Юникод»)"
+            if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]
             else "двоичный, а не текстовый"
+        )
         if data.startswith((b"PK", OLE_MAGIC)):
             kind = "книга Excel, а не текст CSV"
-        raise InputError(Issue(f"файл {kind}; ожидался текст CSV в UTF-8 или cp1251 — в Excel выберите "
-                               "«Сохранить как» → «CSV UTF-8 (разделитель — запятая)»", file=path.name))
+        raise InputError(
+            Issue(
+                f"файл {kind}; ожидался текст CSV в UTF-8 или cp1251 — в Excel выберите "
+                "«Сохранить как» → «CSV UTF-8 (разделитель — запятая)»",
+                file=path.name,
+            )
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     try:
@@ -375,8 +390,12 @@ def read_csv_rows(path: str | os.PathLike) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
     except csv.Error as exc:
-        raise InputError(Issue(f"не удалось разобрать CSV: {str(exc).strip()[:200]}; проверьте кавычки и "
-                               f"разделители", file=path.name)) from None
+        raise InputError(
+            Issue(
+                f"не удалось разобрать CSV: {str(exc).strip()[:200]}; проверьте кавычки и разделители",
+                file=path.name,
+            )
+        ) from None
 
 
 def read_csv_file(path: str | os.PathLike, sheet: str | None = None) -> RawTable:
@@ -406,8 +425,9 @@ def read_csv_folder(path: str | os.PathLike, expected: str = "") -> dict[str, Ra
         if f.is_file() and f.suffix.lower() == ".csv":
             tables[f.stem] = read_csv_file(f, f.stem)
     if not tables:
-        raise InputError(Issue("в папке нет CSV-файлов" + (f"; ожидались {expected}" if expected else ""),
-                               file=path.name))
+        raise InputError(
+            Issue("в папке нет CSV-файлов" + (f"; ожидались {expected}" if expected else ""), file=path.name)
+        )
     return tables
 
 
@@ -437,12 +457,14 @@ def read_tables(path: str | os.PathLike, expected_csv: str = "") -> dict[str, Ra
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path)
     if suffix == ".xls":
-        raise InputError(Issue(
-            "старый формат Excel (.xls) не поддерживается; сохраните файл как .xlsx", file=path.name))
+        raise InputError(
+            Issue("старый формат Excel (.xls) не поддерживается; сохраните файл как .xlsx", file=path.name)
+        )
     if not path.exists():
         raise InputError(Issue("файл или папка не найдены", file=str(path)))
-    raise InputError(Issue(
-        f"неизвестный тип файла «{path.suffix}»; ожидалась книга .xlsx или папка с CSV", file=path.name))
+    raise InputError(
+        Issue(f"неизвестный тип файла «{path.suffix}»; ожидалась книга .xlsx или папка с CSV", file=path.name)
+    )
 
 
 def read_table(path: str | os.PathLike, sheet_names=()) -> RawTable:
@@ -473,8 +495,10 @@ def read_table(path: str | os.PathLike, sheet_names=()) -> RawTable:
         return table_from_cells(path.name, None, read_csv_rows(path))
     book = open_xlsx(path)
     wanted = {norm_header(s) for s in sheet_names}
-    name = next((n for n in book.worksheets if norm_header(n) in wanted),
-                book.worksheets[0] if book.worksheets else None)
+    name = next(
+        (n for n in book.worksheets if norm_header(n) in wanted),
+        book.worksheets[0] if book.worksheets else None,
+    )
     if name is None:
         return RawTable(book.file, None, [], [], [])
     return table_from_cells(book.file, name, book.rows(name), formulas=book.formulas.get(name))

@@ -13,8 +13,13 @@ import html
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download_link(content: bytes, filename: str, label: str, mime: str = "application/octet-stream",
-                  style: str = "font-weight:bold") -> str:
+def download_link(
+    content: bytes,
+    filename: str,
+    label: str,
+    mime: str = "application/octet-stream",
+    style: str = "font-weight:bold",
+) -> str:
     """An HTML link that downloads ``content`` as ``filename``.
 
     The bytes travel in a ``data:`` URI, so the link works in JupyterLab and
@@ -39,5 +44,7 @@ def download_link(content: bytes, filename: str, label: str, mime: str = "applic
         One ``<a download=…>`` element.
     """
     b64 = base64.b64encode(content).decode("ascii")
-    return (f'<a download="{html.escape(filename)}" href="data:{mime};base64,{b64}" '
-            f'style="{html.escape(style)}">⬇ {html.escape(label)}</a>')
+    return (
+        f'<a download="{html.escape(filename)}" href="data:{mime};base64,{b64}" '
+        f'style="{html.escape(style)}">⬇ {html.escape(label)}</a>'
+    )

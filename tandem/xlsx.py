@@ -28,8 +28,16 @@ import re
 from pathlib import Path
 
 from tandem.xlsx_write import (  # noqa: F401  (the writing API, importable from here)
-    FORMULA_TRIGGERS, HEADER_FILL, HEADER_FONT, atomic_save, atomic_write, new_workbook, set_cell,
-    streaming_workbook, write_table)
+    FORMULA_TRIGGERS,
+    HEADER_FILL,
+    HEADER_FONT,
+    atomic_save,
+    atomic_write,
+    new_workbook,
+    set_cell,
+    streaming_workbook,
+    write_table,
+)
 
 #: Largest input file accepted (bytes).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -72,7 +80,8 @@ _COLUMN_NUMBERS: dict[str | bytes, int] = {}
 _ROW_RE = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL_RE = re.compile(rb'<c\s+r="([A-Z]{1,3})(\d+)"')
 _BARE_FORMULA_RE = re.compile(
-    rb'<c\s+r="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+    rb'<c\s+r="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
 
 
 def _sheet_extent(data: bytes) -> tuple[int, int]:
@@ -159,8 +168,13 @@ def check_size(path: str | os.PathLike, what: str = "файл") -> Path:
     if size == 0:
         raise InputError(Issue("файл пустой (0 байт)", file=path.name))
     if size > MAX_FILE_BYTES:
-        raise InputError(Issue(f"файл слишком большой: {_mb(size)}, допускается не более {_mb(MAX_FILE_BYTES)}; "
-                               "уберите из него лишние листы, картинки и строки", file=path.name))
+        raise InputError(
+            Issue(
+                f"файл слишком большой: {_mb(size)}, допускается не более {_mb(MAX_FILE_BYTES)}; "
+                "уберите из него лишние листы, картинки и строки",
+                file=path.name,
+            )
+        )
     return path
 
 
@@ -204,17 +218,27 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
     if head.startswith(OLE_MAGIC):
         data = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
-            refuse("книга защищена паролем (зашифрована), её нельзя прочитать; откройте её в Excel, снимите пароль "
-                   "(Файл → Сведения → Защита книги) и сохраните как «Книга Excel (.xlsx)»")
+            refuse(
+                "книга защищена паролем (зашифрована), её нельзя прочитать; откройте её в Excel, снимите пароль "
+                "(Файл → Сведения → Защита книги) и сохраните как «Книга Excel (.xlsx)»"
+            )
         if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-            refuse("файл в старом формате Excel (.xls); откройте его в Excel и сохраните как «Книга Excel (.xlsx)»")
-        refuse("файл в старом формате Excel (.xls) или защищён паролем; сохраните его как "
-               "«Книга Excel (.xlsx)» без пароля")
+            refuse(
+                "файл в старом формате Excel (.xls); откройте его в Excel и сохраните как «Книга Excel (.xlsx)»"
+            )
+        refuse(
+            "файл в старом формате Excel (.xls) или защищён паролем; сохраните его как "
+            "«Книга Excel (.xlsx)» без пароля"
+        )
     if not head.startswith(b"PK"):
-        refuse("не удалось прочитать книгу Excel: это не книга Excel .xlsx (файл другого формата, например текст "
-               "или CSV с расширением .xlsx); откройте его в Excel и сохраните как «Книга Excel (.xlsx)»")
-    broken = ("не удалось прочитать книгу Excel: файл повреждён или записан не полностью; "
-              "откройте его в Excel и сохраните заново как «Книга Excel (.xlsx)»")
+        refuse(
+            "не удалось прочитать книгу Excel: это не книга Excel .xlsx (файл другого формата, например текст "
+            "или CSV с расширением .xlsx); откройте его в Excel и сохраните как «Книга Excel (.xlsx)»"
+        )
+    broken = (
+        "не удалось прочитать книгу Excel: файл повреждён или записан не полностью; "
+        "откройте его в Excel и сохраните заново как «Книга Excel (.xlsx)»"
+    )
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):  # e.g. «zip file version 6.4»
@@ -224,8 +248,10 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
         infos = zf.infolist()
         unpacked = sum(i.file_size for i in infos)
         if unpacked > MAX_UNPACKED_BYTES:
-            refuse(f"книга слишком велика после распаковки: {_mb(unpacked)} "
-                   f"(допускается не более {_mb(MAX_UNPACKED_BYTES)}); файл повреждён или это «zip-бомба»")
+            refuse(
+                f"книга слишком велика после распаковки: {_mb(unpacked)} "
+                f"(допускается не более {_mb(MAX_UNPACKED_BYTES)}); файл повреждён или это «zip-бомба»"
+            )
         names = {i.filename for i in infos}
         if "xl/workbook.xml" not in names:
             refuse("это не книга Excel .xlsx (в архиве нет книги xl/workbook.xml)")
@@ -240,15 +266,19 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
                     continue
                 data = zf.read(info)
                 if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                    refuse("книга содержит объявление DTD (<!DOCTYPE …>) — так устроены атаки на разбор XML "
-                           "(«billion laughs»); Excel такие файлы не создаёт, файл не прочитан")
+                    refuse(
+                        "книга содержит объявление DTD (<!DOCTYPE …>) — так устроены атаки на разбор XML "
+                        "(«billion laughs»); Excel такие файлы не создаёт, файл не прочитан"
+                    )
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     scanned[info.filename] = _scan_sheet(data)
                 if info.filename == "xl/workbook.xml":
                     wbxml = data
                 elif info.filename == "xl/_rels/workbook.xml.rels":
-                    rels = {r.get("Id"): r.get("Target", "")
-                            for r in SafeET.fromstring(data).iter(f"{_NS_PKG}Relationship")}
+                    rels = {
+                        r.get("Id"): r.get("Target", "")
+                        for r in SafeET.fromstring(data).iter(f"{_NS_PKG}Relationship")
+                    }
             for s in SafeET.fromstring(wbxml).iter(f"{_NS_MAIN}sheet"):
                 target = rels.get(s.get(f"{_NS_REL}id"), "")
                 target = target.lstrip("/") if target.startswith("/") else "xl/" + target
@@ -270,11 +300,17 @@ def check_xlsx(path: str | os.PathLike) -> dict[str, set[str]]:
                 too_large, bare = _scan_sheet(data)
             if too_large:
                 last_row, last_col = too_large
-                raise InputError(Issue(
-                    f"слишком много строк или ячеек: лист занимает {last_row:,} строк × {last_col} столбцов "
-                    f"(допускается не более {MAX_ROWS:,} строк и {MAX_CELLS:,} ячеек); удалите пустые строки и "
-                    f"столбцы за таблицей — вероятно, в далёкой ячейке остался пробел или формат".replace(",", " "),
-                    file=name, sheet=title))
+                raise InputError(
+                    Issue(
+                        f"слишком много строк или ячеек: лист занимает {last_row:,} строк × {last_col} столбцов "
+                        f"(допускается не более {MAX_ROWS:,} строк и {MAX_CELLS:,} ячеек); удалите пустые строки и "
+                        f"столбцы за таблицей — вероятно, в далёкой ячейке остался пробел или формат".replace(
+                            ",", " "
+                        ),
+                        file=name,
+                        sheet=title,
+                    )
+                )
             if bare:
                 formulas[title] = bare
     return formulas

@@ -23,9 +23,9 @@ import datetime as _dt
 import math
 import os
 import tempfile
+from collections.abc import Mapping
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -193,8 +193,10 @@ def streaming_workbook(tables, *, max_width: int = 60):
         cols = list(df.columns)
         names = [str(headers.get(c, c)) for c in cols]
         values = df.iloc[:1000].to_numpy(dtype=object) if len(df) else np.empty((0, len(cols)), dtype=object)
-        for j, col in enumerate(cols, 1):
-            sample = [len(str(v)) if not isinstance(v, float) else 8 for v in values[:1000, j - 1] if v is not None]
+        for j, _col in enumerate(cols, 1):
+            sample = [
+                len(str(v)) if not isinstance(v, float) else 8 for v in values[:1000, j - 1] if v is not None
+            ]
             width = max([len(names[j - 1]) + 2] + [w + 2 for w in sample])
             ws.column_dimensions[get_column_letter(j)].width = max(8, min(max_width, width))
         ws.freeze_panes = "A2"
@@ -242,7 +244,7 @@ def _remove_stale_temporaries(path: Path) -> None:
     """Remove ``.NAME.PID.*.tmp`` files next to ``path`` left by processes that no longer exist."""
     prefix = f".{path.name}."
     for f in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-        pid = f.name[len(prefix):].split(".", 1)[0]
+        pid = f.name[len(prefix) :].split(".", 1)[0]
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
         try:

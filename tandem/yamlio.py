@@ -107,7 +107,8 @@ class CoreLoader(yaml.SafeLoader):
                     continue
                 if key in seen:
                     raise ConstructorError(
-                        None, None,
+                        None,
+                        None,
                         f"повторяющийся ключ «{key}» (первый раз — в строке {seen[key]})",
                         key_node.start_mark,
                     )
@@ -117,9 +118,11 @@ class CoreLoader(yaml.SafeLoader):
 
 CoreLoader.yaml_implicit_resolvers = {}
 CoreLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 CoreLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
 CoreLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT_RE, list("-+0123456789"))
 CoreLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_RE, list("-+0123456789."))
 CoreLoader.add_constructor("tag:yaml.org,2002:int", CoreLoader.construct_yaml_int)
@@ -159,8 +162,9 @@ def load_yaml(text: str) -> tuple[Any, dict[str, int]]:
     try:
         loader = CoreLoader(text)
     except yaml.YAMLError as exc:  # the reader refuses control characters (a binary file)
-        raise YamlSyntaxError(f"в файле недопустимые (непечатаемые) символы — это не текст YAML [{exc}]",
-                              None) from None
+        raise YamlSyntaxError(
+            f"в файле недопустимые (непечатаемые) символы — это не текст YAML [{exc}]", None
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -232,8 +236,9 @@ def read_yaml_file(path: str | os.PathLike, what: str = "файл") -> tuple[Any
     except FileNotFoundError:
         raise InputError(Issue(f"{what} не найден", file=str(path))) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Issue(f"не удалось прочитать файл как текст UTF-8 ({exc.__class__.__name__})",
-                               file=path.name)) from None
+        raise InputError(
+            Issue(f"не удалось прочитать файл как текст UTF-8 ({exc.__class__.__name__})", file=path.name)
+        ) from None
     try:
         return load_yaml(text)
     except YamlSyntaxError as exc:

@@ -52,12 +52,33 @@ def registries(draw, max_teachers=14):
     for i in range(n):
         role = draw(st.sampled_from(schema.ROLES))
         subj = "; ".join(draw(st.lists(st.sampled_from(_SUBJECTS), min_size=1, max_size=2, unique=True)))
-        defs = "; ".join(draw(st.lists(st.sampled_from(_CODES), max_size=3, unique=True))) if role != "наставник" else ""
-        strs = "; ".join(draw(st.lists(st.sampled_from(_CODES), max_size=4, unique=True))) if role != "наставляемый" else ""
+        defs = (
+            "; ".join(draw(st.lists(st.sampled_from(_CODES), max_size=3, unique=True)))
+            if role != "наставник"
+            else ""
+        )
+        strs = (
+            "; ".join(draw(st.lists(st.sampled_from(_CODES), max_size=4, unique=True)))
+            if role != "наставляемый"
+            else ""
+        )
         cap = draw(st.integers(0, 3)) if role != "наставляемый" else ""
-        teachers.append((f"T{i:02d}", f"Педагог {i}", f"S{draw(st.integers(0, n_schools - 1))}", role, subj,
-                         draw(st.integers(0, 40)), draw(st.sampled_from(schema.CATEGORIES)), defs, strs, cap,
-                         draw(st.sampled_from(schema.FORMATS)), draw(st.sampled_from(["да", "да", "да", "нет"]))))
+        teachers.append(
+            (
+                f"T{i:02d}",
+                f"Педагог {i}",
+                f"S{draw(st.integers(0, n_schools - 1))}",
+                role,
+                subj,
+                draw(st.integers(0, 40)),
+                draw(st.sampled_from(schema.CATEGORIES)),
+                defs,
+                strs,
+                cap,
+                draw(st.sampled_from(schema.FORMATS)),
+                draw(st.sampled_from(["да", "да", "да", "нет"])),
+            )
+        )
     mentors = [t[0] for t in teachers if t[3] in ("наставник", "оба")]
     mentees = [t[0] for t in teachers if t[3] == "наставляемый" or (t[3] == "оба" and t[7])]
     forbidden = []
@@ -70,8 +91,14 @@ def registries(draw, max_teachers=14):
         a, b = draw(st.sampled_from(mentees)), draw(st.sampled_from(mentors))
         if a != b and (a, b) not in forbidden:
             prefs.append((a, b, draw(st.integers(1, 3))))
-    return {"schools": schools, "teachers": teachers, "deficits": deficits,
-            "locked": [], "forbidden": forbidden, "preferences": prefs}
+    return {
+        "schools": schools,
+        "teachers": teachers,
+        "deficits": deficits,
+        "locked": [],
+        "forbidden": forbidden,
+        "preferences": prefs,
+    }
 
 
 # --- contests ---------------------------------------------------------------
@@ -80,8 +107,14 @@ AGGS = ["mean", "trimmed_mean", "median", "sum"]
 
 
 @st.composite
-def contest_dicts(draw, max_stages: int = 2, aggregations=AGGS, rounds=(None, 0, 1, 2), n_jurors: int = 5,
-                  max_tasks: int = 2):
+def contest_dicts(
+    draw,
+    max_stages: int = 2,
+    aggregations=AGGS,
+    rounds=(None, 0, 1, 2),
+    n_jurors: int = 5,
+    max_tasks: int = 2,
+):
     """A contest mapping: 1..max_stages stages (all entries advance), 1..max_tasks tasks, 1..3 criteria."""
     n_stages = draw(st.integers(1, max_stages))
     crit_no = 0
@@ -92,11 +125,21 @@ def contest_dicts(draw, max_stages: int = 2, aggregations=AGGS, rounds=(None, 0,
             crits = []
             for _ in range(draw(st.integers(1, 3))):
                 crit_no += 1
-                crits.append({"id": f"K{crit_no}", "name": f"Критерий {crit_no}",
-                              "max": draw(st.sampled_from([1, 3, 5, 10]))})
+                crits.append(
+                    {
+                        "id": f"K{crit_no}",
+                        "name": f"Критерий {crit_no}",
+                        "max": draw(st.sampled_from([1, 3, 5, 10])),
+                    }
+                )
             agg = draw(st.sampled_from(list(aggregations)))
-            task = {"id": f"T{t + 1}", "name": f"Задание {t + 1}", "aggregation": agg,
-                    "weight": draw(st.sampled_from([0.5, 1.0, 1.5, 2.0])), "criteria": crits}
+            task = {
+                "id": f"T{t + 1}",
+                "name": f"Задание {t + 1}",
+                "aggregation": agg,
+                "weight": draw(st.sampled_from([0.5, 1.0, 1.5, 2.0])),
+                "criteria": crits,
+            }
             if agg == "trimmed_mean":
                 task["trim"] = draw(st.integers(0, 2))
             rnd = draw(st.sampled_from(list(rounds)))
@@ -104,14 +147,26 @@ def contest_dicts(draw, max_stages: int = 2, aggregations=AGGS, rounds=(None, 0,
                 task["round"] = rnd
             tasks.append(task)
         stages.append({"id": f"S{s + 1}", "name": f"Этап {s + 1}", "tasks": tasks})
-    tie_break = draw(st.lists(st.sampled_from([s["id"] for s in stages]
-                                              + [f"{s['id']}.{t['id']}" for s in stages for t in s["tasks"]]),
-                              unique=True, max_size=2))
-    return {"name": "Конкурс", "stages": stages,
-            "ranking": {"stages": [s["id"] for s in stages], "tie_break": tie_break},
-            "awards": [{"title": "Победитель", "places": 1}, {"title": "Призёр", "places": 2},
-                       {"title": "Лауреат", "min_share": 0.5}],
-            "jury": {"per_entry": n_jurors}}
+    tie_break = draw(
+        st.lists(
+            st.sampled_from(
+                [s["id"] for s in stages] + [f"{s['id']}.{t['id']}" for s in stages for t in s["tasks"]]
+            ),
+            unique=True,
+            max_size=2,
+        )
+    )
+    return {
+        "name": "Конкурс",
+        "stages": stages,
+        "ranking": {"stages": [s["id"] for s in stages], "tie_break": tie_break},
+        "awards": [
+            {"title": "Победитель", "places": 1},
+            {"title": "Призёр", "places": 2},
+            {"title": "Лауреат", "min_share": 0.5},
+        ],
+        "jury": {"per_entry": n_jurors},
+    }
 
 
 @st.composite
@@ -128,8 +183,11 @@ def scored_contests(draw, full_panel: bool = False, integer_scores: bool = False
     for s in c.stages:
         for t in s.tasks:
             for e in entries:
-                panel = jurors if full_panel else draw(
-                    st.lists(st.sampled_from(jurors), min_size=1, max_size=n_jurors, unique=True))
+                panel = (
+                    jurors
+                    if full_panel
+                    else draw(st.lists(st.sampled_from(jurors), min_size=1, max_size=n_jurors, unique=True))
+                )
                 for j in panel:
                     for cr in t.criteria:
                         if integer_scores:
@@ -157,10 +215,34 @@ def cell_values():
     import datetime as dt
 
     return st.one_of(
-        st.none(), messy_text(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
-        st.booleans(), st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
-        st.sampled_from(["да", "нет", "наставник", "наставляемый", "оба", "высшая", "очно", "Д1", "Д1; Д2",
-                         "Т1", "Н1", "ОО-1", "ШНОР", "2,5", "1e3", "-3", "∞", "nan"]),
+        st.none(),
+        messy_text(),
+        st.integers(-(10**6), 10**6),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.booleans(),
+        st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+        st.sampled_from(
+            [
+                "да",
+                "нет",
+                "наставник",
+                "наставляемый",
+                "оба",
+                "высшая",
+                "очно",
+                "Д1",
+                "Д1; Д2",
+                "Т1",
+                "Н1",
+                "ОО-1",
+                "ШНОР",
+                "2,5",
+                "1e3",
+                "-3",
+                "∞",
+                "nan",
+            ]
+        ),
     )
 
 
@@ -175,11 +257,15 @@ def raw_registry_tables(draw, max_rows: int = 6):
         if not draw(st.integers(0, 5)):
             continue  # sheet missing
         title = draw(st.sampled_from([sheet.title, sheet.name, sheet.title.upper() + " ", sheet.title + "1"]))
-        names = [draw(st.sampled_from([c.header, c.name, c.header + " ", ""])) for c in sheet.columns
-                 if draw(st.integers(0, 6))]
+        names = [
+            draw(st.sampled_from([c.header, c.name, c.header + " ", ""]))
+            for c in sheet.columns
+            if draw(st.integers(0, 6))
+        ]
         names = draw(st.permutations(names)) + draw(st.lists(messy_text(6), max_size=2))
-        rows = draw(st.lists(st.lists(cell_values(), min_size=len(names), max_size=len(names) + 1),
-                             max_size=max_rows))
+        rows = draw(
+            st.lists(st.lists(cell_values(), min_size=len(names), max_size=len(names) + 1), max_size=max_rows)
+        )
         tables[title] = table_from_cells("fuzz.xlsx", title, [names] + rows)
     return tables
 
@@ -202,23 +288,34 @@ def damaged_bytes(draw, original: bytes):
 
 
 @st.composite
-def long_score_csv(draw, entries=("E01", "E02", "E03"), jurors=("Ж01", "Ж02", "Ж03"), criteria=("K1", "K2", "K3")):
+def long_score_csv(
+    draw, entries=("E01", "E02", "E03"), jurors=("Ж01", "Ж02", "Ж03"), criteria=("K1", "K2", "K3")
+):
     """A long-form score CSV (text) with plausible and broken rows, random separator and header spelling."""
     sep = draw(st.sampled_from([",", ";", "\t"]))
-    header = draw(st.sampled_from([["Код работы", "Код эксперта", "Код критерия", "Балл"],
-                                   ["entry_id", "juror_id", "criterion_id", "score"],
-                                   ["Код работы", "Код эксперта", "Балл"]]))
+    header = draw(
+        st.sampled_from(
+            [
+                ["Код работы", "Код эксперта", "Код критерия", "Балл"],
+                ["entry_id", "juror_id", "criterion_id", "score"],
+                ["Код работы", "Код эксперта", "Балл"],
+            ]
+        )
+    )
     lines = [sep.join(header)]
     for _ in range(draw(st.integers(0, 12))):
-        row = [draw(st.one_of(st.sampled_from(entries), messy_text(4))),
-               draw(st.one_of(st.sampled_from(jurors), messy_text(4))),
-               draw(st.one_of(st.sampled_from(criteria), messy_text(3))),
-               draw(st.one_of(st.sampled_from(["0", "1", "2,5", "3", "5", "10", "-1", ""]), messy_text(4)))]
+        row = [
+            draw(st.one_of(st.sampled_from(entries), messy_text(4))),
+            draw(st.one_of(st.sampled_from(jurors), messy_text(4))),
+            draw(st.one_of(st.sampled_from(criteria), messy_text(3))),
+            draw(st.one_of(st.sampled_from(["0", "1", "2,5", "3", "5", "10", "-1", ""]), messy_text(4))),
+        ]
         lines.append(sep.join(row[: len(header)]))
     return "\n".join(lines)
 
 
 # --- matching: continuity, priority tiers ------------------------------------
+
 
 @st.composite
 def continuity_instances(draw, max_mentees=7, max_mentors=5, max_capacity=3, max_tier=3):
@@ -253,4 +350,3 @@ def continuity_instances(draw, max_mentees=7, max_mentors=5, max_capacity=3, max
         listed = draw(st.lists(st.sampled_from(mentees), unique=True, max_size=len(mentees)))
         priority = {m: draw(st.integers(1, max_tier)) for m in listed}
     return edges, capacity, current, priority
-

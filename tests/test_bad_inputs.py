@@ -31,8 +31,11 @@ from tandem.xlsx import check_xlsx
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad"
 CONTEST = BAD / "contest"
-BASE = {"definition": CONTEST / "base.yaml", "people": CONTEST / "base_people.xlsx",
-        "scores": CONTEST / "base_scores.csv"}
+BASE = {
+    "definition": CONTEST / "base.yaml",
+    "people": CONTEST / "base_people.xlsx",
+    "scores": CONTEST / "base_scores.csv",
+}
 
 
 def _manifest() -> list[dict]:
@@ -63,8 +66,9 @@ def _pairs(path: Path):
     from matching import load_registry, match
 
     r = match(load_registry(path))
-    return sorted((p.mentee_id, p.mentor_id, round(p.score, 9)) for p in r.pairs.itertuples()), \
-        sorted(r.unmatched["mentee_id"])
+    return sorted((p.mentee_id, p.mentor_id, round(p.score, 9)) for p in r.pairs.itertuples()), sorted(
+        r.unmatched["mentee_id"]
+    )
 
 
 def _ranking(definition: Path, people: Path, scores: Path):
@@ -79,12 +83,12 @@ def _ranking(definition: Path, people: Path, scores: Path):
     return [(x.entry_id, round(x.total, 9), int(x.rank), x.award) for x in r.ranking.itertuples()]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _base_pairs():
     return _pairs(BAD / "registry" / "R00_base.xlsx")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _base_ranking():
     return _ranking(BASE["definition"], BASE["people"], BASE["scores"])
 
@@ -144,7 +148,8 @@ def test_refusal_through_a_real_process(case, tmp_path):
 _ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _CELL = re.compile(rb'<c\s+r="([A-Z]{1,3})(\d+)"')
 _BARE = re.compile(
-    rb'<c\s+r="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+    rb'<c\s+r="([A-Z]{1,3}\d+)"[^>]*?(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
 
 
 def _cell_by_cell(data: bytes, max_rows: int, max_cells: int):
@@ -162,13 +167,67 @@ def _cell_by_cell(data: bytes, max_rows: int, max_cells: int):
     return None, {m.decode() for m in _BARE.findall(data)}
 
 
-_PIECES = st.sampled_from([
-    b'<row r="', b'<row spans="1:3" r="', b'<row r="5" r="', b'<c r="', b'<c  r="', b'<c\tr="', b'<c s="1" r="',
-    b'"', b">", b"/>", b"</c>", b"</row>", b"<f>", b"</f>", b"<f/>", b"<v>", b"</v>", b"<v/>", b"SUM(A1)",
-    b"A", b"Z", b"AB", b"XFD", b"ZZZ", b"AAAA", b"a", b"0", b"1", b"007", b"000001", b"99", b"100", b"101", b"999",
-    b"1000", b"4273", b"4274", b"99999", b"100000", b"100001", b"1000000", b" ", b"<"])
-_LIMITS = st.sampled_from([(100_000, 3_000_000), (100, 3_000_000), (5, 10**9), (10**9, 20), (3, 3), (0, 0),
-                           (1000, 2600), (99_999, 2_599_974), (4273, 3_000_000), (-1, 5)])
+_PIECES = st.sampled_from(
+    [
+        b'<row r="',
+        b'<row spans="1:3" r="',
+        b'<row r="5" r="',
+        b'<c r="',
+        b'<c  r="',
+        b'<c\tr="',
+        b'<c s="1" r="',
+        b'"',
+        b">",
+        b"/>",
+        b"</c>",
+        b"</row>",
+        b"<f>",
+        b"</f>",
+        b"<f/>",
+        b"<v>",
+        b"</v>",
+        b"<v/>",
+        b"SUM(A1)",
+        b"A",
+        b"Z",
+        b"AB",
+        b"XFD",
+        b"ZZZ",
+        b"AAAA",
+        b"a",
+        b"0",
+        b"1",
+        b"007",
+        b"000001",
+        b"99",
+        b"100",
+        b"101",
+        b"999",
+        b"1000",
+        b"4273",
+        b"4274",
+        b"99999",
+        b"100000",
+        b"100001",
+        b"1000000",
+        b" ",
+        b"<",
+    ]
+)
+_LIMITS = st.sampled_from(
+    [
+        (100_000, 3_000_000),
+        (100, 3_000_000),
+        (5, 10**9),
+        (10**9, 20),
+        (3, 3),
+        (0, 0),
+        (1000, 2600),
+        (99_999, 2_599_974),
+        (4273, 3_000_000),
+        (-1, 5),
+    ]
+)
 
 
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -180,12 +239,16 @@ def test_sheet_scan_equals_a_cell_by_cell_measure(monkeypatch, pieces, limits):
     assert X._scan_sheet(data) == _cell_by_cell(data, *limits)
 
 
-@pytest.mark.parametrize("cell, limits, message", [
-    ("A100001", None, "100 001 строк × 1 столбцов"),  # one stray cell far below the table
-    ("AB4000", (100_000, 100_000), "4 000 строк × 28 столбцов"),  # 112,000 cells
-    ("C99999", (100_000, 3_000_000), None),  # 299,997 cells: within both limits
-    ("AAA2", (100_000, 3_000_000), None),
-], ids=["too_many_rows", "too_many_cells", "within", "three_letter_column"])
+@pytest.mark.parametrize(
+    "cell, limits, message",
+    [
+        ("A100001", None, "100 001 строк × 1 столбцов"),  # one stray cell far below the table
+        ("AB4000", (100_000, 100_000), "4 000 строк × 28 столбцов"),  # 112,000 cells
+        ("C99999", (100_000, 3_000_000), None),  # 299,997 cells: within both limits
+        ("AAA2", (100_000, 3_000_000), None),
+    ],
+    ids=["too_many_rows", "too_many_cells", "within", "three_letter_column"],
+)
 def test_far_cell_is_measured_exactly(tmp_path, monkeypatch, cell, limits, message):
     from openpyxl import Workbook
 

@@ -25,8 +25,7 @@ from matching import load_registry, match
 from matching.model import Registry, RegistryError
 from matching.registry import validate_tables
 from tandem.errors import InputError
-from tests.strategies import (damaged_bytes, long_score_csv, messy_text, raw_registry_tables,
-                              registries)
+from tests.strategies import damaged_bytes, long_score_csv, messy_text, raw_registry_tables, registries
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad"
@@ -35,8 +34,11 @@ PEOPLE_XLSX = (BAD / "contest" / "base_people.xlsx").read_bytes()
 CONTEST = load_contest(BAD / "contest" / "base.yaml")
 PEOPLE = load_people(BAD / "contest" / "base_people.xlsx")
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                        HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 _WORK = tempfile.TemporaryDirectory(prefix="tandem-fuzz-")  # removed when the test session ends
@@ -80,7 +82,7 @@ def test_zip_of_an_unsupported_version_is_refused():
     NotImplementedError instead of BadZipFile."""
     data = bytearray(BASE_XLSX)
     entry = data.index(b"PK\x01\x02")  # first central-directory header
-    data[entry + 6:entry + 8] = (64).to_bytes(2, "little")
+    data[entry + 6 : entry + 8] = (64).to_bytes(2, "little")
     try:
         load_registry(_tmp_file("реестр.xlsx", bytes(data)))
     except InputError as exc:
@@ -114,9 +116,22 @@ def test_load_people_on_damaged_workbooks(data):
 
 
 @FUZZ
-@given(st.one_of(messy_text(80), st.text(max_size=200),
-                 st.sampled_from(["stages: [", "name: x\nstages: []", "- a\n- b", "name: [1, {a: 2}]", "~",
-                                  "name: x\nstages:\n- id: S1\n  tasks: 5"])))
+@given(
+    st.one_of(
+        messy_text(80),
+        st.text(max_size=200),
+        st.sampled_from(
+            [
+                "stages: [",
+                "name: x\nstages: []",
+                "- a\n- b",
+                "name: [1, {a: 2}]",
+                "~",
+                "name: x\nstages:\n- id: S1\n  tasks: 5",
+            ]
+        ),
+    )
+)
 def test_load_contest_on_random_text(text):
     try:
         c = load_contest(_tmp_file("contest.yaml", text.encode("utf-8", errors="surrogatepass")))
@@ -126,8 +141,10 @@ def test_load_contest_on_random_text(text):
 
 
 @FUZZ
-@given(long_score_csv(entries=tuple(PEOPLE.entries["entry_id"]), jurors=tuple(PEOPLE.jury["juror_id"])),
-       st.sampled_from(["utf-8", "cp1251", "utf-8-sig"]))
+@given(
+    long_score_csv(entries=tuple(PEOPLE.entries["entry_id"]), jurors=tuple(PEOPLE.jury["juror_id"])),
+    st.sampled_from(["utf-8", "cp1251", "utf-8-sig"]),
+)
 def test_load_scores_on_random_long_tables(text, encoding):
     data = text.encode(encoding, errors="replace")
     try:
@@ -153,8 +170,11 @@ def _noisy(tables: dict, draw_bits: list[int]) -> dict:
     return out
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                    HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(registries(max_teachers=10), st.lists(st.integers(0, 7), min_size=1, max_size=5))
 def test_tolerant_readings_do_not_change_the_result(tmp_path_factory, tables, bits):
     from tests.matching.conftest import write_xlsx
@@ -182,8 +202,10 @@ def test_recused_scores_are_always_refused(data):
     schools = ["101", "102", "103", "104"]
     e = PEOPLE.entries.copy()
     j = PEOPLE.jury.copy()
-    e["school_ids"] = [tuple(data.draw(st.lists(st.sampled_from(schools), min_size=1, max_size=2, unique=True)))
-                       for _ in range(len(e))]
+    e["school_ids"] = [
+        tuple(data.draw(st.lists(st.sampled_from(schools), min_size=1, max_size=2, unique=True)))
+        for _ in range(len(e))
+    ]
     j["school_id"] = [data.draw(st.sampled_from(schools + [""])) for _ in range(len(j))]
     people = make_people(e, j)
     bad = conflicts(CONTEST, people)

@@ -12,7 +12,7 @@ modules of the project.
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,20 +21,56 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("tandem", "matching", "contest", "mentoring")
 
 #: Third-party and standard modules whose use means reading or writing files.
-FILE_LIBRARIES = {"openpyxl", "python_calamine", "csv", "yaml", "docx", "docxtpl", "zipfile", "lxml",
-                  "defusedxml", "matplotlib", "shutil", "tempfile"}
+FILE_LIBRARIES = {
+    "openpyxl",
+    "python_calamine",
+    "csv",
+    "yaml",
+    "docx",
+    "docxtpl",
+    "zipfile",
+    "lxml",
+    "defusedxml",
+    "matplotlib",
+    "shutil",
+    "tempfile",
+}
 #: Calls that open, read or write a file.
-FILE_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "to_excel", "read_excel",
-              "read_csv", "to_csv", "save"}
+FILE_CALLS = {
+    "open",
+    "read_text",
+    "read_bytes",
+    "write_text",
+    "write_bytes",
+    "to_excel",
+    "read_excel",
+    "read_csv",
+    "to_csv",
+    "save",
+}
 
 #: The algorithms: matching, scoring, ranking, statistics, the register's rules.
 ALGORITHMS = [
-    "matching.solver", "matching.engine", "matching.scoring", "matching.certificate", "matching.explain",
-    "matching.config", "matching.model",
-    "contest.assign", "contest.jury_plans", "contest.advance", "contest.scores", "contest.scoring",
-    "contest.agreement", "contest.model", "contest.roster", "contest.validate", "contest.report",
+    "matching.solver",
+    "matching.engine",
+    "matching.scoring",
+    "matching.certificate",
+    "matching.explain",
+    "matching.config",
+    "matching.model",
+    "contest.assign",
+    "contest.jury_plans",
+    "contest.advance",
+    "contest.scores",
+    "contest.scoring",
+    "contest.agreement",
+    "contest.model",
+    "contest.roster",
+    "contest.validate",
+    "contest.report",
     "contest.sheet_format",
-    "mentoring.register", "mentoring.lifecycle",
+    "mentoring.register",
+    "mentoring.lifecycle",
 ]
 
 
@@ -43,7 +79,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _modules() -> dict[str, ast.Module]:
     out = {}
     for pkg in PACKAGES:
@@ -114,8 +150,15 @@ def test_every_algorithm_module_exists():
 def test_the_edge_is_found():
     """The detector is not blind: the known readers and writers are at the edge."""
     edges = _edge_modules()
-    assert {"tandem.tables", "matching.registry", "matching.export", "contest.people", "contest.protocol",
-            "contest.sheets_read", "mentoring.register_io"} <= edges
+    assert {
+        "tandem.tables",
+        "matching.registry",
+        "matching.export",
+        "contest.people",
+        "contest.protocol",
+        "contest.sheets_read",
+        "mentoring.register_io",
+    } <= edges
 
 
 @pytest.mark.parametrize("module", ALGORITHMS)

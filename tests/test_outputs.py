@@ -95,9 +95,13 @@ def _start_slow_run(tmp_path: Path, out: Path):
     script = tmp_path / "slow.py"
     script.write_text(_SLOW_SAVE, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, str(script), str(flag), "run", str(REG / "R00_base.xlsx"),
-                             "--out", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(flag), "run", str(REG / "R00_base.xlsx"), "--out", str(out)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 90
     while not flag.exists():
         assert proc.poll() is None, proc.communicate()
@@ -178,8 +182,14 @@ def test_two_contest_runs_identical_cells(tmp_path, capsys):
 
 
 # --------------------------------------------------------------------------- 4. safe Excel
-INJECTED = ["=HYPERLINK(\"http://example.com\",\"x\")", "+7 999 000-00-00", "-Лебедев", "@SUM(A1)",
-            "\tМорозова", "\rОрлова"]
+INJECTED = [
+    '=HYPERLINK("http://example.com","x")',
+    "+7 999 000-00-00",
+    "-Лебедев",
+    "@SUM(A1)",
+    "\tМорозова",
+    "\rОрлова",
+]
 
 
 def _assert_no_injected_formulas(path: Path, must_contain=()):
@@ -191,8 +201,11 @@ def _assert_no_injected_formulas(path: Path, must_contain=()):
             for c in row:
                 if c.data_type == "f":
                     # the only formulas we write are our own row totals of the score sheets
-                    assert str(c.value).startswith("=SUM(") and ws.title == "Оценочный лист", (path.name, c.coordinate,
-                                                                                               c.value)
+                    assert str(c.value).startswith("=SUM(") and ws.title == "Оценочный лист", (
+                        path.name,
+                        c.coordinate,
+                        c.value,
+                    )
                     continue
                 if isinstance(c.value, str) and c.value.startswith(FORMULA_TRIGGERS):
                     assert c.data_type in ("s", "inlineStr", "str"), (path.name, c.coordinate, c.value)
@@ -242,13 +255,16 @@ def test_formula_like_text_stays_text_in_contest_exports(tmp_path, capsys):
         _assert_no_injected_formulas(f)
         wb = load_workbook(f)
         ws = wb["Оценочный лист"]
-        for cell, eid, juror, cid in score_cells(wb)[["cell", "entry_id", "juror_id", "criterion_id"]].itertuples(
-                index=False):
+        for cell, eid, juror, cid in score_cells(wb)[
+            ["cell", "entry_id", "juror_id", "criterion_id"]
+        ].itertuples(index=False):
             ws[cell].value = by_key[(eid, juror, cid)]
         wb.save(f)
     out, pub = tmp_path / "protocol.xlsx", tmp_path / "public.xlsx"
-    code = run_cli(contest_main, ["results", CONTEST_ARGS[0], str(people), str(sheets), "--out", str(out),
-                                  "--public", str(pub)])
+    code = run_cli(
+        contest_main,
+        ["results", CONTEST_ARGS[0], str(people), str(sheets), "--out", str(out), "--public", str(pub)],
+    )
     assert code == 0, capsys.readouterr().err
     capsys.readouterr()
     assert c.name
@@ -280,7 +296,7 @@ def test_zip_bomb_refused_within_memory(tmp_path):
         from matching import load_registry
         from tandem.errors import InputError
         try:
-            load_registry({str(REG / 'R51_zip_bomb.xlsx')!r})
+            load_registry({str(REG / "R51_zip_bomb.xlsx")!r})
         except InputError as exc:
             print(exc.report())
         print("maxrss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -309,7 +325,9 @@ def test_size_limits_have_clear_messages(tmp_path, monkeypatch):
 def _full_names() -> set[str]:
     from tests.data.make_bad import ENTRIES, JURY, TEACHERS
 
-    names = {t[1] for t in TEACHERS} | {e[3] for e in ENTRIES} | {e[4] for e in ENTRIES} | {j[1] for j in JURY}
+    names = (
+        {t[1] for t in TEACHERS} | {e[3] for e in ENTRIES} | {e[4] for e in ENTRIES} | {j[1] for j in JURY}
+    )
     return names | {"Королёва", "Ёлкина", "Другая Анна Петровна"}
 
 
@@ -325,8 +343,17 @@ def test_error_messages_carry_ids_not_names(capsys, tmp_path):
         else:
             files = {"definition": CONTEST_ARGS[0], "people": CONTEST_ARGS[1], "scores": CONTEST_ARGS[2]}
             files[row["input"]] = str(BAD / row["path"])
-            run_cli(contest_main, ["results", files["definition"], files["people"], files["scores"],
-                                   "--out", str(tmp_path / "x.xlsx")])
+            run_cli(
+                contest_main,
+                [
+                    "results",
+                    files["definition"],
+                    files["people"],
+                    files["scores"],
+                    "--out",
+                    str(tmp_path / "x.xlsx"),
+                ],
+            )
         err = capsys.readouterr().err
         leaked = [n for n in names if n in err]
         assert not leaked, f"{row['case']}: full names in the message: {leaked}"
@@ -366,12 +393,37 @@ def no_network(monkeypatch):
 def test_main_jobs_run_without_network(tmp_path, capsys, no_network):
     assert run_matching(ROOT / "data" / "sample_district.xlsx", tmp_path / "t.xlsx") == 0
     data = ROOT / "data" / "contests"
-    assert run_cli(contest_main, ["results", str(data / "pedagogical_duet.yaml"),
-                                  str(data / "pedagogical_duet_people.xlsx"), str(data / "pedagogical_duet_sheets"),
-                                  "--adjustments", str(data / "pedagogical_duet_adjustments.csv"),
-                                  "--out", str(tmp_path / "p.xlsx"), "--public", str(tmp_path / "pub.xlsx")]) == 0
-    assert run_cli(contest_main, ["sheets", str(data / "pedagogical_duet.yaml"),
-                                  str(data / "pedagogical_duet_people.xlsx"), "--out", str(tmp_path / "s")]) == 0
+    assert (
+        run_cli(
+            contest_main,
+            [
+                "results",
+                str(data / "pedagogical_duet.yaml"),
+                str(data / "pedagogical_duet_people.xlsx"),
+                str(data / "pedagogical_duet_sheets"),
+                "--adjustments",
+                str(data / "pedagogical_duet_adjustments.csv"),
+                "--out",
+                str(tmp_path / "p.xlsx"),
+                "--public",
+                str(tmp_path / "pub.xlsx"),
+            ],
+        )
+        == 0
+    )
+    assert (
+        run_cli(
+            contest_main,
+            [
+                "sheets",
+                str(data / "pedagogical_duet.yaml"),
+                str(data / "pedagogical_duet_people.xlsx"),
+                "--out",
+                str(tmp_path / "s"),
+            ],
+        )
+        == 0
+    )
     capsys.readouterr()
     assert no_network == []
 
@@ -404,8 +456,11 @@ def test_matching_parameters_record_the_audit_trail(tmp_path, capsys):
     assert p["Статус решателя"]
     # manual overrides of a run (the notebook's lock / forbid buttons) are recorded too
     registry = load_registry(reg)
-    result = match(registry, extra_locked=pd.DataFrame({"mentee_id": ["Н2"], "mentor_id": ["Т2"]}),
-                   extra_forbidden=pd.DataFrame({"mentee_id": ["Н1"], "mentor_id": ["Т3"]}))
+    result = match(
+        registry,
+        extra_locked=pd.DataFrame({"mentee_id": ["Н2"], "mentor_id": ["Т2"]}),
+        extra_forbidden=pd.DataFrame({"mentee_id": ["Н1"], "mentor_id": ["Т3"]}),
+    )
     p = _params(write_result(result, registry, tmp_path / "o.xlsx"))
     assert p["Закреплено вручную"] == "Н2 — Т2"
     assert p["Запрещено вручную"] == "Н1 — Т3"
@@ -413,16 +468,29 @@ def test_matching_parameters_record_the_audit_trail(tmp_path, capsys):
 
 def test_protocol_parameters_record_the_audit_trail(tmp_path, capsys):
     data = ROOT / "data" / "contests"
-    files = [data / "pedagogical_duet.yaml", data / "pedagogical_duet_people.xlsx", data / "pedagogical_duet_scores.csv"]
+    files = [
+        data / "pedagogical_duet.yaml",
+        data / "pedagogical_duet_people.xlsx",
+        data / "pedagogical_duet_scores.csv",
+    ]
     adj = data / "pedagogical_duet_adjustments.csv"
     out = tmp_path / "p.xlsx"
-    assert run_cli(contest_main, ["results", *map(str, files), "--adjustments", str(adj), "--out", str(out)]) == 0
+    assert (
+        run_cli(contest_main, ["results", *map(str, files), "--adjustments", str(adj), "--out", str(out)])
+        == 0
+    )
     capsys.readouterr()
     p = _params(out)
     values = {str(v) for v in p.values()}
     for f in (*files, adj):
         assert _sha(f) in values, f.name
     assert p["Версия пакета «Тандем»"] == tandem.__version__
-    for key in ("Версия описания конкурса (SHA-256, первые 12 знаков)", "Нормализация", "Экспертов на работу",
-                "Отвод экспертов", "Этапы итоговой суммы", "Правила разрешения равенства"):
+    for key in (
+        "Версия описания конкурса (SHA-256, первые 12 знаков)",
+        "Нормализация",
+        "Экспертов на работу",
+        "Отвод экспертов",
+        "Этапы итоговой суммы",
+        "Правила разрешения равенства",
+    ):
         assert p.get(key) not in (None, ""), key

@@ -11,9 +11,21 @@ import pytest
 from openpyxl import Workbook
 
 from tandem.errors import InputError
-from tandem.tables import (DATE_MARK, FORMULA_WITHOUT_VALUE, cell_text, norm_header, open_xlsx, read_csv_file,
-                           read_csv_rows, read_table, read_tables, read_text, sha256_of, sniff_delimiter,
-                           table_from_cells)
+from tandem.tables import (
+    DATE_MARK,
+    FORMULA_WITHOUT_VALUE,
+    cell_text,
+    norm_header,
+    open_xlsx,
+    read_csv_file,
+    read_csv_rows,
+    read_table,
+    read_tables,
+    read_text,
+    sha256_of,
+    sniff_delimiter,
+    table_from_cells,
+)
 from tandem.xlsx import column_number
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,8 +40,11 @@ def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 # --------------------------------------------------------------------------- encodings
 
 
-@pytest.mark.parametrize("encoding, prefix", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1251", b"")],
-                         ids=["utf8", "utf8_bom", "cp1251"])
+@pytest.mark.parametrize(
+    "encoding, prefix",
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1251", b"")],
+    ids=["utf8", "utf8_bom", "cp1251"],
+)
 def test_csv_text_in_every_accepted_encoding(tmp_path, encoding, prefix):
     p = tmp_path / "t.csv"
     p.write_bytes(prefix + "Код;ФИО\nЁ1;Королёва Анна\n".encode(encoding))
@@ -37,13 +52,17 @@ def test_csv_text_in_every_accepted_encoding(tmp_path, encoding, prefix):
     assert read_csv_rows(p) == [["Код", "ФИО"], ["Ё1", "Королёва Анна"]]
 
 
-@pytest.mark.parametrize("data, fragment", [
-    ("Код;ФИО\n".encode("utf-16"), "UTF-16"),
-    ("entry_id;score\nE01;3\n".encode("utf-16-le"), "UTF-16"),  # no BOM: told by its zero bytes
-    (b"PK\x03\x04" + b"\x00" * 40, "книга Excel"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" * 20, "двоичный"),
-    (b"", "пустой"),
-], ids=["utf16_bom", "utf16le", "workbook", "binary", "empty"])
+@pytest.mark.parametrize(
+    "data, fragment",
+    [
+        ("Код;ФИО\n".encode("utf-16"), "UTF-16"),
+        ("entry_id;score\nE01;3\n".encode("utf-16-le"), "UTF-16"),  # no BOM: told by its zero bytes
+        (b"PK\x03\x04" + b"\x00" * 40, "книга Excel"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" * 20, "двоичный"),
+        (b"", "пустой"),
+    ],
+    ids=["utf16_bom", "utf16le", "workbook", "binary", "empty"],
+)
 def test_csv_refuses_utf16_binary_workbooks_and_empty_text(tmp_path, data, fragment):
     p = tmp_path / "t.csv"
     p.write_bytes(data)
@@ -63,17 +82,20 @@ def test_empty_csv_is_an_empty_table_and_missing_one_an_error(tmp_path):
 # --------------------------------------------------------------------------- delimiters
 
 
-@pytest.mark.parametrize("text, sep", [
-    ("a,b,c\n1,2,3", ","),
-    ("a;b;c\n1,5;2;3", ";"),
-    ("a\tb\tc\n1\t2\t3", "\t"),
-    ('"Название, кратко";Балл;Код\nx;1;2', ";"),   # a comma inside quotes is not a separator
-    ("\n\n  \na;b\n", ";"),                        # the first non-empty line decides
-    ("a;b,c", ","),                                # a tie goes to the comma
-    ("a;b\tc", ";"),                               # … and between ; and tab to ;
-    ("single", ","),
-    ("", ","),
-])
+@pytest.mark.parametrize(
+    "text, sep",
+    [
+        ("a,b,c\n1,2,3", ","),
+        ("a;b;c\n1,5;2;3", ";"),
+        ("a\tb\tc\n1\t2\t3", "\t"),
+        ('"Название, кратко";Балл;Код\nx;1;2', ";"),  # a comma inside quotes is not a separator
+        ("\n\n  \na;b\n", ";"),  # the first non-empty line decides
+        ("a;b,c", ","),  # a tie goes to the comma
+        ("a;b\tc", ";"),  # … and between ; and tab to ;
+        ("single", ","),
+        ("", ","),
+    ],
+)
 def test_one_delimiter_rule(text, sep):
     assert sniff_delimiter(text) == sep
 
@@ -92,14 +114,17 @@ def test_every_separator_reads_the_same_table(tmp_path, sep):
 # --------------------------------------------------------------------------- headers and cells
 
 
-@pytest.mark.parametrize("a, b", [
-    ("  Код ОО ", "код оо"),
-    ("Код\u00a0\u00a0ОО", "КОД ОО"),
-    ("Ёмкость", "емкость"),
-    ("ЁЛКА", "елка"),
-    ("Код\tработы\n", "код работы"),
-    ("STRASSE", "straße"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("  Код ОО ", "код оо"),
+        ("Код\u00a0\u00a0ОО", "КОД ОО"),
+        ("Ёмкость", "емкость"),
+        ("ЁЛКА", "елка"),
+        ("Код\tработы\n", "код работы"),
+        ("STRASSE", "straße"),
+    ],
+)
 def test_header_normalisation(a, b):
     assert norm_header(a) == norm_header(b)
 
@@ -109,18 +134,35 @@ def test_header_normalisation_keeps_words_apart():
     assert norm_header("Е01") != norm_header("E01")  # Cyrillic and Latin letters stay different
 
 
-@pytest.mark.parametrize("value, text", [
-    (None, ""), ("  a\u00a0b ", "a b"), (101.0, "101"), (2.5, "2.5"), (float("nan"), ""), (7, "7"),
-    (True, "да"), (False, "нет"), (dt.date(2026, 3, 1), DATE_MARK + "2026-03-01"),
-    (dt.datetime(2026, 3, 1, 9, 30), DATE_MARK + "2026-03-01T09:30:00"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (None, ""),
+        ("  a\u00a0b ", "a b"),
+        (101.0, "101"),
+        (2.5, "2.5"),
+        (float("nan"), ""),
+        (7, "7"),
+        (True, "да"),
+        (False, "нет"),
+        (dt.date(2026, 3, 1), DATE_MARK + "2026-03-01"),
+        (dt.datetime(2026, 3, 1, 9, 30), DATE_MARK + "2026-03-01T09:30:00"),
+    ],
+)
 def test_cell_text(value, text):
     assert cell_text(value) == text
 
 
 def test_table_layout_header_row_widths_and_row_numbers():
-    cells = [[None, None], ["", " "], ["Код", "ФИО", None, ""], ["1", "А", "лишнее"], [None, None],
-             ["2", None], ["", "", ""]]
+    cells = [
+        [None, None],
+        ["", " "],
+        ["Код", "ФИО", None, ""],
+        ["1", "А", "лишнее"],
+        [None, None],
+        ["2", None],
+        ["", "", ""],
+    ]
     t = table_from_cells("f.xlsx", "Лист", cells, formulas={"B6"})
     assert t.headers == ["Код", "ФИО"]
     assert t.rows == [["1", "А"], ["2", FORMULA_WITHOUT_VALUE]]
@@ -128,8 +170,12 @@ def test_table_layout_header_row_widths_and_row_numbers():
 
 
 def test_frame_follows_pandas_labels_and_keeps_excel_rows():
-    t = table_from_cells("f.xlsx", "Лист", [["Код", "", "Код", "Дата"], ["1", "x", "2", dt.date(2026, 1, 2)],
-                                            [None], ["3", "", "4", None]], formulas={"B4"})
+    t = table_from_cells(
+        "f.xlsx",
+        "Лист",
+        [["Код", "", "Код", "Дата"], ["1", "x", "2", dt.date(2026, 1, 2)], [None], ["3", "", "4", None]],
+        formulas={"B4"},
+    )
     df = t.frame()
     assert list(df.columns) == ["Код", "Unnamed: 1", "Код.1", "Дата"]
     assert list(df.index) == [2, 4] and df.index.name == "row"
@@ -228,19 +274,34 @@ def test_sha256_of_a_file_and_of_a_csv_folder(tmp_path):
 def test_yaml_core_schema_keeps_text_as_written(tmp_path):
     from tandem.yamlio import read_yaml_file
 
-    p = _write(tmp_path / "c.yaml", "\ufeffa: no\nb: on\nc: 077\nd: 1:20\ne: 2026-03-01\nf: 1.10\ng: true\nh: ~\n"
-                                    "i: 1_000\nj: 40\n")
+    p = _write(
+        tmp_path / "c.yaml",
+        "\ufeffa: no\nb: on\nc: 077\nd: 1:20\ne: 2026-03-01\nf: 1.10\ng: true\nh: ~\ni: 1_000\nj: 40\n",
+    )
     data, lines = read_yaml_file(p)
-    assert data == {"a": "no", "b": "on", "c": "077", "d": "1:20", "e": "2026-03-01", "f": 1.1, "g": True,
-                    "h": None, "i": "1_000", "j": 40}
+    assert data == {
+        "a": "no",
+        "b": "on",
+        "c": "077",
+        "d": "1:20",
+        "e": "2026-03-01",
+        "f": 1.1,
+        "g": True,
+        "h": None,
+        "i": "1_000",
+        "j": 40,
+    }
     assert data["f"].text == "1.10" and lines["j"] == 10
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("a: 1\na: 2\n", "ошибка синтаксиса YAML (строка 2): повторяющийся ключ «a»"),
-    ("a: [1, 2\n", "ошибка синтаксиса YAML (строка"),
-    ("a:\n\tb: 1\n", "табуляции"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("a: 1\na: 2\n", "ошибка синтаксиса YAML (строка 2): повторяющийся ключ «a»"),
+        ("a: [1, 2\n", "ошибка синтаксиса YAML (строка"),
+        ("a:\n\tb: 1\n", "табуляции"),
+    ],
+)
 def test_yaml_errors_are_russian_with_the_line(tmp_path, text, fragment):
     from tandem.yamlio import read_yaml_file
 

@@ -33,10 +33,10 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from contest.assign import assign_jury, loads  # noqa: E402
 from contest import load_contest  # noqa: E402
-from contest.people import ENTRY_COLUMNS, JURY_COLUMNS, load_people  # noqa: E402
 from contest.advance import advanced_entries  # noqa: E402
+from contest.assign import assign_jury, loads  # noqa: E402
+from contest.people import ENTRY_COLUMNS, JURY_COLUMNS, load_people  # noqa: E402
 from contest.sheets import MAIN, build_sheets, score_cells  # noqa: E402
 from tandem.xlsx import atomic_save, new_workbook, write_table  # noqa: E402
 
@@ -50,15 +50,33 @@ OUTSIDERS = [  # jurors who do not work at a school of the district (never recus
     ("Лаптева Ольга Сергеевна", IMC, "член жюри"),
 ]
 DUET_TITLES = [
-    "Вместе к успеху", "Шаг за шагом", "Учимся учить", "Два взгляда на урок", "Открытый класс",
-    "Мастер и подмастерье", "Наставник рядом", "Диалог поколений", "Путь в профессию", "Общий проект",
-    "Урок без границ", "Точка роста", "Команда двух", "Перезагрузка",
+    "Вместе к успеху",
+    "Шаг за шагом",
+    "Учимся учить",
+    "Два взгляда на урок",
+    "Открытый класс",
+    "Мастер и подмастерье",
+    "Наставник рядом",
+    "Диалог поколений",
+    "Путь в профессию",
+    "Общий проект",
+    "Урок без границ",
+    "Точка роста",
+    "Команда двух",
+    "Перезагрузка",
 ]
 PRACTICE_TITLES = [
-    "Школа молодого педагога", "Сетевой наставнический тандем", "Методический кейс-клуб",
-    "Взаимопосещение уроков по чек-листу", "Цифровой помощник наставника", "Лаборатория открытого урока",
-    "Педагогическая мастерская", "Наставничество в сельской малокомплектной школе",
-    "Портфолио профессионального роста", "Клуб молодых классных руководителей", "Проектная неделя дуэтов",
+    "Школа молодого педагога",
+    "Сетевой наставнический тандем",
+    "Методический кейс-клуб",
+    "Взаимопосещение уроков по чек-листу",
+    "Цифровой помощник наставника",
+    "Лаборатория открытого урока",
+    "Педагогическая мастерская",
+    "Наставничество в сельской малокомплектной школе",
+    "Портфолио профессионального роста",
+    "Клуб молодых классных руководителей",
+    "Проектная неделя дуэтов",
 ]
 
 #: contest file → (entries, jurors from schools with entries, from schools without, harsh juror, consent refusals)
@@ -72,18 +90,28 @@ def read_registry() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Schools and teachers of the sample district (Russian headers → English names)."""
     book = pd.read_excel(REGISTRY, sheet_name=None, engine="calamine", dtype=object)
     schools = book["Школы"].rename(columns={"Код ОО": "school_id", "Наименование": "name"})
-    teachers = book["Педагоги"].rename(columns={"Код педагога": "teacher_id", "ФИО": "full_name",
-                                                "Код ОО": "school_id", "Роль": "role", "Стаж": "experience",
-                                                "Категория": "category"})
+    teachers = book["Педагоги"].rename(
+        columns={
+            "Код педагога": "teacher_id",
+            "ФИО": "full_name",
+            "Код ОО": "school_id",
+            "Роль": "role",
+            "Стаж": "experience",
+            "Категория": "category",
+        }
+    )
     return schools, teachers
 
 
 def make_people(key: str, rng: np.random.Generator, schools: pd.DataFrame, teachers: pd.DataFrame):
     """Entries (mentor + mentee pairs) and jury of one sample contest."""
     cfg = PLAN[key]
-    mentors = teachers[teachers["role"].isin(["наставник", "оба"])].sample(frac=1, random_state=rng.integers(1 << 30))
-    mentees = teachers[teachers["role"].isin(["наставляемый", "оба"])].sample(frac=1,
-                                                                                 random_state=rng.integers(1 << 30))
+    mentors = teachers[teachers["role"].isin(["наставник", "оба"])].sample(
+        frac=1, random_state=rng.integers(1 << 30)
+    )
+    mentees = teachers[teachers["role"].isin(["наставляемый", "оба"])].sample(
+        frac=1, random_state=rng.integers(1 << 30)
+    )
     used: set[str] = set()
     rows = []
     titles = DUET_TITLES if key == "pedagogical_duet" else PRACTICE_TITLES
@@ -93,8 +121,11 @@ def make_people(key: str, rng: np.random.Generator, schools: pd.DataFrame, teach
         if mentee.teacher_id in used:
             continue
         network = len(rows) < cfg["network"]  # the first few pairs are cross-school (network) tandems
-        pool = mentors[(mentors["school_id"] != mentee.school_id) if network
-                       else (mentors["school_id"] == mentee.school_id)]
+        pool = mentors[
+            (mentors["school_id"] != mentee.school_id)
+            if network
+            else (mentors["school_id"] == mentee.school_id)
+        ]
         pool = pool[~pool["teacher_id"].isin(used | {mentee.teacher_id})]
         if pool.empty:
             continue
@@ -104,22 +135,29 @@ def make_people(key: str, rng: np.random.Generator, schools: pd.DataFrame, teach
         n = len(rows) + 1
         prefix = "Д" if key == "pedagogical_duet" else "П"
         title = f"Дуэт «{titles[n - 1]}»" if key == "pedagogical_duet" else f"Практика «{titles[n - 1]}»"
-        rows.append({
-            "entry_id": f"{prefix}{n:02d}", "title": title,
-            "nomination": "сетевой тандем" if network else "тандем одной школы",
-            "mentor_name": mentor["full_name"], "mentee_name": mentee.full_name,
-            "school_ids": "; ".join(school_ids),
-        })
+        rows.append(
+            {
+                "entry_id": f"{prefix}{n:02d}",
+                "title": title,
+                "nomination": "сетевой тандем" if network else "тандем одной школы",
+                "mentor_name": mentor["full_name"],
+                "mentee_name": mentee.full_name,
+                "school_ids": "; ".join(school_ids),
+            }
+        )
     entries = pd.DataFrame(rows)
     refuse = set(rng.choice(len(entries), size=cfg["refuse"], replace=False).tolist())
     entries["publish_consent"] = ["нет" if i in refuse else "да" for i in range(len(entries))]
 
     with_entries = sorted({s for ids in entries["school_ids"] for s in ids.split("; ")})
     without = sorted(set(schools["school_id"]) - set(with_entries))
-    jury_schools = list(rng.choice(with_entries, size=cfg["juror_with"], replace=False)) + \
-        list(rng.choice(without, size=cfg["juror_without"], replace=False))
-    senior = teachers[teachers["category"].isin(["высшая", "педагог-методист", "педагог-наставник"])
-                      & ~teachers["teacher_id"].isin(used)]
+    jury_schools = list(rng.choice(with_entries, size=cfg["juror_with"], replace=False)) + list(
+        rng.choice(without, size=cfg["juror_without"], replace=False)
+    )
+    senior = teachers[
+        teachers["category"].isin(["высшая", "педагог-методист", "педагог-наставник"])
+        & ~teachers["teacher_id"].isin(used)
+    ]
     jury = []
     for name, org, role in OUTSIDERS:
         jury.append({"full_name": name, "organization": org, "school_id": "", "role": role})
@@ -130,7 +168,9 @@ def make_people(key: str, rng: np.random.Generator, schools: pd.DataFrame, teach
             cand = teachers[(teachers["school_id"] == sid) & ~teachers["teacher_id"].isin(used)]
         t = cand.iloc[0]
         used.add(t["teacher_id"])
-        jury.append({"full_name": t["full_name"], "organization": names[sid], "school_id": sid, "role": "член жюри"})
+        jury.append(
+            {"full_name": t["full_name"], "organization": names[sid], "school_id": sid, "role": "член жюри"}
+        )
     jury = pd.DataFrame(jury)
     jury.insert(0, "juror_id", [f"Ж{i:02d}" for i in range(1, len(jury) + 1)])
     return entries, jury
@@ -138,8 +178,7 @@ def make_people(key: str, rng: np.random.Generator, schools: pd.DataFrame, teach
 
 def write_people(path: Path, entries: pd.DataFrame, jury: pd.DataFrame) -> None:
     wb = new_workbook()
-    write_table(wb.create_sheet("Участники"), entries,
-                headers={k: h for k, (h, _r) in ENTRY_COLUMNS.items()})
+    write_table(wb.create_sheet("Участники"), entries, headers={k: h for k, (h, _r) in ENTRY_COLUMNS.items()})
     write_table(wb.create_sheet("Жюри"), jury, headers={k: h for k, (h, _r) in JURY_COLUMNS.items()})
     atomic_save(wb, path)
 
@@ -187,8 +226,9 @@ def write_filled_sheets(contest, people, scores: pd.DataFrame, plan: pd.DataFram
     for stage_id, p in plan.groupby("stage_id", sort=False):
         for name, wb in build_sheets(contest, people, p[["entry_id", "juror_id"]], stage_id).items():
             ws = wb[MAIN]
-            for cell, eid, juror, cid in score_cells(wb)[["cell", "entry_id", "juror_id", "criterion_id"]].itertuples(
-                    index=False):
+            for cell, eid, juror, cid in score_cells(wb)[
+                ["cell", "entry_id", "juror_id", "criterion_id"]
+            ].itertuples(index=False):
                 v = lookup[(eid, juror, cid)]
                 ws[cell] = int(v) if float(v).is_integer() else v
             atomic_save(wb, folder / name)
@@ -213,10 +253,14 @@ def main() -> None:
             finalists = sorted(plan.loc[plan["stage_id"] == "S2", "entry_id"].unique())
         first = plan[plan["stage_id"] == contest.stages[0].id]
         ld = loads(first[["entry_id", "juror_id"]], people)
-        print(f"{key}: работ {len(entries)}, жюри {len(jury)}, баллов {len(scores)}, листов {n}; "
-              f"нагрузка этапа {contest.stages[0].id}: {dict(zip(ld['juror_id'], ld['load']))}")
-    adj = pd.DataFrame([(finalists[-1], "S2", -1.0, "превышение регламента мастер-класса (протокол счётной комиссии)")],
-                       columns=["entry_id", "stage_id", "points", "reason"])
+        print(
+            f"{key}: работ {len(entries)}, жюри {len(jury)}, баллов {len(scores)}, листов {n}; "
+            f"нагрузка этапа {contest.stages[0].id}: {dict(zip(ld['juror_id'], ld['load']))}"
+        )
+    adj = pd.DataFrame(
+        [(finalists[-1], "S2", -1.0, "превышение регламента мастер-класса (протокол счётной комиссии)")],
+        columns=["entry_id", "stage_id", "points", "reason"],
+    )
     adj.to_csv(HERE / "pedagogical_duet_adjustments.csv", index=False, encoding="utf-8")
 
 

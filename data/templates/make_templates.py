@@ -93,8 +93,18 @@ def _footer(section) -> None:
         _field(r, field)
 
 
-def _para(doc_or_cell, text: str = "", *, bold=False, size=None, align=None, before=0, after=0, italic=False,
-          keep=False):
+def _para(
+    doc_or_cell,
+    text: str = "",
+    *,
+    bold=False,
+    size=None,
+    align=None,
+    before=0,
+    after=0,
+    italic=False,
+    keep=False,
+):
     """A paragraph; ``keep``: on the same page as the next one (headings, lines above a table)."""
     p = doc_or_cell.add_paragraph()
     p.paragraph_format.keep_with_next = keep
@@ -156,8 +166,11 @@ def _table(doc, widths_cm: list[float], headers: list[str], *, borders=True, siz
         for cell, text in zip(row.cells, headers):
             cell.paragraphs[0].add_run(text).bold = True
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            shd = _set(cell._tc.get_or_add_tcPr(), "w:shd", **{"w:val": "clear", "w:color": "auto",
-                                                                 "w:fill": "E7E6E6"})
+            shd = _set(
+                cell._tc.get_or_add_tcPr(),
+                "w:shd",
+                **{"w:val": "clear", "w:color": "auto", "w:fill": "E7E6E6"},
+            )
             del shd
     table._size = size
     _fix_widths(table, widths_cm)
@@ -201,8 +214,15 @@ def _loop_rows(table, loop: str, cells: list[str], *, bold=(), align=None) -> No
 
 # --------------------------------------------------------------------------- the annex
 ANNEX_WIDTHS = [1.0, 6.4, 5.4, 3.4, 3.0, 3.0, 3.5]  # 25.7 cm = 29.7 − 2 × 2
-ANNEX_HEADERS = ["№", "Наставляемый (ФИО, ОО, предметы, категория)", "Наставник (ФИО, ОО)",
-                 "Форма наставничества", "Формат", "Период", "Групповое наставничество"]
+ANNEX_HEADERS = [
+    "№",
+    "Наставляемый (ФИО, ОО, предметы, категория)",
+    "Наставник (ФИО, ОО)",
+    "Форма наставничества",
+    "Формат",
+    "Период",
+    "Групповое наставничество",
+]
 
 
 def make_annex(path: Path) -> Path:
@@ -212,24 +232,48 @@ def make_annex(path: Path) -> Path:
     _para(doc, "{{ annex_title }}", align=right)
     _para(doc, "«О закреплении наставнических пар»", align=right)
     _para(doc, "{{ basis_label }}: {{ basis }}", align=right, after=12)
-    _para(doc, "Список наставнических пар, действующих на {{ date }}", bold=True, size=14,
-          align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(
+        doc,
+        "Список наставнических пар, действующих на {{ date }}",
+        bold=True,
+        size=14,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
     _if(doc, "part", "{{ part }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _tag(doc, "{%p for s in sections %}")
     _para(doc, "{{ s.title }}", bold=True, before=12, after=4, keep=True)
     _if(doc, "s.note", "{{ s.note }}", italic=True, after=4, keep=True)
     table = _table(doc, ANNEX_WIDTHS, ANNEX_HEADERS)
     c = WD_ALIGN_PARAGRAPH.CENTER
-    _loop_rows(table, "r in s.rows", [
-        "{{ r.n }}", "{{ r.mentee_name }}\n{{ r.mentee_school }}\n{{ r.mentee_position }}",
-        "{{ r.mentor_name }}\n{{ r.mentor_school }}", "{{ r.form }}", "{{ r.format }}",
-        "{{ r.start }} –\n{{ r.end }}", "{{ r.group }}",
-    ], bold=(1, 2), align=[c, None, None, None, None, c, None])
+    _loop_rows(
+        table,
+        "r in s.rows",
+        [
+            "{{ r.n }}",
+            "{{ r.mentee_name }}\n{{ r.mentee_school }}\n{{ r.mentee_position }}",
+            "{{ r.mentor_name }}\n{{ r.mentor_school }}",
+            "{{ r.form }}",
+            "{{ r.format }}",
+            "{{ r.start }} –\n{{ r.end }}",
+            "{{ r.group }}",
+        ],
+        bold=(1, 2),
+        align=[c, None, None, None, None, c, None],
+    )
     _tag(doc, "{%p endfor %}")
-    _para(doc, "Всего пар: {{ total }}, из них в своей ОО: {{ internal }}, сетевых: {{ network }}. "
-               "{{ group_summary }}", before=12)
-    _para(doc, "Групповое наставничество — наставник ведёт несколько наставляемых (одна строка на "
-               "наставляемого, номер группы одинаков у всех наставляемых одного наставника).", size=10, italic=True)
+    _para(
+        doc,
+        "Всего пар: {{ total }}, из них в своей ОО: {{ internal }}, сетевых: {{ network }}. "
+        "{{ group_summary }}",
+        before=12,
+    )
+    _para(
+        doc,
+        "Групповое наставничество — наставник ведёт несколько наставляемых (одна строка на "
+        "наставляемого, номер группы одинаков у всех наставляемых одного наставника).",
+        size=10,
+        italic=True,
+    )
     doc.save(path)
     return path
 
@@ -242,11 +286,18 @@ def make_programme(path: Path) -> Path:
     _para(doc, "ПЕРСОНАЛИЗИРОВАННАЯ ПРОГРАММА НАСТАВНИЧЕСТВА", bold=True, size=14, align=center)
     _para(doc, "{{ mentee.name }}", bold=True, align=center)
     _para(doc, "на период с {{ start }} по {{ end }}", align=center, after=6)
-    _para(doc, "Основание: {{ order }}. Программа составлена в соответствии с {{ regulation }}.",
-          size=11, italic=True, after=6)
+    _para(
+        doc,
+        "Основание: {{ order }}. Программа составлена в соответствии с {{ regulation }}.",
+        size=11,
+        italic=True,
+        after=6,
+    )
 
     _para(doc, "1. Участники программы", bold=True, before=6, after=4, keep=True)
-    t = _table(doc, [3.2, 6.4, 7.4], ["Роль", "ФИО, образовательная организация", "Предметы, стаж, категория"])
+    t = _table(
+        doc, [3.2, 6.4, 7.4], ["Роль", "ФИО, образовательная организация", "Предметы, стаж, категория"]
+    )
     _row(t, ["Наставник", "{{ mentor.name }}\n{{ mentor.school }}", "{{ mentor.profile }}"], bold=(1,))
     _row(t, ["Наставляемый", "{{ mentee.name }}\n{{ mentee.school }}", "{{ mentee.profile }}"], bold=(1,))
     _row(t, ["Куратор", "{{ curator }}", ""])
@@ -270,24 +321,36 @@ def make_programme(path: Path) -> Path:
     _para(doc, "5. Цель и задачи", bold=True, before=10, after=4, keep=True)
     _para(doc, "Цель: {{ goal }}", after=4, keep=True)
     t = _table(doc, [0.9, 4.3, 5.0, 4.6, 2.2], ["№", "Дефицит", "Задача", "Как решается", "Срок"])
-    _loop_rows(t, "g in tasks", ["{{ g.n }}", "{{ g.deficit }}", "{{ g.task }}", "{{ g.way }}", "{{ g.term }}"],
-               align=[center, None, None, None, None])
+    _loop_rows(
+        t,
+        "g in tasks",
+        ["{{ g.n }}", "{{ g.deficit }}", "{{ g.task }}", "{{ g.way }}", "{{ g.term }}"],
+        align=[center, None, None, None, None],
+    )
 
     _para(doc, "6. График встреч наставника и наставляемого", bold=True, before=10, after=4, keep=True)
     _para(doc, "{{ schedule_rule }}", size=11, italic=True, after=4, keep=True)
     t = _table(doc, [0.9, 2.6, 10.0, 3.5], ["№", "Дата", "Содержание встречи", "Отметка о проведении"])
-    _loop_rows(t, "m in meetings", ["{{ m.n }}", "{{ m.date }}", "{{ m.topic }}", ""],
-               align=[center, center, None, None])
+    _loop_rows(
+        t,
+        "m in meetings",
+        ["{{ m.n }}", "{{ m.date }}", "{{ m.topic }}", ""],
+        align=[center, center, None, None],
+    )
 
     _para(doc, "7. Ожидаемые результаты и способы их проверки", bold=True, before=10, after=4, keep=True)
     t = _table(doc, [0.9, 8.0, 8.1], ["№", "Ожидаемый результат", "Как проверяется"])
-    _loop_rows(t, "x in results", ["{{ x.n }}", "{{ x.result }}", "{{ x.check }}"],
-               align=[center, None, None])
+    _loop_rows(
+        t, "x in results", ["{{ x.n }}", "{{ x.result }}", "{{ x.check }}"], align=[center, None, None]
+    )
 
     _para(doc, "8. Подписи", bold=True, before=10, after=8, keep=True)
     t = _table(doc, [4.0, 5.0, 8.0], [], borders=False, size=12)
-    for role, who in (("Наставник", "{{ mentor.short }}"), ("Наставляемый", "{{ mentee.short }}"),
-                      ("Куратор", "{{ curator_short }}")):
+    for role, who in (
+        ("Наставник", "{{ mentor.short }}"),
+        ("Наставляемый", "{{ mentee.short }}"),
+        ("Куратор", "{{ curator_short }}"),
+    ):
         _row(t, [role, "________________", f"/ {who} /\n«___» ____________ 20___ г."], before=14)
     _fix_widths(t, [4.0, 5.0, 8.0])
     doc.save(path)

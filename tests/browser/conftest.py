@@ -32,8 +32,15 @@ PAGE_TIMEOUT = 90_000
 
 def _missing() -> str | None:
     if not CHROMIUM.exists():
-        return f"браузерные тесты пропущены: нет Chromium ({CHROMIUM}); установите пакет chromium (apt-get install chromium)"
-    for mod, pkg in (("playwright", "playwright"), ("pytest_playwright", "pytest-playwright"), ("voila", "voila")):
+        return (
+            f"браузерные тесты пропущены: нет Chromium ({CHROMIUM}); "
+            "установите пакет chromium (apt-get install chromium)"
+        )
+    for mod, pkg in (
+        ("playwright", "playwright"),
+        ("pytest_playwright", "pytest-playwright"),
+        ("voila", "voila"),
+    ):
         if importlib.util.find_spec(mod) is None:
             return f"браузерные тесты пропущены: не установлен {pkg} (pip install -e '.[dev]')"
     return None
@@ -62,9 +69,19 @@ def app_url(tmp_path_factory):
     log = (tmp_path_factory.mktemp("voila") / "voila.log").open("w")
     voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
     proc = subprocess.Popen(
-        [voila, str(NOTEBOOKS), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
-         "--show_tracebacks=False", "--strip_sources=True"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        [
+            voila,
+            str(NOTEBOOKS),
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+            f"--port={port}",
+            "--show_tracebacks=False",
+            "--strip_sources=True",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -91,14 +108,21 @@ def app_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Launch the system Chromium (never a downloaded one), offline-friendly flags."""
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]}
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}, "locale": "ru-RU",
-            "accept_downloads": True}
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1400, "height": 1000},
+        "locale": "ru-RU",
+        "accept_downloads": True,
+    }
 
 
 @pytest.fixture
@@ -112,8 +136,11 @@ def shot():
         height = page.evaluate(
             "Math.max(0, ...Array.from(document.querySelectorAll('body *')).filter(e => "
             "e.clientHeight >= 0.9 * window.innerHeight && ['auto', 'scroll'].includes(getComputedStyle(e).overflowY))"
-            ".map(e => e.scrollHeight))")
-        page.set_viewport_size({"width": size["width"], "height": min(max(int(height) + 40, size["height"]), 8000)})
+            ".map(e => e.scrollHeight))"
+        )
+        page.set_viewport_size(
+            {"width": size["width"], "height": min(max(int(height) + 40, size["height"]), 8000)}
+        )
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         page.set_viewport_size(size)

@@ -35,7 +35,7 @@ def test_start_page_links_three_workflows(page, app_url, shot):
     page.goto(render(app_url, "00_start.ipynb"))
     for title in ("Формирование наставнических пар", "Подготовка конкурса", "Итоги конкурса"):
         expect(page.get_by_role("link", name=title)).to_be_visible(timeout=PAGE_TIMEOUT)
-    expect(page.locator(".jp-InputArea-editor")).to_have_count(0)      # no code is shown
+    expect(page.locator(".jp-InputArea-editor")).to_have_count(0)  # no code is shown
     shot(page, "00_start")
     page.get_by_role("link", name="Формирование наставнических пар").click()
     page.wait_for_url("**/01_tandems.ipynb")
@@ -44,7 +44,7 @@ def test_start_page_links_three_workflows(page, app_url, shot):
 def test_matching_upload_run_lock_rerun_download(page, app_url, shot, tmp_path):
     page.goto(render(app_url, "01_tandems.ipynb"))
     expect(page.get_by_text("Сформировано", exact=False).first).to_be_visible(timeout=PAGE_TIMEOUT)
-    expect(page.get_by_text("TandemApp")).to_have_count(0)              # code cells are hidden
+    expect(page.get_by_text("TandemApp")).to_have_count(0)  # code cells are hidden
     shot(page, "01_tandems")
 
     # Upload the sample registry under another name and form the pairs from it.
@@ -75,7 +75,9 @@ def test_matching_upload_run_lock_rerun_download(page, app_url, shot, tmp_path):
     path = tmp_path / "тандемы.xlsx"
     info.value.save_as(path)
     wb = load_workbook(path, read_only=True)
-    assert {"Тандемы", "Нераспределённые", "Нагрузка", "Покрытие дефицитов", "Параметры"} <= set(wb.sheetnames)
+    assert {"Тандемы", "Нераспределённые", "Нагрузка", "Покрытие дефицитов", "Параметры"} <= set(
+        wb.sheetnames
+    )
     params = {r[0]: r[1] for r in wb["Параметры"].iter_rows(min_row=2, values_only=True)}
     assert params["Входной файл"] == "реестр_района.xlsx"
     assert "Закреплено вручную" in params
@@ -117,7 +119,9 @@ def test_contest_results_from_uploaded_people_and_scores(page, app_url, shot, tm
     info.value.save_as(path)
     wb = load_workbook(path, read_only=True)
     assert len(wb.sheetnames) >= 2
-    text = " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+    text = " ".join(
+        str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+    )
     assert "Победитель" in text and "Д04" in text
 
     # The jury's penalty (Д09: −1 point in S2), uploaded as an adjustments file, changes the ranking.
@@ -126,7 +130,8 @@ def test_contest_results_from_uploaded_people_and_scores(page, app_url, shot, tm
     upload(page, "Корректировки (бонусы и штрафы)", DUET / "pedagogical_duet_adjustments.csv")
     page.get_by_role("button", name="Подсчитать итоги").click()
     expect(page.get_by_text("загружен файл «pedagogical_duet_adjustments.csv»", exact=False)).to_be_visible(
-        timeout=PAGE_TIMEOUT)
+        timeout=PAGE_TIMEOUT
+    )
     expect(page.get_by_role("row").filter(has_text="Д09").first).to_contain_text("45.01")
 
 

@@ -7,7 +7,6 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from tests.contest._io_fixtures import ENTRIES, JURY, contest, people
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +15,7 @@ import contest.jury_plans as JP
 from contest import ContestError
 from contest.assign import JuryPlan, assign_jury, co_scoring, conflicts, loads, plan_jury
 from contest.roster import People, make_people
+from tests.contest._io_fixtures import ENTRIES, JURY, contest, people
 
 
 def _plan(c, p, **kw):
@@ -44,9 +44,11 @@ def test_small_plan():
 
 
 def test_stage_jury_size_is_used_for_that_stage():
-    from tests.contest._io_fixtures import CONTEST
     import copy
+
     from contest import parse_contest
+    from tests.contest._io_fixtures import CONTEST
+
     d = copy.deepcopy(CONTEST)
     d["stages"][1]["jury"] = {"per_entry": 2}
     c, p = parse_contest(d), people()
@@ -97,17 +99,26 @@ def instances(draw):
     schools = [f"{100 + i}" for i in range(n_schools)]
     n_e = draw(st.integers(1, 12))
     n_j = draw(st.integers(2, 8))
-    entries = pd.DataFrame({
-        "entry_id": [f"E{i:02d}" for i in range(n_e)],
-        "title": "t", "mentor_name": [f"m{i}" for i in range(n_e)], "mentee_name": [f"n{i}" for i in range(n_e)],
-        "school_ids": [";".join(draw(st.lists(st.sampled_from(schools), min_size=1, max_size=2, unique=True)))
-                       for _ in range(n_e)],
-    })
-    jury = pd.DataFrame({
-        "juror_id": [f"J{i}" for i in range(n_j)], "full_name": [f"j{i}" for i in range(n_j)],
-        "school_id": [draw(st.sampled_from(schools + [""])) for _ in range(n_j)],
-        "role": ["председатель"] + ["член жюри"] * (n_j - 1),
-    })
+    entries = pd.DataFrame(
+        {
+            "entry_id": [f"E{i:02d}" for i in range(n_e)],
+            "title": "t",
+            "mentor_name": [f"m{i}" for i in range(n_e)],
+            "mentee_name": [f"n{i}" for i in range(n_e)],
+            "school_ids": [
+                ";".join(draw(st.lists(st.sampled_from(schools), min_size=1, max_size=2, unique=True)))
+                for _ in range(n_e)
+            ],
+        }
+    )
+    jury = pd.DataFrame(
+        {
+            "juror_id": [f"J{i}" for i in range(n_j)],
+            "full_name": [f"j{i}" for i in range(n_j)],
+            "school_id": [draw(st.sampled_from(schools + [""])) for _ in range(n_j)],
+            "role": ["председатель"] + ["член жюри"] * (n_j - 1),
+        }
+    )
     per_entry = draw(st.integers(1, min(4, n_j)))
     return make_people(entries, jury), per_entry
 
@@ -118,7 +129,9 @@ def test_property_recusal_per_entry_and_balance(inst):
     p, per_entry = inst
     c = replace(contest(), per_entry=per_entry)
     bad = conflicts(c, p)
-    feasible = all(sum((e, j) not in bad for j in p.jury["juror_id"]) >= per_entry for e in p.entries["entry_id"])
+    feasible = all(
+        sum((e, j) not in bad for j in p.jury["juror_id"]) >= per_entry for e in p.entries["entry_id"]
+    )
     if not feasible:
         with pytest.raises(ContestError, match="допустимых экспертов"):
             assign_jury(c, p)
@@ -158,8 +171,9 @@ def _spy_solver(monkeypatch) -> list:
     return calls
 
 
-@pytest.mark.parametrize("case", ["everyone_scores_everything", "recusal_leaves_exactly_per_entry",
-                                  "own_entry_and_per_entry_1"])
+@pytest.mark.parametrize(
+    "case", ["everyone_scores_everything", "recusal_leaves_exactly_per_entry", "own_entry_and_per_entry_1"]
+)
 def test_forced_plan_equals_the_solver_plan(monkeypatch, case):
     p, kw = people(), {}
     if case == "everyone_scores_everything":  # no recusal, per_entry = all five jurors
@@ -205,8 +219,11 @@ def test_plan_with_a_choice_goes_through_the_solver(monkeypatch):
     assert len(calls) == 3
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(instances())
 def test_property_shortcut_never_changes_the_plan(monkeypatch, inst):
     # per_entry = the fewest admissible jurors of an entry, for the entries that have that few: forced
@@ -232,19 +249,30 @@ def test_property_shortcut_never_changes_the_plan(monkeypatch, inst):
 # ----------------------------------------------------------------- large contests (greedy + bounds)
 def _large_people(n_entries: int, n_jurors: int, juror_schools=()) -> People:
     """``n_entries`` entries from 50 schools; the first jurors sit in ``juror_schools`` (recused there)."""
-    entries = pd.DataFrame({
-        "entry_id": [f"E{i:04d}" for i in range(n_entries)], "title": "t",
-        "mentor_name": [f"m{i}" for i in range(n_entries)], "mentee_name": [f"n{i}" for i in range(n_entries)],
-        "school_ids": [f"{100 + i % 50}" for i in range(n_entries)]})
+    entries = pd.DataFrame(
+        {
+            "entry_id": [f"E{i:04d}" for i in range(n_entries)],
+            "title": "t",
+            "mentor_name": [f"m{i}" for i in range(n_entries)],
+            "mentee_name": [f"n{i}" for i in range(n_entries)],
+            "school_ids": [f"{100 + i % 50}" for i in range(n_entries)],
+        }
+    )
     schools = list(juror_schools) + [""] * (n_jurors - len(juror_schools))
-    jury = pd.DataFrame({"juror_id": [f"J{i:02d}" for i in range(n_jurors)],
-                         "full_name": [f"j{i}" for i in range(n_jurors)], "school_id": schools,
-                         "role": ["председатель"] + ["член жюри"] * (n_jurors - 1)})
+    jury = pd.DataFrame(
+        {
+            "juror_id": [f"J{i:02d}" for i in range(n_jurors)],
+            "full_name": [f"j{i}" for i in range(n_jurors)],
+            "school_id": schools,
+            "role": ["председатель"] + ["член жюри"] * (n_jurors - 1),
+        }
+    )
     return make_people(entries, jury)
 
 
 def test_large_contest_is_planned_without_the_full_model(monkeypatch):
     """1,000 entries × 30 jurors × 5 per entry: 435,000 co-scoring variables, once an unsolved model."""
+
     def no_full_model(*args):
         raise AssertionError("the full model was built")
 
@@ -252,7 +280,10 @@ def test_large_contest_is_planned_without_the_full_model(monkeypatch):
     p = _large_people(1000, 30, juror_schools=[f"{100 + i}" for i in range(30)])
     c = replace(contest(), per_entry=5)
     bad = conflicts(c, p)
-    assert A._pair_variables(sorted(p.entries["entry_id"]), sorted(p.jury["juror_id"]), bad) > A.PAIR_VARIABLE_LIMIT
+    assert (
+        A._pair_variables(sorted(p.entries["entry_id"]), sorted(p.jury["juror_id"]), bad)
+        > A.PAIR_VARIABLE_LIMIT
+    )
     a, stats = _plan(c, p)
     assert (a.groupby("entry_id").size() == 5).all() and len(a) == 5000 and not a.duplicated().any()
     assert not any((e, j) in bad for e, j in a.itertuples(index=False))
@@ -265,7 +296,10 @@ def test_large_contest_is_planned_without_the_full_model(monkeypatch):
 
 
 def test_large_contest_with_heavy_recusal_balances_loads_by_the_flow():
-    """Half the jury sits in the school of 90 % of the entries: the greedy misses the bound, the flow gives the least spread."""
+    """Half the jury sits in the school of 90 % of the entries.
+
+    The greedy misses the bound, the flow gives the least spread.
+    """
     n = 1000
     p = _large_people(n, 20, juror_schools=["100"] * 10)
     p.entries["school_ids"] = ["100" if i % 10 else f"{101 + i % 7}" for i in range(n)]
@@ -279,7 +313,9 @@ def test_large_contest_with_heavy_recusal_balances_loads_by_the_flow():
     # least); the 10 jurors of school 100 share at most the 300 scorings of the 100 other entries
     # (30 each on average at most): the spread is at least 240, and 30 / 270 reaches it
     assert stats.load_spread == ld.max() - ld.min() == 240
-    assert set(ld[[f"J{i:02d}" for i in range(10)]]) == {30} and set(ld[[f"J{i:02d}" for i in range(10, 20)]]) == {270}
+    assert set(ld[[f"J{i:02d}" for i in range(10)]]) == {30} and set(
+        ld[[f"J{i:02d}" for i in range(10, 20)]]
+    ) == {270}
     # the spread is proved by the flow; the co-scoring pairs are not (no cross pairs here)
     assert stats.pairs_together < stats.pairs_total == 190
     assert stats.status == "FEASIBLE"

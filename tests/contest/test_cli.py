@@ -30,10 +30,27 @@ def test_module_entry_point_end_to_end(tmp_path):
     out = tmp_path / "protocol.xlsx"
     pub = tmp_path / "public.xlsx"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "contest", "results", *DUET, str(DATA / "pedagogical_duet_scores.csv"),
-                        "--out", str(out), "--public", str(pub),
-                        "--adjustments", str(DATA / "pedagogical_duet_adjustments.csv")],
-                       capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "contest",
+            "results",
+            *DUET,
+            str(DATA / "pedagogical_duet_scores.csv"),
+            "--out",
+            str(out),
+            "--public",
+            str(pub),
+            "--adjustments",
+            str(DATA / "pedagogical_duet_adjustments.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert out.exists() and pub.exists()
     assert "Первое место:" in r.stdout and "Победитель" in r.stdout
@@ -49,14 +66,29 @@ def test_sheets_then_results_from_folder(tmp_path, capsys):
     # stage 2 needs the stage-1 scores
     code, out, err = cli(["sheets", *DUET, "--stage", "S2", "--out", tmp_path / "s2"], capsys)
     assert code == 2 and "укажите --scores" in err and not (tmp_path / "s2").exists()
-    code, out, err = cli(["sheets", *DUET, "--stage", "S2", "--scores", DATA / "pedagogical_duet_scores.csv",
-                          "--out", tmp_path / "s2"], capsys)
+    code, out, err = cli(
+        [
+            "sheets",
+            *DUET,
+            "--stage",
+            "S2",
+            "--scores",
+            DATA / "pedagogical_duet_scores.csv",
+            "--out",
+            tmp_path / "s2",
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert len(list((tmp_path / "s2").glob("*_S2.xlsx"))) >= 3
     # the sample folder of filled sheets gives the same ranking as the long form
-    code, out, err = cli(["results", *DUET, DATA / "pedagogical_duet_sheets", "--out", tmp_path / "a.xlsx"], capsys)
+    code, out, err = cli(
+        ["results", *DUET, DATA / "pedagogical_duet_sheets", "--out", tmp_path / "a.xlsx"], capsys
+    )
     assert code == 0, err
-    code, out2, err = cli(["results", *DUET, DATA / "pedagogical_duet_scores.csv", "--out", tmp_path / "b.xlsx"], capsys)
+    code, out2, err = cli(
+        ["results", *DUET, DATA / "pedagogical_duet_scores.csv", "--out", tmp_path / "b.xlsx"], capsys
+    )
     assert code == 0, err
     a = pd.read_excel(tmp_path / "a.xlsx", sheet_name="Протокол", engine="calamine", header=None)
     b = pd.read_excel(tmp_path / "b.xlsx", sheet_name="Протокол", engine="calamine", header=None)
@@ -64,8 +96,18 @@ def test_sheets_then_results_from_folder(tmp_path, capsys):
 
 
 def test_practices_contest(tmp_path, capsys):
-    code, out, err = cli(["results", *PRACTICES, DATA / "best_practices_sheets", "--out", tmp_path / "p.xlsx",
-                          "--public", tmp_path / "pub.xlsx"], capsys)
+    code, out, err = cli(
+        [
+            "results",
+            *PRACTICES,
+            DATA / "best_practices_sheets",
+            "--out",
+            tmp_path / "p.xlsx",
+            "--public",
+            tmp_path / "pub.xlsx",
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert "работ 10" in out and "Победитель" in out
 
@@ -103,7 +145,7 @@ def test_first_stage_with_only_invalid_scores_is_not_called_not_advanced(tmp_pat
     path.write_text("entry_id,juror_id,criterion_id,score\nД01,Ж01,V1,99\n", encoding="utf-8")
     code, _o, err = cli(["results", *DUET, path, "--out", tmp_path / "p.xlsx"], capsys)
     assert code == 2 and "балл 99 вне диапазона" in err
-    assert "не прошла на этап S1" not in err          # S1 is the first stage: everyone is in it
+    assert "не прошла на этап S1" not in err  # S1 is the first stage: everyone is in it
     assert "не выставил баллы работе Д01 (этап S1)" in err
 
 

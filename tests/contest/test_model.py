@@ -17,14 +17,44 @@ def base() -> dict:
     return {
         "name": "Тест",
         "stages": [
-            {"id": "S1", "name": "Заочный", "advance": {"top": 2}, "tasks": [
-                {"id": "T1", "name": "Видео", "criteria": [
-                    {"id": "K1", "name": "a", "max": 3}, {"id": "K2", "name": "b", "max": 3}]},
-                {"id": "T2", "name": "Проект", "weight": 2, "round": 1, "criteria": [
-                    {"id": "K3", "name": "c", "max": 5}]}]},
-            {"id": "S2", "name": "Финал", "tasks": [
-                {"id": "T1", "name": "Урок", "aggregation": "trimmed_mean", "trim": 1, "criteria": [
-                    {"id": "K4", "name": "d", "max": 10}, {"id": "K5", "name": "e", "min": 1, "max": 4}]}]},
+            {
+                "id": "S1",
+                "name": "Заочный",
+                "advance": {"top": 2},
+                "tasks": [
+                    {
+                        "id": "T1",
+                        "name": "Видео",
+                        "criteria": [
+                            {"id": "K1", "name": "a", "max": 3},
+                            {"id": "K2", "name": "b", "max": 3},
+                        ],
+                    },
+                    {
+                        "id": "T2",
+                        "name": "Проект",
+                        "weight": 2,
+                        "round": 1,
+                        "criteria": [{"id": "K3", "name": "c", "max": 5}],
+                    },
+                ],
+            },
+            {
+                "id": "S2",
+                "name": "Финал",
+                "tasks": [
+                    {
+                        "id": "T1",
+                        "name": "Урок",
+                        "aggregation": "trimmed_mean",
+                        "trim": 1,
+                        "criteria": [
+                            {"id": "K4", "name": "d", "max": 10},
+                            {"id": "K5", "name": "e", "min": 1, "max": 4},
+                        ],
+                    }
+                ],
+            },
         ],
         "ranking": {"stages": ["S1", "S2"], "tie_break": ["S2", "S2.T1"]},
         "awards": [{"title": "Победитель", "places": 1}, {"title": "Лауреат", "min_share": 0.6}],
@@ -47,10 +77,17 @@ def test_pedagogical_duet_loads():
     assert isinstance(c, Contest)
     assert c.name == "Педагогический дуэт — 2026"
     assert [s.id for s in c.stages] == ["S1", "S2"]
-    assert [t.name for t in c.stage("S1").tasks] == ["Видеовизитка «Мы — дуэт»", "Совместный педагогический проект"]
-    assert [t.name for t in c.stage("S2").tasks] == ["Совместный урок", "Решение педагогических кейсов", "Мастер-класс"]
+    assert [t.name for t in c.stage("S1").tasks] == [
+        "Видеовизитка «Мы — дуэт»",
+        "Совместный педагогический проект",
+    ]
+    assert [t.name for t in c.stage("S2").tasks] == [
+        "Совместный урок",
+        "Решение педагогических кейсов",
+        "Мастер-класс",
+    ]
     assert c.stage("S1").advance_top == 5
-    assert c.per_entry_of("S1") == 3 and c.per_entry_of("S2") == 5   # the final has its own jury size
+    assert c.per_entry_of("S1") == 3 and c.per_entry_of("S2") == 5  # the final has its own jury size
     # research note §2: caps 15 + 15 in S1, 30 + 15 + 15 in S2
     assert [t.max_points for t in c.stage("S1").tasks] == [15, 15]
     assert [t.max_points for t in c.stage("S2").tasks] == [30, 15, 15]
@@ -65,8 +102,13 @@ def test_best_practices_loads():
     (stage,) = c.stages
     (task,) = stage.tasks
     assert task.aggregation == "sum"
-    assert [cr.name for cr in task.criteria] == ["Результативность", "Эффективность", "Уникальность",
-                                                 "Тиражируемость", "Масштабируемость"]
+    assert [cr.name for cr in task.criteria] == [
+        "Результативность",
+        "Эффективность",
+        "Уникальность",
+        "Тиражируемость",
+        "Масштабируемость",
+    ]
     assert all(cr.min == 1 and cr.max == 10 for cr in task.criteria)
     assert task.max_points == 50
     assert c.max_total() == 50 * c.per_entry == 250
@@ -75,8 +117,16 @@ def test_best_practices_loads():
 def test_criteria_frame_and_max_total():
     c = parse_contest(base())
     f = c.criteria_frame()
-    assert list(f.columns[:8]) == ["stage_id", "task_id", "task_name", "criterion_id", "criterion_name",
-                                   "min", "max", "weight"]
+    assert list(f.columns[:8]) == [
+        "stage_id",
+        "task_id",
+        "task_name",
+        "criterion_id",
+        "criterion_name",
+        "min",
+        "max",
+        "weight",
+    ]
     assert list(f["criterion_id"]) == ["K1", "K2", "K3", "K4", "K5"]
     assert f.loc[f.criterion_id == "K5", "min"].item() == 1.0
     # S1: 6 + 2 × 5 = 16; S2: 14
@@ -146,8 +196,9 @@ def test_ids_stay_strings_as_written(tmp_path):
     assert c.ranking_stages == ("077",)
 
 
-@pytest.mark.parametrize("value, shown", [("1_000", "1_000"), ("1:20", "1:20"), ("077", "077"), ("yes", "yes"),
-                                          ("'2,5'", "2,5")])
+@pytest.mark.parametrize(
+    "value, shown", [("1_000", "1_000"), ("1:20", "1:20"), ("077", "077"), ("yes", "yes"), ("'2,5'", "2,5")]
+)
 def test_yaml11_numbers_are_not_numbers(tmp_path, value, shown):
     text = YAML_IDS.replace("{id: 7, name: Критерий 3, max: 3}", f"{{id: 7, name: Критерий 3, max: {value}}}")
     with pytest.raises(ContestError) as exc:
@@ -202,69 +253,195 @@ def mutate(path_fn):
 
 
 BAD = [
-    ("unknown aggregation", lambda m: m["stages"][0]["tasks"][0].update(aggregation="avg"),
-     "stages[0].tasks[0].aggregation", "неизвестный способ агрегации «avg»"),
-    ("duplicate stage id", lambda m: m["stages"][1].update(id="S1"), "stages[1].id", "повторяющийся id этапа «S1»"),
-    ("duplicate task id", lambda m: m["stages"][0]["tasks"][1].update(id="T1"), "stages[0].tasks[1].id",
-     "повторяющийся id задания «T1»"),
-    ("duplicate criterion id across stages", lambda m: m["stages"][1]["tasks"][0]["criteria"][0].update(id="K1"),
-     "stages[1].tasks[0].criteria[0].id", "повторяющийся id критерия «K1»"),
-    ("tie-break unknown stage", lambda m: m["ranking"].update(tie_break=["S9"]), "ranking.tie_break[0]",
-     "не называет ни этап, ни задание"),
-    ("tie-break unknown task", lambda m: m["ranking"].update(tie_break=["S2", "S2.T7"]), "ranking.tie_break[1]",
-     "в этапе «S2» нет задания «T7»"),
-    ("max zero", lambda m: m["stages"][1]["tasks"][0]["criteria"][1].update(max=0),
-     "stages[1].tasks[0].criteria[1].max", "максимум должен быть больше 0"),
-    ("max negative", lambda m: m["stages"][0]["tasks"][0]["criteria"][0].update(max=-3),
-     "stages[0].tasks[0].criteria[0].max", "больше 0"),
-    ("min equal max", lambda m: m["stages"][1]["tasks"][0]["criteria"][1].update(min=4),
-     "stages[1].tasks[0].criteria[1].min", "должен быть меньше максимума"),
-    ("weight zero", lambda m: m["stages"][0]["tasks"][1].update(weight=0), "stages[0].tasks[1].weight",
-     "вес должен быть больше 0"),
-    ("trim negative", lambda m: m["stages"][1]["tasks"][0].update(trim=-1), "stages[1].tasks[0].trim",
-     "целое число ≥ 0"),
-    ("trim without trimmed_mean", lambda m: m["stages"][0]["tasks"][0].update(trim=1), "stages[0].tasks[0].trim",
-     "только для aggregation: trimmed_mean"),
-    ("round too big", lambda m: m["stages"][0]["tasks"][1].update(round=7), "stages[0].tasks[1].round",
-     "целое число от 0 до 6"),
-    ("round negative", lambda m: m["stages"][0]["tasks"][1].update(round=-1), "stages[0].tasks[1].round", "от 0 до 6"),
-    ("round float", lambda m: m["stages"][0]["tasks"][1].update(round=1.5), "stages[0].tasks[1].round", "«1.5»"),
-    ("round bool", lambda m: m["stages"][0]["tasks"][1].update(round=True), "stages[0].tasks[1].round", "«true»"),
+    (
+        "unknown aggregation",
+        lambda m: m["stages"][0]["tasks"][0].update(aggregation="avg"),
+        "stages[0].tasks[0].aggregation",
+        "неизвестный способ агрегации «avg»",
+    ),
+    (
+        "duplicate stage id",
+        lambda m: m["stages"][1].update(id="S1"),
+        "stages[1].id",
+        "повторяющийся id этапа «S1»",
+    ),
+    (
+        "duplicate task id",
+        lambda m: m["stages"][0]["tasks"][1].update(id="T1"),
+        "stages[0].tasks[1].id",
+        "повторяющийся id задания «T1»",
+    ),
+    (
+        "duplicate criterion id across stages",
+        lambda m: m["stages"][1]["tasks"][0]["criteria"][0].update(id="K1"),
+        "stages[1].tasks[0].criteria[0].id",
+        "повторяющийся id критерия «K1»",
+    ),
+    (
+        "tie-break unknown stage",
+        lambda m: m["ranking"].update(tie_break=["S9"]),
+        "ranking.tie_break[0]",
+        "не называет ни этап, ни задание",
+    ),
+    (
+        "tie-break unknown task",
+        lambda m: m["ranking"].update(tie_break=["S2", "S2.T7"]),
+        "ranking.tie_break[1]",
+        "в этапе «S2» нет задания «T7»",
+    ),
+    (
+        "max zero",
+        lambda m: m["stages"][1]["tasks"][0]["criteria"][1].update(max=0),
+        "stages[1].tasks[0].criteria[1].max",
+        "максимум должен быть больше 0",
+    ),
+    (
+        "max negative",
+        lambda m: m["stages"][0]["tasks"][0]["criteria"][0].update(max=-3),
+        "stages[0].tasks[0].criteria[0].max",
+        "больше 0",
+    ),
+    (
+        "min equal max",
+        lambda m: m["stages"][1]["tasks"][0]["criteria"][1].update(min=4),
+        "stages[1].tasks[0].criteria[1].min",
+        "должен быть меньше максимума",
+    ),
+    (
+        "weight zero",
+        lambda m: m["stages"][0]["tasks"][1].update(weight=0),
+        "stages[0].tasks[1].weight",
+        "вес должен быть больше 0",
+    ),
+    (
+        "trim negative",
+        lambda m: m["stages"][1]["tasks"][0].update(trim=-1),
+        "stages[1].tasks[0].trim",
+        "целое число ≥ 0",
+    ),
+    (
+        "trim without trimmed_mean",
+        lambda m: m["stages"][0]["tasks"][0].update(trim=1),
+        "stages[0].tasks[0].trim",
+        "только для aggregation: trimmed_mean",
+    ),
+    (
+        "round too big",
+        lambda m: m["stages"][0]["tasks"][1].update(round=7),
+        "stages[0].tasks[1].round",
+        "целое число от 0 до 6",
+    ),
+    (
+        "round negative",
+        lambda m: m["stages"][0]["tasks"][1].update(round=-1),
+        "stages[0].tasks[1].round",
+        "от 0 до 6",
+    ),
+    (
+        "round float",
+        lambda m: m["stages"][0]["tasks"][1].update(round=1.5),
+        "stages[0].tasks[1].round",
+        "«1.5»",
+    ),
+    (
+        "round bool",
+        lambda m: m["stages"][0]["tasks"][1].update(round=True),
+        "stages[0].tasks[1].round",
+        "«true»",
+    ),
     ("unknown top key", lambda m: m.update(stagez=[]), "«stagez»", "неизвестный ключ «stagez»"),
-    ("unknown stage key", lambda m: m["stages"][0].update(advanse={"top": 1}), "stages[0].advanse",
-     "неизвестный ключ «advanse»"),
-    ("unknown task key", lambda m: m["stages"][0]["tasks"][0].update(wieght=2), "stages[0].tasks[0].wieght",
-     "неизвестный ключ"),
-    ("unknown criterion key", lambda m: m["stages"][0]["tasks"][0]["criteria"][0].update(maximum=3),
-     "stages[0].tasks[0].criteria[0].maximum", "неизвестный ключ «maximum»"),
+    (
+        "unknown stage key",
+        lambda m: m["stages"][0].update(advanse={"top": 1}),
+        "stages[0].advanse",
+        "неизвестный ключ «advanse»",
+    ),
+    (
+        "unknown task key",
+        lambda m: m["stages"][0]["tasks"][0].update(wieght=2),
+        "stages[0].tasks[0].wieght",
+        "неизвестный ключ",
+    ),
+    (
+        "unknown criterion key",
+        lambda m: m["stages"][0]["tasks"][0]["criteria"][0].update(maximum=3),
+        "stages[0].tasks[0].criteria[0].maximum",
+        "неизвестный ключ «maximum»",
+    ),
     ("missing contest name", lambda m: m.pop("name"), "«name»", "обязательный ключ не указан"),
-    ("missing stage name", lambda m: m["stages"][1].pop("name"), "stages[1].name", "обязательный ключ не указан"),
-    ("missing task name", lambda m: m["stages"][0]["tasks"][1].update(name=""), "stages[0].tasks[1].name",
-     "обязательный ключ"),
-    ("missing criterion name", lambda m: m["stages"][0]["tasks"][0]["criteria"][1].pop("name"),
-     "stages[0].tasks[0].criteria[1].name", "обязательный ключ"),
-    ("missing criterion max", lambda m: m["stages"][0]["tasks"][0]["criteria"][1].pop("max"),
-     "stages[0].tasks[0].criteria[1].max", "обязательный ключ"),
-    ("ranking unknown stage", lambda m: m["ranking"].update(stages=["S1", "S3"]), "ranking.stages[1]",
-     "этап «S3» не описан"),
-    ("advance two rules", lambda m: m["stages"][0].update(advance={"top": 2, "min_share": 0.5}),
-     "stages[0].advance", "ровно одно правило прохода"),
+    (
+        "missing stage name",
+        lambda m: m["stages"][1].pop("name"),
+        "stages[1].name",
+        "обязательный ключ не указан",
+    ),
+    (
+        "missing task name",
+        lambda m: m["stages"][0]["tasks"][1].update(name=""),
+        "stages[0].tasks[1].name",
+        "обязательный ключ",
+    ),
+    (
+        "missing criterion name",
+        lambda m: m["stages"][0]["tasks"][0]["criteria"][1].pop("name"),
+        "stages[0].tasks[0].criteria[1].name",
+        "обязательный ключ",
+    ),
+    (
+        "missing criterion max",
+        lambda m: m["stages"][0]["tasks"][0]["criteria"][1].pop("max"),
+        "stages[0].tasks[0].criteria[1].max",
+        "обязательный ключ",
+    ),
+    (
+        "ranking unknown stage",
+        lambda m: m["ranking"].update(stages=["S1", "S3"]),
+        "ranking.stages[1]",
+        "этап «S3» не описан",
+    ),
+    (
+        "advance two rules",
+        lambda m: m["stages"][0].update(advance={"top": 2, "min_share": 0.5}),
+        "stages[0].advance",
+        "ровно одно правило прохода",
+    ),
     ("advance top zero", lambda m: m["stages"][0].update(advance={"top": 0}), "stages[0].advance.top", "≥ 1"),
-    ("advance share > 1", lambda m: m["stages"][0].update(advance={"min_share": 60}),
-     "stages[0].advance.min_share", "не больше 1"),
-    ("advance on last stage", lambda m: m["stages"][1].update(advance={"top": 1}), "stages[1].advance",
-     "у последнего этапа"),
-    ("award two rules", lambda m: m["awards"][0].update(min_share=0.5), "awards[0]", "ровно одно правило награды"),
+    (
+        "advance share > 1",
+        lambda m: m["stages"][0].update(advance={"min_share": 60}),
+        "stages[0].advance.min_share",
+        "не больше 1",
+    ),
+    (
+        "advance on last stage",
+        lambda m: m["stages"][1].update(advance={"top": 1}),
+        "stages[1].advance",
+        "у последнего этапа",
+    ),
+    (
+        "award two rules",
+        lambda m: m["awards"][0].update(min_share=0.5),
+        "awards[0]",
+        "ровно одно правило награды",
+    ),
     ("award without title", lambda m: m["awards"][1].pop("title"), "awards[1].title", "обязательный ключ"),
     ("unknown normalization", lambda m: m.update(normalization="minmax"), "normalization", "«minmax»"),
     ("unknown recuse", lambda m: m["jury"].update(recuse="same_city"), "jury.recuse", "«same_city»"),
     ("per_entry zero", lambda m: m["jury"].update(per_entry=0), "jury.per_entry", "≥ 1"),
     ("dot in stage id", lambda m: m["stages"][0].update(id="S.1"), "stages[0].id", "точку"),
-    ("empty criteria", lambda m: m["stages"][0]["tasks"][0].update(criteria=[]), "stages[0].tasks[0].criteria",
-     "список критериев пуст"),
+    (
+        "empty criteria",
+        lambda m: m["stages"][0]["tasks"][0].update(criteria=[]),
+        "stages[0].tasks[0].criteria",
+        "список критериев пуст",
+    ),
     ("stages not a list", lambda m: m.update(stages="S1"), "«stages»", "ожидался список этапов"),
-    ("id missing", lambda m: m["stages"][0]["tasks"][0]["criteria"][0].pop("id"),
-     "stages[0].tasks[0].criteria[0].id", "обязательный ключ"),
+    (
+        "id missing",
+        lambda m: m["stages"][0]["tasks"][0]["criteria"][0].pop("id"),
+        "stages[0].tasks[0].criteria[0].id",
+        "обязательный ключ",
+    ),
 ]
 
 
@@ -307,16 +484,35 @@ def test_parse_is_deterministic_and_versioned():
 
 
 def test_stage_jury_size_overrides_contest_and_is_validated():
-    base = {"name": "К", "stages": [
-        {"id": "S1", "name": "Э1", "advance": {"top": 2},
-         "tasks": [{"id": "T1", "name": "З", "criteria": [{"id": "K1", "name": "К", "max": 3}]}]},
-        {"id": "S2", "name": "Э2", "jury": {"per_entry": 5},
-         "tasks": [{"id": "T2", "name": "З", "aggregation": "sum",
-                    "criteria": [{"id": "K2", "name": "К", "max": 4}]}]}],
-        "ranking": {"stages": ["S2"]}, "jury": {"per_entry": 2}}
+    base = {
+        "name": "К",
+        "stages": [
+            {
+                "id": "S1",
+                "name": "Э1",
+                "advance": {"top": 2},
+                "tasks": [{"id": "T1", "name": "З", "criteria": [{"id": "K1", "name": "К", "max": 3}]}],
+            },
+            {
+                "id": "S2",
+                "name": "Э2",
+                "jury": {"per_entry": 5},
+                "tasks": [
+                    {
+                        "id": "T2",
+                        "name": "З",
+                        "aggregation": "sum",
+                        "criteria": [{"id": "K2", "name": "К", "max": 4}],
+                    }
+                ],
+            },
+        ],
+        "ranking": {"stages": ["S2"]},
+        "jury": {"per_entry": 2},
+    }
     c = parse_contest(base)
     assert c.per_entry_of("S1") == 2 and c.per_entry_of("S2") == 5
-    assert c.max_total() == 20   # a sum task assumes the stage's 5 jurors × 4 points
+    assert c.max_total() == 20  # a sum task assumes the stage's 5 jurors × 4 points
     bad = copy.deepcopy(base)
     bad["stages"][1]["jury"] = {"per_entry": 0, "chair": "Ж01"}
     with pytest.raises(ContestError) as exc:

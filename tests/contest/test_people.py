@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tests.contest._io_fixtures import ENTRIES, JURY, write_people_xlsx
 
 from contest import ContestError
 from contest.people import load_people
+from tests.contest._io_fixtures import ENTRIES, JURY, write_people_xlsx
 
 
 def messages(exc) -> list[str]:
@@ -80,7 +80,10 @@ def test_row_problems_name_row_and_column(tmp_path):
         load_people(write_people_xlsx(tmp_path / "p.xlsx", e, j))
     m = messages(exc)
     text = "\n".join(m)
-    assert "лист «Участники», строка 3, столбец «Код работы»: код работы «E01» повторяется (уже был в строке 2)" in text
+    assert (
+        "лист «Участники», строка 3, столбец «Код работы»: код работы «E01» повторяется (уже был в строке 2)"
+        in text
+    )
     assert "строка 5, столбец «Код работы»: пустой код работы" in text
     assert "строка 6, столбец «Согласие на публикацию»: ожидалось «да» или «нет»" in text
     assert "лист «Жюри», строка 4, столбец «Роль»: неизвестная роль «секретарь»" in text

@@ -23,21 +23,31 @@ def duet():
     c = load_contest(DATA / "pedagogical_duet.yaml")
     p = load_people(DATA / "pedagogical_duet_people.xlsx")
     ss = load_scores(DATA / "pedagogical_duet_scores.csv", c, p)
-    res = score(c, ss.scores[["entry_id", "juror_id", "criterion_id", "score"]], entries=p.entries, jury=p.jury)
+    res = score(
+        c, ss.scores[["entry_id", "juror_id", "criterion_id", "score"]], entries=p.entries, jury=p.jury
+    )
     return c, p, res, agreement(res)
 
 
 def test_protocol_sheets_and_values(duet, tmp_path):
     c, p, res, agr = duet
     wb = build_protocol(res, agr, p, [("SHA-256 файла баллов «x.csv»", "ab" * 32)])
-    assert wb.sheetnames == ["Протокол", "Сводная ведомость", "Баллы по критериям", "Согласованность", "Параметры"]
+    assert wb.sheetnames == [
+        "Протокол",
+        "Сводная ведомость",
+        "Баллы по критериям",
+        "Согласованность",
+        "Параметры",
+    ]
     path = tmp_path / "p.xlsx"
     wb.save(path)
     book = pd.read_excel(path, sheet_name=None, engine="calamine", header=None)
     prot = book["Протокол"]
     assert c.name in prot.iloc[1, 0] and c.version in prot.iloc[2, 0]
     header_row = prot.index[prot[0] == "Место"][0]
-    table = pd.read_excel(path, sheet_name="Протокол", engine="calamine", header=header_row).dropna(subset=["Код работы"])
+    table = pd.read_excel(path, sheet_name="Протокол", engine="calamine", header=header_row).dropna(
+        subset=["Код работы"]
+    )
     table = table[table["Код работы"].astype(str).str.match(r"^Д\d\d$")]
     assert list(table["Код работы"]) == list(res.ranking["entry_id"])
     assert table.iloc[0]["Награда"] == "Победитель"
@@ -72,8 +82,16 @@ def test_tie_flag_note(duet):
 def test_public_ranking_hides_names_without_consent(duet, tmp_path):
     c, p, res, agr = duet
     pub = public_frame(res, p)
-    assert list(pub.columns) == ["place", "entry_id", "total", "award", "last_stage", "last_stage_total",
-                                 "mentor_name", "mentee_name"]
+    assert list(pub.columns) == [
+        "place",
+        "entry_id",
+        "total",
+        "award",
+        "last_stage",
+        "last_stage_total",
+        "mentor_name",
+        "mentee_name",
+    ]
     consent = dict(zip(p.entries["entry_id"], p.entries["publish_consent"]))
     assert not all(consent.values()) and any(consent.values())
     for rec in pub.to_dict("records"):
@@ -82,7 +100,9 @@ def test_public_ranking_hides_names_without_consent(duet, tmp_path):
         else:
             assert rec["mentor_name"] == "" and rec["mentee_name"] == ""
     path = write_public(tmp_path / "pub.xlsx", res, p)
-    cells = {str(cell.value) for row in load_workbook(path)["Рейтинг"].iter_rows() for cell in row if cell.value}
+    cells = {
+        str(cell.value) for row in load_workbook(path)["Рейтинг"].iter_rows() for cell in row if cell.value
+    }
     hidden = p.entries[~p.entries["publish_consent"]]
     for name in list(hidden["mentor_name"]) + list(hidden["mentee_name"]) + list(hidden["title"]):
         assert name not in cells

@@ -18,8 +18,13 @@ COLS = ["entry_id", "juror_id", "criterion_id", "score"]
 
 
 def one_task(aggregation="mean", round_=None, weight=1.0, trim=None, max_=10, n_crit=1, **top):
-    task = {"id": "T1", "name": "Задание", "aggregation": aggregation, "weight": weight,
-            "criteria": [{"id": f"K{i + 1}", "name": f"К{i + 1}", "max": max_} for i in range(n_crit)]}
+    task = {
+        "id": "T1",
+        "name": "Задание",
+        "aggregation": aggregation,
+        "weight": weight,
+        "criteria": [{"id": f"K{i + 1}", "name": f"К{i + 1}", "max": max_} for i in range(n_crit)],
+    }
     if round_ is not None:
         task["round"] = round_
     if trim is not None:
@@ -48,8 +53,16 @@ def task_score(r: Results, entry: str, stage="S1", task="T1") -> float:
 
 def test_juror_task_score_is_sum_of_criteria():
     c = one_task(n_crit=3, max_=3)
-    df = frame([("A", "J1", "K1", 3), ("A", "J1", "K2", 2), ("A", "J1", "K3", 1),
-                ("A", "J2", "K1", 1), ("A", "J2", "K2", 1), ("A", "J2", "K3", 1)])
+    df = frame(
+        [
+            ("A", "J1", "K1", 3),
+            ("A", "J1", "K2", 2),
+            ("A", "J1", "K3", 1),
+            ("A", "J2", "K1", 1),
+            ("A", "J2", "K2", 1),
+            ("A", "J2", "K3", 1),
+        ]
+    )
     r = score(c, df)
     assert sorted(r.juror_tasks["raw"]) == [3.0, 6.0]
     assert task_score(r, "A") == 4.5
@@ -120,9 +133,16 @@ def test_shared_ranks_1_2_2_4():
 
 TWO_TASKS = {
     "name": "Т",
-    "stages": [{"id": "S1", "name": "Этап", "tasks": [
-        {"id": "T1", "name": "Первое", "criteria": [{"id": "K1", "name": "a", "max": 10}]},
-        {"id": "T2", "name": "Второе", "criteria": [{"id": "K2", "name": "b", "max": 10}]}]}],
+    "stages": [
+        {
+            "id": "S1",
+            "name": "Этап",
+            "tasks": [
+                {"id": "T1", "name": "Первое", "criteria": [{"id": "K1", "name": "a", "max": 10}]},
+                {"id": "T2", "name": "Второе", "criteria": [{"id": "K2", "name": "b", "max": 10}]},
+            ],
+        }
+    ],
 }
 
 
@@ -130,10 +150,18 @@ def test_tie_break_chain():
     m = dict(TWO_TASKS, ranking={"stages": ["S1"], "tie_break": ["S1.T2", "S1.T1"]})
     c = parse_contest(m)
     # all totals 10; T2 decides A (6) over B, C (5); B and C equal on T2 too → T1 would be equal as well
-    df = frame([("A", "J1", "K1", 4), ("A", "J1", "K2", 6),
-                ("B", "J1", "K1", 5), ("B", "J1", "K2", 5),
-                ("C", "J1", "K1", 5), ("C", "J1", "K2", 5),
-                ("D", "J1", "K1", 7), ("D", "J1", "K2", 3)])
+    df = frame(
+        [
+            ("A", "J1", "K1", 4),
+            ("A", "J1", "K2", 6),
+            ("B", "J1", "K1", 5),
+            ("B", "J1", "K2", 5),
+            ("C", "J1", "K1", 5),
+            ("C", "J1", "K2", 5),
+            ("D", "J1", "K1", 7),
+            ("D", "J1", "K2", 3),
+        ]
+    )
     r = score(c, df)
     assert r.ranking["entry_id"].tolist() == ["A", "B", "C", "D"]
     assert r.ranking["rank"].tolist() == [1, 2, 2, 4]
@@ -145,8 +173,18 @@ def test_tie_break_chain():
 
 def test_second_tie_break_key_decides():
     c = parse_contest(dict(TWO_TASKS, ranking={"tie_break": ["S1.T2", "S1.T1"]}))
-    df = frame([("A", "J1", "K1", 4), ("A", "J1", "K2", 6), ("A", "J2", "K1", 6), ("A", "J2", "K2", 4),
-                ("B", "J1", "K1", 5), ("B", "J1", "K2", 5), ("B", "J2", "K1", 5), ("B", "J2", "K2", 5)])
+    df = frame(
+        [
+            ("A", "J1", "K1", 4),
+            ("A", "J1", "K2", 6),
+            ("A", "J2", "K1", 6),
+            ("A", "J2", "K2", 4),
+            ("B", "J1", "K1", 5),
+            ("B", "J1", "K2", 5),
+            ("B", "J2", "K1", 5),
+            ("B", "J2", "K2", 5),
+        ]
+    )
     r = score(c, df)  # totals 10/10, T2 5/5, T1 5/5 → still tied
     assert r.ranking["rank"].tolist() == [1, 1]
     df.loc[0, "score"] = 5  # A: T1 mean 5.5, T2 5 → total 10.5 → A first without tie-break
@@ -157,10 +195,18 @@ def test_second_tie_break_key_decides():
 TWO_STAGES = {
     "name": "Т",
     "stages": [
-        {"id": "S1", "name": "Заочный", "advance": {"top": 2}, "tasks": [
-            {"id": "T1", "name": "Видео", "criteria": [{"id": "K1", "name": "a", "max": 10}]}]},
-        {"id": "S2", "name": "Финал", "tasks": [
-            {"id": "T1", "name": "Урок", "criteria": [{"id": "K2", "name": "b", "max": 10}]}]}],
+        {
+            "id": "S1",
+            "name": "Заочный",
+            "advance": {"top": 2},
+            "tasks": [{"id": "T1", "name": "Видео", "criteria": [{"id": "K1", "name": "a", "max": 10}]}],
+        },
+        {
+            "id": "S2",
+            "name": "Финал",
+            "tasks": [{"id": "T1", "name": "Урок", "criteria": [{"id": "K2", "name": "b", "max": 10}]}],
+        },
+    ],
     "ranking": {"stages": ["S1", "S2"]},
 }
 
@@ -234,8 +280,13 @@ def test_entries_without_scores_come_last():
 
 
 def test_awards_with_shared_ranks():
-    c = one_task(awards=[{"title": "Победитель", "places": 1}, {"title": "Призёр", "places": 2},
-                         {"title": "Лауреат", "min_share": 0.5}])
+    c = one_task(
+        awards=[
+            {"title": "Победитель", "places": 1},
+            {"title": "Призёр", "places": 2},
+            {"title": "Лауреат", "min_share": 0.5},
+        ]
+    )
     r = score(c, totals({"A": [9], "B": [7], "C": [7], "D": [6], "E": [5], "F": [4.99]}))
     assert r.ranking["rank"].tolist() == [1, 2, 2, 4, 5, 6]
     assert r.ranking["award"].tolist() == ["Победитель", "Призёр", "Призёр", "Лауреат", "Лауреат", ""]
@@ -260,8 +311,14 @@ def test_tie_straddling_the_last_place_gets_the_title():
 
 def test_adjustments_change_stage_total_and_order():
     c = one_task()
-    adj = pd.DataFrame({"entry_id": ["A", "B", "B"], "stage_id": ["S1", "S1", "S1"], "points": [-2, 0.5, 0.25],
-                        "reason": ["нарушение регламента", "бонус", "бонус"]})
+    adj = pd.DataFrame(
+        {
+            "entry_id": ["A", "B", "B"],
+            "stage_id": ["S1", "S1", "S1"],
+            "points": [-2, 0.5, 0.25],
+            "reason": ["нарушение регламента", "бонус", "бонус"],
+        }
+    )
     r = score(c, totals({"A": [9], "B": [8]}), adjustments=adj)
     assert r.ranking["entry_id"].tolist() == ["B", "A"]
     assert r.ranking["total"].tolist() == [8.75, 7.0]
@@ -287,24 +344,36 @@ def test_adjustment_errors():
 
 def test_every_score_problem_is_listed_with_its_row():
     c = one_task(n_crit=2, max_=3)
-    df = frame([
-        ("A", "J1", "K1", 3),      # row 2 ok
-        ("A", "J1", "K2", 4),      # row 3 out of range
-        ("X", "J1", "K1", 1),      # row 4 unknown entry (+ incomplete)
-        ("A", "J9", "K1", 1),      # row 5 unknown juror (+ incomplete)
-        ("A", "J2", "K7", 1),      # row 6 unknown criterion
-        ("A", "J2", "K1", "abc"),  # row 7 non-numeric
-        ("A", "J1", "K1", 2),      # row 8 duplicate of row 2
-        ("A", "J2", "K2", None),   # row 9 missing
-    ])
+    df = frame(
+        [
+            ("A", "J1", "K1", 3),  # row 2 ok
+            ("A", "J1", "K2", 4),  # row 3 out of range
+            ("X", "J1", "K1", 1),  # row 4 unknown entry (+ incomplete)
+            ("A", "J9", "K1", 1),  # row 5 unknown juror (+ incomplete)
+            ("A", "J2", "K7", 1),  # row 6 unknown criterion
+            ("A", "J2", "K1", "abc"),  # row 7 non-numeric
+            ("A", "J1", "K1", 2),  # row 8 duplicate of row 2
+            ("A", "J2", "K2", None),  # row 9 missing
+        ]
+    )
     with pytest.raises(ContestError) as exc:
         score(c, df, entries=["A", "B"], jury=pd.DataFrame({"juror_id": ["J1", "J2"]}), source="scores.csv")
     issues = exc.value.issues
     got = {(i.row, i.column) for i in issues}
-    assert {(3, "score"), (4, "entry_id"), (5, "juror_id"), (6, "criterion_id"), (7, "score"), (8, "score"),
-            (9, "score")} <= got
+    assert {
+        (3, "score"),
+        (4, "entry_id"),
+        (5, "juror_id"),
+        (6, "criterion_id"),
+        (7, "score"),
+        (8, "score"),
+        (9, "score"),
+    } <= got
     text = exc.value.report()
-    assert "оценка 4 вне шкалы критерия «K1»" not in text and "оценка 4 вне шкалы критерия «K2» (от 0 до 3)" in text
+    assert (
+        "оценка 4 вне шкалы критерия «K1»" not in text
+        and "оценка 4 вне шкалы критерия «K2» (от 0 до 3)" in text
+    )
     assert "заявка «X» не найдена" in text and "эксперт «J9» не найден" in text
     assert "неизвестный критерий «K7»" in text and "получено «abc»" in text
     assert "уже оценены в строке 2" in text and "оценка не указана" in text
@@ -322,8 +391,9 @@ def test_incomplete_criteria_of_a_task():
 
 def test_ids_read_as_numbers_become_text():
     c = one_task()
-    df = pd.DataFrame({"entry_id": [101.0, 102.0], "juror_id": [7, 7], "criterion_id": ["K1", "K1"],
-                       "score": ["2,5", 3]})
+    df = pd.DataFrame(
+        {"entry_id": [101.0, 102.0], "juror_id": [7, 7], "criterion_id": ["K1", "K1"], "score": ["2,5", 3]}
+    )
     r = score(c, df, entries=["101", "102"])
     assert r.ranking["entry_id"].tolist() == ["102", "101"] and r.ranking["total"].tolist() == [3.0, 2.5]
 
@@ -399,12 +469,16 @@ def test_pedagogical_duet_end_to_end():
     assert len(finalists) >= 5
     crit = c.criteria_frame()
     rng = np.random.default_rng(2)
-    rows = [(e, j, k.criterion_id, int(rng.integers(1, k["max"] + 1))) for e in finalists
-            for j in ["Э1", "Э2", "Э3", "Э4", "Э5"] for _, k in crit[crit.stage_id == "S2"].iterrows()]
+    rows = [
+        (e, j, k.criterion_id, int(rng.integers(1, k["max"] + 1)))
+        for e in finalists
+        for j in ["Э1", "Э2", "Э3", "Э4", "Э5"]
+        for _, k in crit[crit.stage_id == "S2"].iterrows()
+    ]
     r = score(c, pd.concat([df, frame(rows)], ignore_index=True), entries=pairs)
     top = r.ranking.head(len(finalists))
     assert set(top["entry_id"]) == set(finalists) and (top["last_stage"] == "S2").all()
-    assert r.ranking.iloc[len(finalists):]["total"].isna().all()
+    assert r.ranking.iloc[len(finalists) :]["total"].isna().all()
     assert r.ranking["award"].iloc[0] == "Победитель"
     assert (r.ranking["total"].dropna() <= c.max_total()).all()
     assert r.tasks.query("stage_id == 'S2'")["n_used"].eq(3).all()  # 5 jurors, trim 1
@@ -418,8 +492,14 @@ def test_600k_scores_are_all_ranked():
     e = np.repeat([f"E{i}" for i in range(n_entries)], n_jurors * 5)
     j = np.tile(np.repeat([f"J{i}" for i in range(n_jurors)], 5), n_entries)
     k = np.tile([f"R{i}" for i in range(1, 6)], n_entries * n_jurors)
-    df = pd.DataFrame({"entry_id": e, "juror_id": j, "criterion_id": k,
-                       "score": rng.integers(1, 11, size=len(e)).astype(float)})
+    df = pd.DataFrame(
+        {
+            "entry_id": e,
+            "juror_id": j,
+            "criterion_id": k,
+            "score": rng.integers(1, 11, size=len(e)).astype(float),
+        }
+    )
     r = score(c, df)
     assert len(r.ranking) == n_entries and r.ranking["entry_id"].is_unique
     assert (r.ranking["total"] <= c.max_total()).all()
@@ -433,11 +513,13 @@ PROP = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 def same(a: Results, b: Results) -> None:
     pd.testing.assert_frame_equal(a.ranking, b.ranking)
     key = ["entry_id", "stage_id"]
-    pd.testing.assert_frame_equal(a.stages.sort_values(key).reset_index(drop=True),
-                                  b.stages.sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        a.stages.sort_values(key).reset_index(drop=True), b.stages.sort_values(key).reset_index(drop=True)
+    )
     key = ["entry_id", "stage_id", "task_id"]
-    pd.testing.assert_frame_equal(a.tasks.sort_values(key).reset_index(drop=True),
-                                  b.tasks.sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        a.tasks.sort_values(key).reset_index(drop=True), b.tasks.sort_values(key).reset_index(drop=True)
+    )
 
 
 @PROP
@@ -460,14 +542,24 @@ def test_renaming_and_permuting_jurors_does_not_matter(cs, rnd):
 
 
 @PROP
-@given(scored_contests(full_panel=True, integer_scores=True, max_stages=1, max_tasks=3,
-                       aggregations=["mean", "median", "trimmed_mean", "sum"], rounds=(None,)),
-       st.integers(0, 4), st.integers(1, 3))
+@given(
+    scored_contests(
+        full_panel=True,
+        integer_scores=True,
+        max_stages=1,
+        max_tasks=3,
+        aggregations=["mean", "median", "trimmed_mean", "sum"],
+        rounds=(None,),
+    ),
+    st.integers(0, 4),
+    st.integers(1, 3),
+)
 def test_zscore_ranking_ignores_a_jurors_constant_shift(cs, which, shift):
     """Full panel, several tasks: z and the pooled within-juror sd ignore the shift; mean_all moves
     equally for every entry, so the ranking stays."""
     c0, df = cs
     from dataclasses import replace
+
     c = replace(c0, normalization="zscore")
     jurors = sorted(df["juror_id"].unique())
     j = jurors[which % len(jurors)]

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from tests.contest._io_fixtures import JURY, ENTRIES, contest, people
 from openpyxl import load_workbook
 
 from contest import ContestError
@@ -17,6 +16,7 @@ from contest.people import make_people
 from contest.scores_io import load_scores
 from contest.sheets import MAIN, META, build_sheet, score_cells, sheet_file_name, write_sheets
 from contest.sheets_read import read_sheet
+from tests.contest._io_fixtures import ENTRIES, JURY, contest, people
 
 
 def fill(path, value_of=lambda eid, jid, cid: 2.0, overrides=None):
@@ -24,7 +24,9 @@ def fill(path, value_of=lambda eid, jid, cid: 2.0, overrides=None):
     wb = load_workbook(path)
     ws = wb[MAIN]
     cells = {}
-    for cell, eid, jid, cid in score_cells(wb)[["cell", "entry_id", "juror_id", "criterion_id"]].itertuples(index=False):
+    for cell, eid, jid, cid in score_cells(wb)[["cell", "entry_id", "juror_id", "criterion_id"]].itertuples(
+        index=False
+    ):
         ws[cell] = value_of(eid, jid, cid)
         cells[(eid, cid)] = cell
     for (eid, cid), v in (overrides or {}).items():
@@ -51,12 +53,17 @@ def test_roundtrip_equals_scores(issued):
     for f in files:
         fill(f, value_of)
     ss = load_scores(files[0].parent, c, p)
-    expected = [(e, j, k, value_of(e, j, k)) for e, j in plan.itertuples(index=False) for k in ("K1", "K2", "K3")]
+    expected = [
+        (e, j, k, value_of(e, j, k)) for e, j in plan.itertuples(index=False) for k in ("K1", "K2", "K3")
+    ]
     exp = pd.DataFrame(expected, columns=["entry_id", "juror_id", "criterion_id", "score"])
     got = ss.scores[["entry_id", "juror_id", "criterion_id", "score"]]
     key = ["entry_id", "juror_id", "criterion_id"]
-    pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True),
-                                  exp.sort_values(key).reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        got.sort_values(key).reset_index(drop=True),
+        exp.sort_values(key).reset_index(drop=True),
+        check_dtype=False,
+    )
     assert set(ss.scores["stage_id"]) == {"S1"}
     assert len(ss.files) == len(files)
 
@@ -71,7 +78,10 @@ def test_sheet_layout_protection_validation(issued):
     assert wb.security.lockStructure
     assert "Орлова Л.Л." in ws["A4"].value and "Тестовый дуэт" in ws["A2"].value
     dvs = ws.data_validations.dataValidation
-    assert {(d.type, d.formula1, d.formula2) for d in dvs} == {("decimal", "0.0", "3.0"), ("decimal", "0.0", "5.0")}
+    assert {(d.type, d.formula1, d.formula2) for d in dvs} == {
+        ("decimal", "0.0", "3.0"),
+        ("decimal", "0.0", "5.0"),
+    }
     assert all("Введите число от" in d.error for d in dvs)
     assert ws["D11"].protection.locked is False and ws["B11"].protection.locked is True
     assert ws["D8"].value == "K1" and ws["F8"].value == "K3"
@@ -104,9 +114,13 @@ def test_out_of_range_non_numeric_missing_and_decimal_comma(issued):
     for g in files[1:]:
         fill(g)
     m = _err(f.parent, c, p)
-    assert f"файл «Ж01_S1.xlsx», лист «Оценочный лист»: ячейка {cells[(eids[0], 'K1')]}: балл 5 вне диапазона 0–3 " \
-           f"(работа {eids[0]}, критерий K1)" in m
-    assert any(f"ячейка {cells[(eids[0], 'K2')]}: ожидалось число от 0 до 3, получено «много»" in x for x in m)
+    assert (
+        f"файл «Ж01_S1.xlsx», лист «Оценочный лист»: ячейка {cells[(eids[0], 'K1')]}: балл 5 вне диапазона 0–3 "
+        f"(работа {eids[0]}, критерий K1)" in m
+    )
+    assert any(
+        f"ячейка {cells[(eids[0], 'K2')]}: ожидалось число от 0 до 3, получено «много»" in x for x in m
+    )
     assert any(f"ячейка {cells[(eids[1], 'K3')]}: нет балла" in x for x in m)
     assert not any(cells[(eids[2], "K1")] + ":" in x for x in m)  # "2,5" is a number
     assert len(m) == 3
@@ -135,7 +149,9 @@ def test_edited_structure(issued):
     wb[MAIN].title = "Лист1"
     wb.save(files[2])
     m = _err(files[0].parent, c, p)
-    assert any("Ж02_S1.xlsx" in x and "ячейка B12: ожидался код работы" in x and "найдено «E99»" in x for x in m)
+    assert any(
+        "Ж02_S1.xlsx" in x and "ячейка B12: ожидался код работы" in x and "найдено «E99»" in x for x in m
+    )
     assert any("ячейка E8: ожидался код критерия «K2», найдено «K9»" in x for x in m)
     assert any("Ж03_S1.xlsx" in x and "нет листа «Оценочный лист»" in x for x in m)
 
@@ -146,8 +162,9 @@ def test_not_a_sheet_and_broken_file(issued, tmp_path):
         fill(g)
     (files[0].parent / "заметки.xlsx").write_bytes(b"not a zip")
     m = _err(files[0].parent, c, p)
-    assert len(m) == 1 and m[0].startswith("файл «заметки.xlsx»: не удалось прочитать книгу Excel: "
-                                           "это не книга Excel .xlsx")
+    assert len(m) == 1 and m[0].startswith(
+        "файл «заметки.xlsx»: не удалось прочитать книгу Excel: это не книга Excel .xlsx"
+    )
 
 
 def test_two_sheets_of_one_juror_and_missing_sheet(issued):
@@ -157,8 +174,9 @@ def test_two_sheets_of_one_juror_and_missing_sheet(issued):
     shutil.copy(files[0], files[0].parent / "Ж01_копия.xlsx")
     files[4].unlink()
     m = _err(files[0].parent, c, p)
-    assert any("Ж01_копия.xlsx" in x and "второй лист эксперта Ж01 за этап S1" in x for x in m) or \
-        any("Ж01_S1.xlsx" in x and "второй лист эксперта Ж01" in x for x in m)
+    assert any("Ж01_копия.xlsx" in x and "второй лист эксперта Ж01 за этап S1" in x for x in m) or any(
+        "Ж01_S1.xlsx" in x and "второй лист эксперта Ж01" in x for x in m
+    )
     missing = sorted(plan.loc[plan["juror_id"] == "Ж05", "entry_id"])
     assert any(f"нет баллов эксперта Ж05 работе {missing[0]} на этапе S1" in x for x in m)
 
@@ -178,7 +196,9 @@ def test_recused_and_unassigned_entries(issued):
     build_sheet(c, "S1", juror, forged).save(target)
     fill(target)
     m = _err(folder, c, p)
-    assert any("Ж03_S1.xlsx" in x and "эксперт Ж03 отведён от работы E02: работает в той же ОО (102)" in x for x in m)
+    assert any(
+        "Ж03_S1.xlsx" in x and "эксперт Ж03 отведён от работы E02: работает в той же ОО (102)" in x for x in m
+    )
     # after the recusal is fixed, the unassigned entry and the missing assigned ones are reported
     forged = p.entries[p.entries["entry_id"].isin([not_mine[0]])]
     build_sheet(c, "S1", juror, forged).save(target)
@@ -237,7 +257,10 @@ def test_long_form_problems_name_row_and_column(tmp_path):
     with pytest.raises(ContestError) as exc:
         load_scores(path, c, p)
     m = [str(i) for i in exc.value.issues]
-    assert "файл «scores.xlsx», лист «Баллы», строка 2, столбец «score»: балл 7 вне диапазона 0–3 (критерий K1)" in m
+    assert (
+        "файл «scores.xlsx», лист «Баллы», строка 2, столбец «score»: балл 7 вне диапазона 0–3 (критерий K1)"
+        in m
+    )
     assert any("строка 3, столбец «score»: ожидалось число от 0 до 3, получено «x»" in x for x in m)
     assert any("строка 4, столбец «entry_id»: неизвестный код работы «E77»" in x for x in m)
     assert any("строка 5, столбец «criterion_id»: неизвестный код критерия «K9»" in x for x in m)
@@ -254,8 +277,10 @@ def test_long_form_missing_and_recused(tmp_path):
     df.to_csv(path, index=False)
     with pytest.raises(ContestError) as exc:
         load_scores(path, c, p)
-    assert f"эксперт {dropped.juror_id} не выставил баллы работе {dropped.entry_id} (этап S1) по критериям K1" \
+    assert (
+        f"эксперт {dropped.juror_id} не выставил баллы работе {dropped.entry_id} (этап S1) по критериям K1"
         in exc.value.report()
+    )
     df = pd.concat([_long(plan), pd.DataFrame([("E01", "Ж02", "K1", 1.0)], columns=df.columns)])
     df.to_csv(path, index=False)
     with pytest.raises(ContestError, match="эксперт Ж02 отведён от работы E01"):
@@ -268,7 +293,9 @@ def test_foreign_files_in_folder_are_reported(issued):
         fill(g)
     (files[0].parent / "баллы.csv").write_text("x", encoding="utf-8")
     m = _err(files[0].parent, c, p)
-    assert len(m) == 1 and m[0].startswith("файл «баллы.csv»: в папке оценочных листов принимаются только файлы .xlsx")
+    assert len(m) == 1 and m[0].startswith(
+        "файл «баллы.csv»: в папке оценочных листов принимаются только файлы .xlsx"
+    )
 
 
 # ------------------------------------------------- large sheets: layout kept, cells read as before
@@ -276,12 +303,35 @@ def _range_contest():
     """Criterion ids out of alphabetical order and two ranges that alternate (3, 5, 3)."""
     from contest import parse_contest
 
-    return parse_contest({
-        "name": "Диапазоны", "stages": [{"id": "S1", "name": "Этап", "tasks": [
-            {"id": "T1", "name": "Первое", "criteria": [{"id": "Z1", "name": "Последний по алфавиту", "max": 3},
-                                                      {"id": "M2", "name": "Средний", "max": 5}]},
-            {"id": "T2", "name": "Второе", "criteria": [{"id": "A3", "name": "Первый по алфавиту", "max": 3}]}]}],
-        "ranking": {"stages": ["S1"]}, "jury": {"per_entry": 3, "recuse": "same_school"}}, source="r.yaml")
+    return parse_contest(
+        {
+            "name": "Диапазоны",
+            "stages": [
+                {
+                    "id": "S1",
+                    "name": "Этап",
+                    "tasks": [
+                        {
+                            "id": "T1",
+                            "name": "Первое",
+                            "criteria": [
+                                {"id": "Z1", "name": "Последний по алфавиту", "max": 3},
+                                {"id": "M2", "name": "Средний", "max": 5},
+                            ],
+                        },
+                        {
+                            "id": "T2",
+                            "name": "Второе",
+                            "criteria": [{"id": "A3", "name": "Первый по алфавиту", "max": 3}],
+                        },
+                    ],
+                }
+            ],
+            "ranking": {"stages": ["S1"]},
+            "jury": {"per_entry": 3, "recuse": "same_school"},
+        },
+        source="r.yaml",
+    )
 
 
 def test_validation_and_styles_cover_every_score_row(tmp_path):
@@ -295,17 +345,22 @@ def test_validation_and_styles_cover_every_score_row(tmp_path):
     cover = {}
     for d in dvs:
         for rng in d.sqref.ranges:
-            for row in ws.iter_rows(min_row=rng.min_row, max_row=rng.max_row, min_col=rng.min_col,
-                                    max_col=rng.max_col):
+            for row in ws.iter_rows(
+                min_row=rng.min_row, max_row=rng.max_row, min_col=rng.min_col, max_col=rng.max_col
+            ):
                 for cell in row:
                     assert cell.coordinate not in cover, "a cell under two validations"
                     cover[cell.coordinate] = d.formula2
     last = 11 + len(entries) - 1
-    want = {f"{col}{r}": hi for r in range(11, last + 1) for col, hi in (("D", "3.0"), ("E", "5.0"), ("F", "3.0"))}
+    want = {
+        f"{col}{r}": hi for r in range(11, last + 1) for col, hi in (("D", "3.0"), ("E", "5.0"), ("F", "3.0"))
+    }
     assert cover == want
     for r in (11, last):  # first and last entry row alike
         for col in "DEF":
-            assert ws[f"{col}{r}"].protection.locked is False and ws[f"{col}{r}"].fill.fgColor.rgb == "00FFF2CC"
+            assert (
+                ws[f"{col}{r}"].protection.locked is False and ws[f"{col}{r}"].fill.fgColor.rgb == "00FFF2CC"
+            )
             assert ws[f"{col}{r}"].border.left.style == "thin"
         assert ws[f"G{r}"].protection.locked is True and ws[f"G{r}"].value == f"=SUM(D{r}:F{r})"
         assert ws[f"H{r}"].protection.locked is False and ws[f"H{r}"].border.bottom.style == "thin"
@@ -331,8 +386,12 @@ def _put_error(path, cell, error="#DIV/0!"):
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     xml = parts["xl/worksheets/sheet1.xml"].decode()
-    xml, n = re.subn(rf'<c r="{cell}" (s="\d+")[^>]*?(?:/>|>.*?</c>)',
-                     rf'<c r="{cell}" \1 t="e"><f>1/0</f><v>{error}</v></c>', xml, count=1)
+    xml, n = re.subn(
+        rf'<c r="{cell}" (s="\d+")[^>]*?(?:/>|>.*?</c>)',
+        rf'<c r="{cell}" \1 t="e"><f>1/0</f><v>{error}</v></c>',
+        xml,
+        count=1,
+    )
     assert n == 1
     parts["xl/worksheets/sheet1.xml"] = xml.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -353,11 +412,15 @@ def test_error_values_and_dates_are_named_as_excel_shows_them(issued):
     m = _err(files[0].parent, c, p)
     where = "файл «Ж01_S1.xlsx», лист «Оценочный лист»: ячейка"
     assert m == [
-        (f"{where} {cells[(eids[0], 'K1')]}: ожидалось число от 0 до 3, получено «#DIV/0!» (работа {eids[0]}, "
-         f"критерий K1)"),
+        (
+            f"{where} {cells[(eids[0], 'K1')]}: ожидалось число от 0 до 3, получено «#DIV/0!» (работа {eids[0]}, "
+            f"критерий K1)"
+        ),
         f"{where} B12: ожидался код работы «{eids[1]}», найдено «#REF!» (строки переставлены или код изменён)",
-        (f"{where} {cells[(eids[1], 'K2')]}: ожидалось число от 0 до 3, получено «2026-03-02 00:00:00» "
-         f"(работа {eids[1]}, критерий K2)"),
+        (
+            f"{where} {cells[(eids[1], 'K2')]}: ожидалось число от 0 до 3, получено «2026-03-02 00:00:00» "
+            f"(работа {eids[1]}, критерий K2)"
+        ),
     ]
 
 
@@ -367,9 +430,9 @@ def to_format_1(path):
     meta = wb[META]
     rows = [list(r) for r in meta.iter_rows(values_only=True)]
     head = next(k for k, r in enumerate(rows) if r[0] == "kind")
-    crits = [r for r in rows[head + 1:] if r[0] == "criterion"]
-    out = rows[:head + 1]
-    for r in rows[head + 1:]:
+    crits = [r for r in rows[head + 1 :] if r[0] == "criterion"]
+    out = rows[: head + 1]
+    for r in rows[head + 1 :]:
         out.append(r)
         if r[0] == "entry":
             row = r[1][1:]
@@ -472,7 +535,8 @@ def test_repeated_manifest_rows_do_not_multiply_score_cells(issued):
     assert [str(i) for i in res.issues] == [
         f"файл «{files[0].name}», лист «{MAIN}»: ячейка Z8: ожидался код критерия «K99», найдено «»"
         " (столбцы переставлены или код изменён)",
-        f"файл «{files[0].name}», лист «{MAIN}»: ячейка Z8: критерия «K99» нет в этапе S1"]
+        f"файл «{files[0].name}», лист «{MAIN}»: ячейка Z8: критерия «K99» нет в этапе S1",
+    ]
 
 
 def test_manifest_spanning_more_cells_than_a_sheet_holds_is_refused(issued, monkeypatch):
@@ -489,8 +553,14 @@ def test_manifest_spanning_more_cells_than_a_sheet_holds_is_refused(issued, monk
 def test_score_cells_of_a_manifest_without_ranges_or_header():
     c, p = contest(), people()
     plan = assign_jury(c, p)
-    wb = build_sheet(c, "S1", p.jury.iloc[0], p.entries[p.entries["entry_id"].isin(
-        plan.loc[plan["juror_id"] == p.jury["juror_id"].iloc[0], "entry_id"])])
+    wb = build_sheet(
+        c,
+        "S1",
+        p.jury.iloc[0],
+        p.entries[
+            p.entries["entry_id"].isin(plan.loc[plan["juror_id"] == p.jury["juror_id"].iloc[0], "entry_id"])
+        ],
+    )
     for row in wb[META].iter_rows():
         if row[0].value == "criterion":
             row[4].value = row[5].value = None

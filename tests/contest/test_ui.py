@@ -7,13 +7,11 @@ import datetime as dt
 import io
 import zipfile
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-import pandas as pd
-
-from contest import ContestError
-from contest import ui, views, workflow
+from contest import ContestError, ui, views, workflow
 from contest.assign import conflicts
 from tandem.ui import download_link
 
@@ -39,7 +37,9 @@ def test_tree_plan_and_zip(duet):
     assert table["Работ"].sum() == len(p.entries) * c.per_entry
     assert "<table" in views.bar_html(table, "Работ")
     z = zipfile.ZipFile(io.BytesIO(ui.sheets_zip(c, p, plan, "S1")))
-    assert sorted(z.namelist()) == sorted(f"{j}_S1.xlsx" for j in table.loc[table["Работ"] > 0, "Код эксперта"])
+    assert sorted(z.namelist()) == sorted(
+        f"{j}_S1.xlsx" for j in table.loc[table["Работ"] > 0, "Код эксперта"]
+    )
     wb = load_workbook(io.BytesIO(z.read(z.namelist()[0])))
     assert "Оценочный лист" in wb.sheetnames
     s2 = workflow.stage_plan(c, p, "S2", s.scores)[1].assignment
@@ -76,8 +76,15 @@ def test_single_csv_upload_and_errors(duet):
 
 def _upload(path):
     """A ``FileUpload.value`` (ipywidgets 8) holding one file."""
-    return ({"name": path.name, "type": "", "size": path.stat().st_size, "content": memoryview(path.read_bytes()),
-             "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)},)
+    return (
+        {
+            "name": path.name,
+            "type": "",
+            "size": path.stat().st_size,
+            "content": memoryview(path.read_bytes()),
+            "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        },
+    )
 
 
 def test_people_only_upload_uses_sample_contest_and_contest_only_is_an_error(duet):
@@ -97,7 +104,7 @@ def test_recusals_and_agreement_reading(duet):
     assert len(rec) == len(conflicts(c, p)) > 0
     plan = workflow.stage_plan(c, p, "S1")[1].assignment
     bad = set(zip(rec["Код работы"], rec["Код эксперта"]))
-    assert not bad & set(zip(plan["entry_id"], plan["juror_id"]))       # no recused juror is assigned
+    assert not bad & set(zip(plan["entry_id"], plan["juror_id"]))  # no recused juror is assigned
     o = ui.run_results(c, p, s.sheets)
     text = views.agreement_reading(o.agreement, o.jurors)
     assert text.startswith("В целом согласованность экспертов ") and "Елисеева" in text
@@ -113,7 +120,9 @@ def test_agreement_reading_levels():
         return types.SimpleNamespace(tasks=pd.DataFrame({"reading": list(readings)}))
 
     assert "высокая" in views.agreement_reading(agr("согласованность экспертов высокая (W = 0.8)"))
-    mixed = views.agreement_reading(agr("согласованность экспертов высокая", "согласованность экспертов низкая"))
+    mixed = views.agreement_reading(
+        agr("согласованность экспертов высокая", "согласованность экспертов низкая")
+    )
     assert mixed.startswith("В целом согласованность экспертов умеренная")
     assert "оценить нельзя" in views.agreement_reading(agr("недостаточно данных"))
     jurors = pd.DataFrame({"ФИО": ["А"], "Отметка": [""]})
@@ -121,16 +130,29 @@ def test_agreement_reading_levels():
 
 
 def test_tie_is_flagged_in_the_winner_text():
-    ranking = pd.DataFrame({"Код работы": ["A", "B"], "Название": ["а", "б"], "Итоговый балл": [5.0, 5.0],
-                            "Награда": ["Победитель", "Победитель"], "Отметка": [views.TIE_NOTE, views.TIE_NOTE]})
+    ranking = pd.DataFrame(
+        {
+            "Код работы": ["A", "B"],
+            "Название": ["а", "б"],
+            "Итоговый балл": [5.0, 5.0],
+            "Награда": ["Победитель", "Победитель"],
+            "Отметка": [views.TIE_NOTE, views.TIE_NOTE],
+        }
+    )
     o = ui.Outcome(None, None, ranking, pd.DataFrame(), b"", b"")
     text = views.winner_text(o)
     assert "A а — 5.00" in text and "B б" in text and views.TIE_NOTE in text
 
 
 def test_problems_per_file():
-    err = ui.InputError([ui.Issue("x", file="a.xlsx"), ui.Issue("y", file="b.xlsx"), ui.Issue("z", file="a.xlsx"),
-                         ui.Issue("w")])
+    err = ui.InputError(
+        [
+            ui.Issue("x", file="a.xlsx"),
+            ui.Issue("y", file="b.xlsx"),
+            ui.Issue("z", file="a.xlsx"),
+            ui.Issue("w"),
+        ]
+    )
     t = views.problems_by_file(err)
     assert t.to_dict("list") == {"Файл": ["a.xlsx", "b.xlsx", "—"], "Проблем": [2, 1, 1]}
     assert "Найдено проблем во входных файлах: 4" in views.problems_html(err)
@@ -145,7 +167,7 @@ def test_setup_page_assigns_and_zips(duet):
     assert zipfile.ZipFile(io.BytesIO(app.sheets)).namelist()
     assert "оценочные_листы_S1.zip" in app.download.value
     app.stage_choice.value = "S2"
-    app.assign_button.click()                       # the sample's S1 scores decide who advances
+    app.assign_button.click()  # the sample's S1 scores decide who advances
     assert app.plan["entry_id"].nunique() == app.source.contest.stages[0].advance_top
 
 

@@ -17,8 +17,12 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "contests"
 
 #: The inputs of the two results runs of ``make demo``: (label, stem, scores, adjustments).
 DEMO = [
-    ("Педагогический дуэт — 2026 (пример)", "pedagogical_duet", "pedagogical_duet_sheets",
-     "pedagogical_duet_adjustments.csv"),
+    (
+        "Педагогический дуэт — 2026 (пример)",
+        "pedagogical_duet",
+        "pedagogical_duet_sheets",
+        "pedagogical_duet_adjustments.csv",
+    ),
     ("Лучшие практики наставничества — 2026 (пример)", "best_practices", "best_practices_scores.csv", None),
 ]
 
@@ -31,15 +35,26 @@ def cells(book) -> dict[str, list[list]]:
     wb = load_workbook(book)
     out = {}
     for ws in wb.worksheets:
-        out[ws.title] = [[c.value for c in row] for row in ws.iter_rows()
-                         if not (ws.title == "Параметры" and row[0].value == MADE_AT)]
+        out[ws.title] = [
+            [c.value for c in row]
+            for row in ws.iter_rows()
+            if not (ws.title == "Параметры" and row[0].value == MADE_AT)
+        ]
     return out
 
 
 @pytest.mark.parametrize("label,stem,scores,adjustments", DEMO, ids=[d[1] for d in DEMO])
 def test_cli_and_app_give_the_same_protocol(tmp_path, capsys, label, stem, scores, adjustments):
-    args = ["results", DATA / f"{stem}.yaml", DATA / f"{stem}_people.xlsx", DATA / scores,
-            "--out", tmp_path / "protocol.xlsx", "--public", tmp_path / "public.xlsx"]
+    args = [
+        "results",
+        DATA / f"{stem}.yaml",
+        DATA / f"{stem}_people.xlsx",
+        DATA / scores,
+        "--out",
+        tmp_path / "protocol.xlsx",
+        "--public",
+        tmp_path / "public.xlsx",
+    ]
     if adjustments:
         args += ["--adjustments", DATA / adjustments]
     assert run_cli(main, [str(a) for a in args]) == 0, capsys.readouterr().err
@@ -50,8 +65,11 @@ def test_cli_and_app_give_the_same_protocol(tmp_path, capsys, label, stem, score
     outcome = ui.run_results(contest, people, DATA / scores, sample.adjustments, people_path)
 
     cli_protocol, app_protocol = cells(tmp_path / "protocol.xlsx"), cells(io.BytesIO(outcome.protocol))
-    assert list(app_protocol) == list(cli_protocol) == ["Протокол", "Сводная ведомость", "Баллы по критериям",
-                                                        "Согласованность", "Параметры"]
+    assert (
+        list(app_protocol)
+        == list(cli_protocol)
+        == ["Протокол", "Сводная ведомость", "Баллы по критериям", "Согласованность", "Параметры"]
+    )
     for sheet, rows in cli_protocol.items():
         assert app_protocol[sheet] == rows, sheet
     assert cells(tmp_path / "public.xlsx") == cells(io.BytesIO(outcome.public))

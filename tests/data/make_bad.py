@@ -67,19 +67,132 @@ DEFICITS = [
     ("Д4", "Цифровые ресурсы", "цифровые"),
 ]
 TEACHERS = [
-    ("Т1", "Иванова Анна Петровна", "ОО-1", "наставник", "математика", 25, "высшая", "", "Д1; Д2", 2, "смешанно", "да"),
-    ("Т2", "Петров Борис Ильич", "ОО-2", "наставник", "русский язык", 15, "первая", "", "Д3", 1, "очно", "да"),
-    ("Т3", "Сидорова Вера Олеговна", "ОО-1", "наставник", "физика", 30, "педагог-наставник", "", "Д4; Д1", 1,
-     "дистанционно", "да"),
-    ("Т4", "Кузнецов Глеб Юрьевич", "ОО-2", "наставник", "химия", 20, "высшая", "", "Д1; Д2; Д3", 3, "смешанно", "нет"),
-    ("Н1", "Орлова Дарья Сергеевна", "ОО-3", "наставляемый", "математика", 1, "без категории", "Д1; Д2", "", "",
-     "смешанно", "да"),
-    ("Н2", "Лебедев Егор Ильич", "ОО-4", "наставляемый", "русский язык", 2, "без категории", "Д3", "", "", "очно", "да"),
-    ("Н3", "Морозова Жанна Ивановна", "ОО-4", "наставляемый", "физика", 0.5, "без категории", "Д4", "", "",
-     "дистанционно", "да"),
-    ("Н4", "Волков Захар Петрович", "ОО-3", "наставляемый", "химия", 12, "первая", "Д3", "", "", "очно", "да"),
-    ("Н5", "Зайцева Ирина Львовна", "ОО-2", "наставляемый", "математика", 1, "без категории", "Д2", "", "",
-     "смешанно", "нет"),
+    (
+        "Т1",
+        "Иванова Анна Петровна",
+        "ОО-1",
+        "наставник",
+        "математика",
+        25,
+        "высшая",
+        "",
+        "Д1; Д2",
+        2,
+        "смешанно",
+        "да",
+    ),
+    (
+        "Т2",
+        "Петров Борис Ильич",
+        "ОО-2",
+        "наставник",
+        "русский язык",
+        15,
+        "первая",
+        "",
+        "Д3",
+        1,
+        "очно",
+        "да",
+    ),
+    (
+        "Т3",
+        "Сидорова Вера Олеговна",
+        "ОО-1",
+        "наставник",
+        "физика",
+        30,
+        "педагог-наставник",
+        "",
+        "Д4; Д1",
+        1,
+        "дистанционно",
+        "да",
+    ),
+    (
+        "Т4",
+        "Кузнецов Глеб Юрьевич",
+        "ОО-2",
+        "наставник",
+        "химия",
+        20,
+        "высшая",
+        "",
+        "Д1; Д2; Д3",
+        3,
+        "смешанно",
+        "нет",
+    ),
+    (
+        "Н1",
+        "Орлова Дарья Сергеевна",
+        "ОО-3",
+        "наставляемый",
+        "математика",
+        1,
+        "без категории",
+        "Д1; Д2",
+        "",
+        "",
+        "смешанно",
+        "да",
+    ),
+    (
+        "Н2",
+        "Лебедев Егор Ильич",
+        "ОО-4",
+        "наставляемый",
+        "русский язык",
+        2,
+        "без категории",
+        "Д3",
+        "",
+        "",
+        "очно",
+        "да",
+    ),
+    (
+        "Н3",
+        "Морозова Жанна Ивановна",
+        "ОО-4",
+        "наставляемый",
+        "физика",
+        0.5,
+        "без категории",
+        "Д4",
+        "",
+        "",
+        "дистанционно",
+        "да",
+    ),
+    (
+        "Н4",
+        "Волков Захар Петрович",
+        "ОО-3",
+        "наставляемый",
+        "химия",
+        12,
+        "первая",
+        "Д3",
+        "",
+        "",
+        "очно",
+        "да",
+    ),
+    (
+        "Н5",
+        "Зайцева Ирина Львовна",
+        "ОО-2",
+        "наставляемый",
+        "математика",
+        1,
+        "без категории",
+        "Д2",
+        "",
+        "",
+        "смешанно",
+        "нет",
+    ),
 ]
 PREFERENCES = [("Н1", "Т1", 1)]
 COL = {c.name: i for i, c in enumerate(schema.TEACHERS.columns)}  # teachers column → index
@@ -87,11 +200,16 @@ COL = {c.name: i for i, c in enumerate(schema.TEACHERS.columns)}  # teachers col
 
 def base_tables() -> dict[str, list[list]]:
     """English sheet name → rows (lists, a fresh copy)."""
-    return copy.deepcopy({
-        "schools": [list(r) for r in SCHOOLS], "teachers": [list(r) for r in TEACHERS],
-        "deficits": [list(r) for r in DEFICITS], "locked": [], "forbidden": [],
-        "preferences": [list(r) for r in PREFERENCES],
-    })
+    return copy.deepcopy(
+        {
+            "schools": [list(r) for r in SCHOOLS],
+            "teachers": [list(r) for r in TEACHERS],
+            "deficits": [list(r) for r in DEFICITS],
+            "locked": [],
+            "forbidden": [],
+            "preferences": [list(r) for r in PREFERENCES],
+        }
+    )
 
 
 def headers_of(name: str) -> list[str]:
@@ -123,8 +241,11 @@ def write_book(path: Path, sheets: list[tuple[str, list[list]]], merge: dict[str
     return path
 
 
-def registry_sheets(tables: dict[str, list[list]], headers: dict[str, list[str]] | None = None,
-                    titles: dict[str, str] | None = None) -> list[tuple[str, list[list]]]:
+def registry_sheets(
+    tables: dict[str, list[list]],
+    headers: dict[str, list[str]] | None = None,
+    titles: dict[str, str] | None = None,
+) -> list[tuple[str, list[list]]]:
     out = []
     for s in schema.SHEETS:
         if s.name not in tables:
@@ -153,10 +274,12 @@ def rewrite_zip(path: Path, edit) -> None:
 
 def fix_zip(path: Path) -> None:
     """Fixed zip timestamps and document times, so that regenerating gives the same bytes."""
+
     def edit(name, data):
         if name == "docProps/core.xml":
             return re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2000-01-01T00:00:00Z", data)
         return None
+
     rewrite_zip(path, edit)
 
 
@@ -168,8 +291,9 @@ def sheet_member(path: Path, title: str) -> str:
     rid = re.search(r'<sheet [^>]*name="%s"[^>]*r:id="(rId\d+)"' % re.escape(title), wbxml)
     if rid is None:
         rid = re.search(r'<sheet [^>]*r:id="(rId\d+)"[^>]*name="%s"' % re.escape(title), wbxml)
-    target = re.search(r'Id="%s"[^>]*Target="([^"]+)"' % rid.group(1), rels) or \
-        re.search(r'Target="([^"]+)"[^>]*Id="%s"' % rid.group(1), rels)
+    target = re.search(r'Id="%s"[^>]*Target="([^"]+)"' % rid.group(1), rels) or re.search(
+        r'Target="([^"]+)"[^>]*Id="%s"' % rid.group(1), rels
+    )
     t = target.group(1).lstrip("/")
     return t if t.startswith("xl/") else "xl/" + t
 
@@ -186,11 +310,16 @@ def put_formula(path: Path, title: str, ref: str, formula: str, cached: str | No
         m = pat.search(text)
         attrs = re.sub(r'\s*t="[^"]*"', "", m.group(1))
         value = f"<v>{cached}</v>" if cached is not None else ""
-        return (text[:m.start()] + f'<c r="{ref}"{attrs}><f>{formula}</f>{value}</c>' + text[m.end():]).encode()
+        return (
+            text[: m.start()] + f'<c r="{ref}"{attrs}><f>{formula}</f>{value}</c>' + text[m.end() :]
+        ).encode()
+
     rewrite_zip(path, edit)
 
 
-def write_csv_folder(folder: Path, tables=None, *, encoding="utf-8", delimiter=",", skip=(), bom=False) -> Path:
+def write_csv_folder(
+    folder: Path, tables=None, *, encoding="utf-8", delimiter=",", skip=(), bom=False
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     tables = tables or base_tables()
     for s in schema.SHEETS:
@@ -223,18 +352,41 @@ def ole_file(path: Path, encrypted: bool) -> Path:
 # --------------------------------------------------------------------------- base contest
 CONTEST = {
     "name": "Тестовый дуэт",
-    "stages": [{"id": "S1", "name": "Заочный этап", "tasks": [
-        {"id": "T1", "name": "Видеоролик", "criteria": [
-            {"id": "K1", "name": "Раскрытие темы", "max": 3},
-            {"id": "K2", "name": "Взаимодействие пары", "max": 3}]},
-        {"id": "T2", "name": "Проект", "weight": 2, "criteria": [
-            {"id": "K3", "name": "Актуальность", "max": 5}]}]}],
+    "stages": [
+        {
+            "id": "S1",
+            "name": "Заочный этап",
+            "tasks": [
+                {
+                    "id": "T1",
+                    "name": "Видеоролик",
+                    "criteria": [
+                        {"id": "K1", "name": "Раскрытие темы", "max": 3},
+                        {"id": "K2", "name": "Взаимодействие пары", "max": 3},
+                    ],
+                },
+                {
+                    "id": "T2",
+                    "name": "Проект",
+                    "weight": 2,
+                    "criteria": [{"id": "K3", "name": "Актуальность", "max": 5}],
+                },
+            ],
+        }
+    ],
     "ranking": {"stages": ["S1"], "tie_break": ["S1.T2"]},
     "awards": [{"title": "Победитель", "places": 1}, {"title": "Призёр", "places": 2}],
     "jury": {"per_entry": 3, "recuse": "same_school"},
 }
-ENTRY_HEADERS = ["Код работы", "Название", "Номинация", "Наставник", "Наставляемый", "Коды ОО",
-                 "Согласие на публикацию"]
+ENTRY_HEADERS = [
+    "Код работы",
+    "Название",
+    "Номинация",
+    "Наставник",
+    "Наставляемый",
+    "Коды ОО",
+    "Согласие на публикацию",
+]
 ENTRIES = [
     ["E01", "Дуэт один", "школа", "Иванова А.А.", "Смирнов Е.Е.", "101", "да"],
     ["E02", "Дуэт два", "школа", "Петров Б.Б.", "Волкова Ж.Ж.", "102", "нет"],
@@ -254,15 +406,19 @@ SCORE_HEADERS = ["Код работы", "Код эксперта", "Код кр�
 
 
 def people_sheets(entries=None, jury=None, eh=None, jh=None, titles=("Участники", "Жюри")):
-    return [(titles[0], [eh or ENTRY_HEADERS] + (entries if entries is not None else copy.deepcopy(ENTRIES))),
-            (titles[1], [jh or JURY_HEADERS] + (jury if jury is not None else copy.deepcopy(JURY)))]
+    return [
+        (titles[0], [eh or ENTRY_HEADERS] + (entries if entries is not None else copy.deepcopy(ENTRIES))),
+        (titles[1], [jh or JURY_HEADERS] + (jury if jury is not None else copy.deepcopy(JURY))),
+    ]
 
 
 def base_scores() -> list[list]:
     """Long-form scores of every planned (entry, juror, criterion): seeded, halves allowed."""
     rng = random.Random(SEED)
     c = parse_contest(CONTEST)
-    people = make_people(pd.DataFrame(ENTRIES, columns=list(_ENTRY_EN)), pd.DataFrame(JURY, columns=list(_JURY_EN)))
+    people = make_people(
+        pd.DataFrame(ENTRIES, columns=list(_ENTRY_EN)), pd.DataFrame(JURY, columns=list(_JURY_EN))
+    )
     plan = assign_jury(c, people, stage_id="S1")
     rows = []
     for e, j in plan[["entry_id", "juror_id"]].itertuples(index=False):
@@ -281,8 +437,9 @@ def score_text(x: float, comma=False) -> str:
     return s.replace(".", ",") if comma else s
 
 
-def write_scores_csv(path: Path, rows, *, encoding="utf-8", delimiter=",", bom=False, comma=False,
-                     headers=None) -> Path:
+def write_scores_csv(
+    path: Path, rows, *, encoding="utf-8", delimiter=",", bom=False, comma=False, headers=None
+) -> Path:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     w.writerow(headers or SCORE_HEADERS)
@@ -321,6 +478,7 @@ def _contest_yaml() -> str:
 
 def _loaded_contest():
     from contest import load_contest
+
     return load_contest(OUT / "contest" / "base.yaml")
 
 
@@ -354,21 +512,37 @@ def make_registry_cases() -> None:
     p.write_text("Код педагога;ФИО\nТ1;Иванова\n", encoding="utf-8")
     case("R02", "registry", p, "refused", "это не книга Excel", "текстовый файл с расширением .xlsx")
     p = ole_file(d / "R03_password.xlsx", encrypted=True)
-    case("R03", "registry", p, "refused", "защищена паролем", "книга, защищённая паролем (зашифрованный OLE-файл)")
+    case(
+        "R03",
+        "registry",
+        p,
+        "refused",
+        "защищена паролем",
+        "книга, защищённая паролем (зашифрованный OLE-файл)",
+    )
     p = ole_file(d / "R04_old_format.xls", encrypted=False)
     case("R04", "registry", p, "refused", "старый формат Excel (.xls)", "книга старого формата .xls")
     p = ole_file(d / "R05_old_format_named.xlsx", encrypted=False)
     case("R05", "registry", p, "refused", "старом формате Excel (.xls)", "файл .xls, переименованный в .xlsx")
     p = d / "R06_truncated.xlsx"
     p.write_bytes(base.read_bytes()[: base.stat().st_size // 2])
-    case("R06", "registry", p, "refused", "не удалось прочитать книгу Excel", "обрезанный (недокачанный) файл")
+    case(
+        "R06", "registry", p, "refused", "не удалось прочитать книгу Excel", "обрезанный (недокачанный) файл"
+    )
 
     t = base_tables()
     del t["teachers"]
     p = write_registry(d / "R07_no_teachers_sheet.xlsx", t)
     case("R07", "registry", p, "refused", "нет листа «Педагоги»", "нет листа педагогов")
     p = write_registry(d / "R08_renamed_sheet.xlsx", sheet_kw={"titles": {"teachers": "Педагоги 2026"}})
-    case("R08", "registry", p, "refused", "листы в файле: «Школы», «Педагоги 2026»", "лист педагогов переименован")
+    case(
+        "R08",
+        "registry",
+        p,
+        "refused",
+        "листы в файле: «Школы», «Педагоги 2026»",
+        "лист педагогов переименован",
+    )
     sheets = registry_sheets(base_tables())
     sheets.append(("teachers", [headers_of("teachers")] + [list(TEACHERS[0])]))
     p = write_book(d / "R09_duplicate_sheet.xlsx", sheets)
@@ -376,8 +550,10 @@ def make_registry_cases() -> None:
     t = base_tables()
     h = headers_of("teachers")
     i = COL["experience_years"]
-    t["teachers"] = [r[:i] + r[i + 1:] for r in t["teachers"]]
-    p = write_registry(d / "R10_missing_column.xlsx", t, sheet_kw={"headers": {"teachers": h[:i] + h[i + 1:]}})
+    t["teachers"] = [r[:i] + r[i + 1 :] for r in t["teachers"]]
+    p = write_registry(
+        d / "R10_missing_column.xlsx", t, sheet_kw={"headers": {"teachers": h[:i] + h[i + 1 :]}}
+    )
     case("R10", "registry", p, "refused", "нет столбца «Стаж»", "нет столбца «Стаж»")
     h2 = list(h)
     h2[i] = "Стаж работы"
@@ -392,25 +568,53 @@ def make_registry_cases() -> None:
     t = base_tables()
     t["teachers"] = t["teachers"][:3] + [[""] * 12, [""] * 12] + t["teachers"][3:]
     p = write_registry(d / "R14_empty_rows_middle.xlsx", t)
-    case("R14", "registry", p, "tolerated", "", "пустые строки в середине листа пропускаются; номера строк в "
-         "сообщениях остаются номерами строк Excel")
+    case(
+        "R14",
+        "registry",
+        p,
+        "tolerated",
+        "",
+        "пустые строки в середине листа пропускаются; номера строк в "
+        "сообщениях остаются номерами строк Excel",
+    )
     t = base_tables()
     t["teachers"] = t["teachers"][:3] + [[""] * 12] + t["teachers"][3:]
     t["teachers"][6][COL["experience_years"]] = -3
     p = write_registry(d / "R15_empty_row_then_error.xlsx", t)
-    case("R15", "registry", p, "refused", "строка 8, столбец «Стаж»: стаж не может быть отрицательным",
-         "после пустой строки номер строки в сообщении — номер строки Excel")
+    case(
+        "R15",
+        "registry",
+        p,
+        "refused",
+        "строка 8, столбец «Стаж»: стаж не может быть отрицательным",
+        "после пустой строки номер строки в сообщении — номер строки Excel",
+    )
     p = write_registry(d / "R16_formula_cached.xlsx")
     put_formula(p, "Педагоги", "F2", "20+5", "25")
-    case("R16", "registry", p, "tolerated", "", "формула с сохранённым значением: берётся сохранённое значение")
+    case(
+        "R16", "registry", p, "tolerated", "", "формула с сохранённым значением: берётся сохранённое значение"
+    )
     p = write_registry(d / "R17_formula_no_cache.xlsx")
     put_formula(p, "Педагоги", "F2", "20+5", None)
-    case("R17", "registry", p, "refused", "формула без сохранённого значения",
-         "формула, записанная программой без вычисления (нет сохранённого значения)")
+    case(
+        "R17",
+        "registry",
+        p,
+        "refused",
+        "формула без сохранённого значения",
+        "формула, записанная программой без вычисления (нет сохранённого значения)",
+    )
     t = base_tables()
     t["teachers"][1][COL["experience_years"]] = dt.datetime(2015, 1, 1)
     p = write_registry(d / "R18_date_in_number.xlsx", t)
-    case("R18", "registry", p, "refused", "ожидалось число, а в ячейке дата «2015-01-01", "дата в столбце «Стаж»")
+    case(
+        "R18",
+        "registry",
+        p,
+        "refused",
+        "ожидалось число, а в ячейке дата «2015-01-01",
+        "дата в столбце «Стаж»",
+    )
     t = base_tables()
     for r in t["teachers"]:
         r[COL["experience_years"]] = str(r[COL["experience_years"]])
@@ -437,29 +641,73 @@ def make_registry_cases() -> None:
         r[COL["consent"]] = " " + r[COL["consent"]].upper() + " "
         r[COL["deficits"]] = r[COL["deficits"]].replace(";", " ;  ")
     p = write_registry(d / "R22_trailing_spaces_and_case.xlsx", t)
-    case("R22", "registry", p, "tolerated", "", "пробелы по краям и регистр в фиксированных значениях не важны")
+    case(
+        "R22", "registry", p, "tolerated", "", "пробелы по краям и регистр в фиксированных значениях не важны"
+    )
     t = base_tables()
     t["teachers"][0][COL["school_id"]] = "OO-1"  # Latin O, O
     p = write_registry(d / "R23_latin_in_school_code.xlsx", t)
-    case("R23", "registry", p, "refused", "латинские буквы «O» на позициях 1, 2",
-         "в коде ОО латинские O вместо русских О")
+    case(
+        "R23",
+        "registry",
+        p,
+        "refused",
+        "латинские буквы «O» на позициях 1, 2",
+        "в коде ОО латинские O вместо русских О",
+    )
     t = base_tables()
     t["preferences"][0][0] = "H1"  # Latin H
     p = write_registry(d / "R24_latin_in_teacher_code.xlsx", t)
-    case("R24", "registry", p, "refused", "латинская буква «H» на позиции 1", "в коде педагога латинская H вместо Н")
+    case(
+        "R24",
+        "registry",
+        p,
+        "refused",
+        "латинская буква «H» на позиции 1",
+        "в коде педагога латинская H вместо Н",
+    )
     t = base_tables()
-    t["teachers"].append(["T1", "Другая Анна Петровна", "ОО-2", "наставник", "математика", 10, "первая", "",
-                          "Д1", 1, "очно", "да"])  # Latin T
+    t["teachers"].append(
+        [
+            "T1",
+            "Другая Анна Петровна",
+            "ОО-2",
+            "наставник",
+            "математика",
+            10,
+            "первая",
+            "",
+            "Д1",
+            1,
+            "очно",
+            "да",
+        ]
+    )  # Latin T
     p = write_registry(d / "R25_lookalike_duplicate_id.xlsx", t)
-    case("R25", "registry", p, "refused", "совпадает с кодом «Т1»",
-         "коды «Т1» и «T1» различаются только латинской буквой")
-    p = write_registry(d / "R26_unknown_school.xlsx", _with(base_tables(), "teachers", 1, "school_id", "ОО-9"))
+    case(
+        "R25",
+        "registry",
+        p,
+        "refused",
+        "совпадает с кодом «Т1»",
+        "коды «Т1» и «T1» различаются только латинской буквой",
+    )
+    p = write_registry(
+        d / "R26_unknown_school.xlsx", _with(base_tables(), "teachers", 1, "school_id", "ОО-9")
+    )
     case("R26", "registry", p, "refused", "код ОО «ОО-9» не найден", "педагог из несуществующей школы")
     t = base_tables()
     t["teachers"][0][1] = "Королёва Алёна Петровна"
     t["teachers"][4][1] = "Ёлкина Дарья Сергеевна"
     p = write_registry(d / "R27_yo_in_names.xlsx", t)
-    case("R27", "registry", p, "tolerated", "", "ФИО с «ё» хранятся как написаны; «ё» и «е» не влияют на подбор")
+    case(
+        "R27",
+        "registry",
+        p,
+        "tolerated",
+        "",
+        "ФИО с «ё» хранятся как написаны; «ё» и «е» не влияют на подбор",
+    )
     t = base_tables()
     for r in t["teachers"]:
         r[COL["role"]] = r[COL["role"]].upper()
@@ -487,42 +735,91 @@ def make_registry_cases() -> None:
     case("R35", "registry", p, "refused", "UTF-16", "CSV в кодировке UTF-16 («Юникод» в Excel)")
     p = write_registry(d / "R36_duplicate_id.xlsx", _with(base_tables(), "teachers", 5, "teacher_id", "Н1"))
     case("R36", "registry", p, "refused", "код «Н1» повторяется", "два педагога с одним кодом")
-    p = write_registry(d / "R37_negative_experience.xlsx", _with(base_tables(), "teachers", 4, "experience_years", -1))
-    case("R37", "registry", p, "refused", "стаж не может быть отрицательным, получено «-1»", "отрицательный стаж")
-    p = write_registry(d / "R38_fractional_capacity.xlsx", _with(base_tables(), "teachers", 0, "capacity", "1,5"))
+    p = write_registry(
+        d / "R37_negative_experience.xlsx", _with(base_tables(), "teachers", 4, "experience_years", -1)
+    )
+    case(
+        "R37",
+        "registry",
+        p,
+        "refused",
+        "стаж не может быть отрицательным, получено «-1»",
+        "отрицательный стаж",
+    )
+    p = write_registry(
+        d / "R38_fractional_capacity.xlsx", _with(base_tables(), "teachers", 0, "capacity", "1,5")
+    )
     case("R38", "registry", p, "refused", "ожидалось целое число, получено «1,5»", "дробная вместимость")
     p = write_registry(d / "R39_unknown_role.xlsx", _with(base_tables(), "teachers", 4, "role", "стажёр"))
     case("R39", "registry", p, "refused", "недопустимое значение «стажёр»", "неизвестная роль")
-    p = write_registry(d / "R40_units_in_number.xlsx", _with(base_tables(), "teachers", 0, "experience_years", "25 лет"))
+    p = write_registry(
+        d / "R40_units_in_number.xlsx", _with(base_tables(), "teachers", 0, "experience_years", "25 лет")
+    )
     case("R40", "registry", p, "refused", "ожидалось число, получено «25 лет»", "единицы измерения в числе")
     t = base_tables()
     for r in t["teachers"]:
         r[COL["consent"]] = r[COL["consent"]] == "да"
     p = write_registry(d / "R41_boolean_consent.xlsx", t)
-    case("R41", "registry", p, "tolerated", "", "логические ИСТИНА/ЛОЖЬ в столбце «Согласие» читаются как да/нет")
+    case(
+        "R41",
+        "registry",
+        p,
+        "tolerated",
+        "",
+        "логические ИСТИНА/ЛОЖЬ в столбце «Согласие» читаются как да/нет",
+    )
     p = write_registry(d / "R42_empty_id.xlsx", _with(base_tables(), "teachers", 2, "teacher_id", ""))
-    case("R42", "registry", p, "refused", "строка 4, столбец «Код педагога»: пустая ячейка", "пустой код педагога")
+    case(
+        "R42",
+        "registry",
+        p,
+        "refused",
+        "строка 4, столбец «Код педагога»: пустая ячейка",
+        "пустой код педагога",
+    )
     sheets = registry_sheets(base_tables())
     sheets[1] = (sheets[1][0], [["Реестр педагогов Заречного района"], []] + sheets[1][1])
     p = write_book(d / "R43_title_row_above_header.xlsx", sheets)
-    case("R43", "registry", p, "refused", "нет столбца «Код педагога»",
-         "над заголовками строка с названием таблицы (заголовком считается первая непустая строка)")
+    case(
+        "R43",
+        "registry",
+        p,
+        "refused",
+        "нет столбца «Код педагога»",
+        "над заголовками строка с названием таблицы (заголовком считается первая непустая строка)",
+    )
     t = base_tables()
-    t["teachers"][0][1] = "=HYPERLINK(\"http://example.com\",\"Иванова\")"
+    t["teachers"][0][1] = '=HYPERLINK("http://example.com","Иванова")'
     t["teachers"][1][1] = "+7 999 000-00-00"
     t["teachers"][4][1] = "@SUM(A1)"
     t["teachers"][5][1] = "-Лебедев"
     t["teachers"][6][1] = "\tМорозова"
     p = write_registry(d / "R44_formula_like_text.xlsx", t)
-    case("R44", "registry", p, "tolerated", "", "текст, начинающийся с =, +, -, @ или табуляции, — просто текст "
-         "(в результат попадает как текст, не как формула)")
+    case(
+        "R44",
+        "registry",
+        p,
+        "tolerated",
+        "",
+        "текст, начинающийся с =, +, -, @ или табуляции, — просто текст "
+        "(в результат попадает как текст, не как формула)",
+    )
     t = base_tables()
     t["locked"] = [["Н1", "Т4"]]
     p = write_registry(d / "R45_locked_without_consent.xlsx", t)
-    case("R45", "registry", p, "refused", "нет согласия наставника «Т4»", "закреплена пара без согласия наставника")
+    case(
+        "R45",
+        "registry",
+        p,
+        "refused",
+        "нет согласия наставника «Т4»",
+        "закреплена пара без согласия наставника",
+    )
     p = write_registry(d / "R46_latitude_out_of_range.xlsx", _with(base_tables(), "schools", 1, "lat", 155.1))
     case("R46", "registry", p, "refused", "широта должна быть от −90 до 90", "широта 155")
-    p = write_registry(d / "R47_unknown_deficit.xlsx", _with(base_tables(), "teachers", 4, "deficits", "Д1; Д9"))
+    p = write_registry(
+        d / "R47_unknown_deficit.xlsx", _with(base_tables(), "teachers", 4, "deficits", "Д1; Д9")
+    )
     case("R47", "registry", p, "refused", "неизвестные коды дефицитов: «Д9»", "неизвестный код дефицита")
     p = d / "R48_wrong_type.ods"
     p.write_bytes(b"PK\x03\x04not really")
@@ -532,17 +829,37 @@ def make_registry_cases() -> None:
     for r in t["teachers"]:
         r[COL["school_id"]] = str(100 + int(r[COL["school_id"]][-1]))
     p = write_registry(d / "R49_numeric_codes.xlsx", t)
-    case("R49", "registry", p, "tolerated", "", "числовые коды ОО (101) и те же коды текстом («101») совпадают")
+    case(
+        "R49", "registry", p, "tolerated", "", "числовые коды ОО (101) и те же коды текстом («101») совпадают"
+    )
     entity_bomb(write_registry(d / "R50_entity_bomb.xlsx"))
-    case("R50", "registry", d / "R50_entity_bomb.xlsx", "refused", "DTD",
-         "XML с объявлением сущностей (entity expansion, «billion laughs»)")
+    case(
+        "R50",
+        "registry",
+        d / "R50_entity_bomb.xlsx",
+        "refused",
+        "DTD",
+        "XML с объявлением сущностей (entity expansion, «billion laughs»)",
+    )
     zip_bomb(write_registry(d / "R51_zip_bomb.xlsx"))
-    case("R51", "registry", d / "R51_zip_bomb.xlsx", "refused", "после распаковки",
-         "zip-бомба: лист в сотни мегабайт после распаковки")
+    case(
+        "R51",
+        "registry",
+        d / "R51_zip_bomb.xlsx",
+        "refused",
+        "после распаковки",
+        "zip-бомба: лист в сотни мегабайт после распаковки",
+    )
     p = write_registry(d / "R52_far_cell.xlsx")
     far_cell(p, "Педагоги")
-    case("R52", "registry", p, "refused", "слишком много строк",
-         "одна случайная ячейка в строке 1 048 576 (лист «на миллион строк»)")
+    case(
+        "R52",
+        "registry",
+        p,
+        "refused",
+        "слишком много строк",
+        "одна случайная ячейка в строке 1 048 576 (лист «на миллион строк»)",
+    )
 
 
 def _with(tables, sheet, row, column, value):
@@ -553,8 +870,9 @@ def _with(tables, sheet, row, column, value):
 
 def entity_bomb(path: Path) -> None:
     """Put a "billion laughs" DTD in the teachers' sheet XML and use the entity in one cell."""
-    lol = ['<!ENTITY lol "lol">'] + [f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-                                     for i in range(1, 10)]
+    lol = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    ]
     dtd = "<!DOCTYPE worksheet [" + "".join(lol) + "]>"
     member = sheet_member(path, "Педагоги")
 
@@ -568,6 +886,7 @@ def entity_bomb(path: Path) -> None:
         else:
             text = dtd + text
         return text.replace("<t>Иванова Анна Петровна</t>", "<t>&lol9;</t>", 1).encode()
+
     rewrite_zip(path, edit)
 
 
@@ -601,8 +920,11 @@ def far_cell(path: Path, title: str) -> None:
             return None
         text = data.decode()
         text = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:L1048576"/>', text)
-        return text.replace("</sheetData>", '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is>'
-                                            '</c></row></sheetData>').encode()
+        return text.replace(
+            "</sheetData>",
+            '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+        ).encode()
+
     rewrite_zip(path, edit)
 
 
@@ -613,7 +935,14 @@ def make_contest_cases() -> None:
     write_book(d / "base_people.xlsx", people_sheets())
     scores = base_scores()
     write_scores_csv(d / "base_scores.csv", scores)
-    case("C00", "scores", d / "base_scores.csv", "tolerated", "", "исходные правильные описание, участники и баллы")
+    case(
+        "C00",
+        "scores",
+        d / "base_scores.csv",
+        "tolerated",
+        "",
+        "исходные правильные описание, участники и баллы",
+    )
 
     # --- definitions
     def yaml_case(cid, name, text, outcome, fragment, note, encoding="utf-8"):
@@ -623,29 +952,78 @@ def make_contest_cases() -> None:
 
     base_yaml = _contest_yaml()
     yaml_case("D01", "D01_zero_bytes.yaml", "", "refused", "файл пустой", "описание конкурса нулевой длины")
-    yaml_case("D02", "D02_bad_indent.yaml", base_yaml.replace("name: Тестовый дуэт", "name: Тестовый дуэт\n  bad: [1, 2", 1), "refused",
-              "ошибка синтаксиса YAML", "нарушены отступы и скобки")
-    yaml_case("D03", "D03_cp1251.yaml", base_yaml, "refused", "UTF-8", "описание в кодировке cp1251",
-              encoding="cp1251")
-    yaml_case("D04", "D04_tabs.yaml", base_yaml.replace("\n  name:", "\n\tname:", 1), "refused",
-              "табуляции", "табуляция вместо пробелов")
+    yaml_case(
+        "D02",
+        "D02_bad_indent.yaml",
+        base_yaml.replace("name: Тестовый дуэт", "name: Тестовый дуэт\n  bad: [1, 2", 1),
+        "refused",
+        "ошибка синтаксиса YAML",
+        "нарушены отступы и скобки",
+    )
+    yaml_case(
+        "D03",
+        "D03_cp1251.yaml",
+        base_yaml,
+        "refused",
+        "UTF-8",
+        "описание в кодировке cp1251",
+        encoding="cp1251",
+    )
+    yaml_case(
+        "D04",
+        "D04_tabs.yaml",
+        base_yaml.replace("\n  name:", "\n\tname:", 1),
+        "refused",
+        "табуляции",
+        "табуляция вместо пробелов",
+    )
     c = copy.deepcopy(CONTEST)
     del c["stages"]
-    yaml_case("D05", "D05_no_stages.yaml", yaml.safe_dump(c, allow_unicode=True), "refused", "stages",
-              "нет списка этапов")
+    yaml_case(
+        "D05",
+        "D05_no_stages.yaml",
+        yaml.safe_dump(c, allow_unicode=True),
+        "refused",
+        "stages",
+        "нет списка этапов",
+    )
     c = copy.deepcopy(CONTEST)
     c["stages"][0]["tasks"][0]["criteria"][0]["max"] = "три"
-    yaml_case("D06", "D06_text_max.yaml", yaml.safe_dump(c, allow_unicode=True), "refused", "«три»",
-              "максимум критерия словами")
+    yaml_case(
+        "D06",
+        "D06_text_max.yaml",
+        yaml.safe_dump(c, allow_unicode=True),
+        "refused",
+        "«три»",
+        "максимум критерия словами",
+    )
     c = copy.deepcopy(CONTEST)
     c["stages"][0]["tasks"][1]["criteria"][0]["id"] = "K1"
-    yaml_case("D07", "D07_duplicate_criterion.yaml", yaml.safe_dump(c, allow_unicode=True), "refused", "K1",
-              "два критерия с кодом K1")
-    yaml_case("D08", "D08_duplicate_key.yaml", base_yaml.replace("name: Тестовый дуэт", "name: Тестовый дуэт\nname: Дубль", 1),
-              "refused", "повторяющийся ключ «name»", "ключ name дважды")
+    yaml_case(
+        "D07",
+        "D07_duplicate_criterion.yaml",
+        yaml.safe_dump(c, allow_unicode=True),
+        "refused",
+        "K1",
+        "два критерия с кодом K1",
+    )
+    yaml_case(
+        "D08",
+        "D08_duplicate_key.yaml",
+        base_yaml.replace("name: Тестовый дуэт", "name: Тестовый дуэт\nname: Дубль", 1),
+        "refused",
+        "повторяющийся ключ «name»",
+        "ключ name дважды",
+    )
     yaml_case("D09", "D09_bom.yaml", "\ufeff" + base_yaml, "tolerated", "", "UTF-8 с BOM")
-    yaml_case("D10", "D10_binary.yaml", "\x00\x01\x02PK\x03\x04", "refused", "ошибка синтаксиса YAML",
-              "двоичный файл вместо YAML")
+    yaml_case(
+        "D10",
+        "D10_binary.yaml",
+        "\x00\x01\x02PK\x03\x04",
+        "refused",
+        "ошибка синтаксиса YAML",
+        "двоичный файл вместо YAML",
+    )
 
     # --- people
     def people_case(cid, name, sheets, outcome, fragment, note, merge=None):
@@ -662,62 +1040,139 @@ def make_contest_cases() -> None:
     case("P03", "people", p, "refused", "защищена паролем", "книга участников с паролем")
     p = ole_file(d / "P04_old_format.xls", encrypted=False)
     case("P04", "people", p, "refused", "старом формате Excel (.xls)", "книга участников в формате .xls")
-    people_case("P05", "P05_no_jury_sheet.xlsx", people_sheets()[:1], "refused", "нет листа «Жюри»", "нет листа жюри")
-    people_case("P06", "P06_renamed_jury_sheet.xlsx", people_sheets(titles=("Участники", "Эксперты")), "refused",
-                "нет листа «Жюри»", "лист жюри назван «Эксперты»")
+    people_case(
+        "P05", "P05_no_jury_sheet.xlsx", people_sheets()[:1], "refused", "нет листа «Жюри»", "нет листа жюри"
+    )
+    people_case(
+        "P06",
+        "P06_renamed_jury_sheet.xlsx",
+        people_sheets(titles=("Участники", "Эксперты")),
+        "refused",
+        "нет листа «Жюри»",
+        "лист жюри назван «Эксперты»",
+    )
     e = [r + [r[0]] for r in copy.deepcopy(ENTRIES)]
-    people_case("P07", "P07_duplicate_column.xlsx", people_sheets(entries=e, eh=ENTRY_HEADERS + ["Код работы"]),
-                "refused", "столбец «Код работы» повторяется", "два столбца «Код работы»")
-    people_case("P08", "P08_merged_header.xlsx", people_sheets(), "refused", "объединены",
-                "заголовки «Наставник» и «Наставляемый» объединены", merge={"Участники": "D1:E1"})
+    people_case(
+        "P07",
+        "P07_duplicate_column.xlsx",
+        people_sheets(entries=e, eh=ENTRY_HEADERS + ["Код работы"]),
+        "refused",
+        "столбец «Код работы» повторяется",
+        "два столбца «Код работы»",
+    )
+    people_case(
+        "P08",
+        "P08_merged_header.xlsx",
+        people_sheets(),
+        "refused",
+        "объединены",
+        "заголовки «Наставник» и «Наставляемый» объединены",
+        merge={"Участники": "D1:E1"},
+    )
     j = copy.deepcopy(JURY)
     j[3][4] = "председатель"
-    people_case("P09", "P09_two_chairs.xlsx", people_sheets(jury=j), "refused", "председатель жюри должен быть один",
-                "два председателя")
+    people_case(
+        "P09",
+        "P09_two_chairs.xlsx",
+        people_sheets(jury=j),
+        "refused",
+        "председатель жюри должен быть один",
+        "два председателя",
+    )
     e = copy.deepcopy(ENTRIES)
     e[0][3], e[1][4] = "Королёва А.А.", "Ёлкина Ж.Ж."
-    people_case("P10", "P10_yo_in_names.xlsx", people_sheets(entries=e), "tolerated", "",
-                "имена с «ё» хранятся как написаны")
+    people_case(
+        "P10",
+        "P10_yo_in_names.xlsx",
+        people_sheets(entries=e),
+        "tolerated",
+        "",
+        "имена с «ё» хранятся как написаны",
+    )
     e = copy.deepcopy(ENTRIES)
     e = e[:2] + [[""] * 7] + e[2:]
-    people_case("P11", "P11_empty_rows_middle.xlsx", people_sheets(entries=e), "tolerated", "",
-                "пустые строки в середине листа пропускаются")
+    people_case(
+        "P11",
+        "P11_empty_rows_middle.xlsx",
+        people_sheets(entries=e),
+        "tolerated",
+        "",
+        "пустые строки в середине листа пропускаются",
+    )
     e = copy.deepcopy(ENTRIES)
     e = e[:2] + [[""] * 7] + e[2:]
     e[4][1] = ""
-    people_case("P12", "P12_empty_row_then_error.xlsx", people_sheets(entries=e), "refused",
-                "строка 6, столбец «Название»: пустое значение", "номер строки после пустой строки — номер строки Excel")
+    people_case(
+        "P12",
+        "P12_empty_row_then_error.xlsx",
+        people_sheets(entries=e),
+        "refused",
+        "строка 6, столбец «Название»: пустое значение",
+        "номер строки после пустой строки — номер строки Excel",
+    )
     e = copy.deepcopy(ENTRIES)
     e[0][0] = "Е01"  # Cyrillic Е
-    people_case("P13", "P13_cyrillic_in_entry_code.xlsx", people_sheets(entries=e), "refused",
-                "латинская буква «E» на позиции 1", "код работы с русской «Е», а в баллах — латинская «E»")
+    people_case(
+        "P13",
+        "P13_cyrillic_in_entry_code.xlsx",
+        people_sheets(entries=e),
+        "refused",
+        "латинская буква «E» на позиции 1",
+        "код работы с русской «Е», а в баллах — латинская «E»",
+    )
     e = copy.deepcopy(ENTRIES)
     j = copy.deepcopy(JURY)
     for r in e:
         r[0] = "\u00a0" + r[0] + " "
     for r in j:
         r[0] = r[0] + "\u00a0"
-    people_case("P14", "P14_nbsp_ids.xlsx", people_sheets(entries=e, jury=j), "tolerated", "",
-                "неразрывные и обычные пробелы по краям кодов отбрасываются")
+    people_case(
+        "P14",
+        "P14_nbsp_ids.xlsx",
+        people_sheets(entries=e, jury=j),
+        "tolerated",
+        "",
+        "неразрывные и обычные пробелы по краям кодов отбрасываются",
+    )
     e = copy.deepcopy(ENTRIES)
     j = copy.deepcopy(JURY)
     for r in e:
         r[5] = int(r[5]) if r[5].isdigit() else r[5]
     for r in j:
         r[3] = int(r[3]) if r[3] else ""
-    people_case("P15", "P15_numeric_school_codes.xlsx", people_sheets(entries=e, jury=j), "tolerated", "",
-                "коды ОО числами (101) и текстом («101») совпадают")
+    people_case(
+        "P15",
+        "P15_numeric_school_codes.xlsx",
+        people_sheets(entries=e, jury=j),
+        "tolerated",
+        "",
+        "коды ОО числами (101) и текстом («101») совпадают",
+    )
     j = copy.deepcopy(JURY)
     j[2][0] = "Ж02"
-    people_case("P16", "P16_duplicate_juror.xlsx", people_sheets(jury=j), "refused", "код эксперта «Ж02» повторяется",
-                "два эксперта с одним кодом")
+    people_case(
+        "P16",
+        "P16_duplicate_juror.xlsx",
+        people_sheets(jury=j),
+        "refused",
+        "код эксперта «Ж02» повторяется",
+        "два эксперта с одним кодом",
+    )
     e = copy.deepcopy(ENTRIES)
     e[1][6] = "может быть"
-    people_case("P17", "P17_bad_consent.xlsx", people_sheets(entries=e), "refused", "получено «может быть»",
-                "непонятное значение согласия на публикацию")
+    people_case(
+        "P17",
+        "P17_bad_consent.xlsx",
+        people_sheets(entries=e),
+        "refused",
+        "получено «может быть»",
+        "непонятное значение согласия на публикацию",
+    )
     sheets = people_sheets()
     sheets.append(("entries", [ENTRY_HEADERS] + copy.deepcopy(ENTRIES[:2])))
-    people_case("P18", "P18_duplicate_sheet.xlsx", sheets, "refused", "указан дважды", "листы «Участники» и «entries»")
+    people_case(
+        "P18", "P18_duplicate_sheet.xlsx", sheets, "refused", "указан дважды", "листы «Участники» и «entries»"
+    )
 
     # --- long-form scores
     def scores_case(cid, name, outcome, fragment, note, rows=None, **kw):
@@ -726,41 +1181,86 @@ def make_contest_cases() -> None:
 
     scores_case("S01", "S01_cp1251.csv", "tolerated", "", "CSV в cp1251", encoding="cp1251")
     scores_case("S02", "S02_utf8_bom.csv", "tolerated", "", "CSV UTF-8 с BOM", bom=True)
-    scores_case("S03", "S03_semicolon_comma.csv", "tolerated", "",
-                "разделитель «;» и десятичная запятая (2,5)", delimiter=";", comma=True, encoding="cp1251")
+    scores_case(
+        "S03",
+        "S03_semicolon_comma.csv",
+        "tolerated",
+        "",
+        "разделитель «;» и десятичная запятая (2,5)",
+        delimiter=";",
+        comma=True,
+        encoding="cp1251",
+    )
     p = d / "S04_zero_bytes.csv"
     p.write_bytes(b"")
     case("S04", "scores", p, "refused", "файл пустой", "файл баллов нулевой длины")
-    scores_case("S05", "S05_missing_column.csv", "refused", "нет обязательного столбца «Балл»", "нет столбца баллов",
-                rows=[r[:3] for r in scores], headers=SCORE_HEADERS[:3])
+    scores_case(
+        "S05",
+        "S05_missing_column.csv",
+        "refused",
+        "нет обязательного столбца «Балл»",
+        "нет столбца баллов",
+        rows=[r[:3] for r in scores],
+        headers=SCORE_HEADERS[:3],
+    )
     rows = copy.deepcopy(scores)
     rows[0][3] = 7.0
-    scores_case("S06", "S06_out_of_range.csv", "refused", "строка 2, столбец «Балл»: балл 7 вне диапазона 0–3",
-                "балл больше максимума", rows=rows)
+    scores_case(
+        "S06",
+        "S06_out_of_range.csv",
+        "refused",
+        "строка 2, столбец «Балл»: балл 7 вне диапазона 0–3",
+        "балл больше максимума",
+        rows=rows,
+    )
     rows = copy.deepcopy(scores) + [copy.deepcopy(scores[0])]
     scores_case("S07", "S07_duplicate_row.csv", "refused", "повторный балл", "одна оценка дважды", rows=rows)
     rows = copy.deepcopy(scores)
     plan_pairs = {(r[0], r[1]) for r in rows}
     recused = next((e, "Ж02") for e in ("E01", "E03") if (e, "Ж02") not in plan_pairs)
     rows += [[recused[0], "Ж02", k, 1.0] for k in ("K1", "K2", "K3")]
-    scores_case("S08", "S08_recused_juror.csv", "refused", "отведён от работы", "эксперт оценил работу своей школы",
-                rows=rows)
+    scores_case(
+        "S08",
+        "S08_recused_juror.csv",
+        "refused",
+        "отведён от работы",
+        "эксперт оценил работу своей школы",
+        rows=rows,
+    )
     rows = copy.deepcopy(scores)
     rows[3][3] = "три"
     scores_case("S09", "S09_text_score.csv", "refused", "получено «три»", "балл словами", rows=rows)
     rows = copy.deepcopy(scores)
     rows[5][2] = "К1" if rows[5][2] == "K1" else rows[5][2].replace("K", "К")  # Cyrillic К
-    scores_case("S10", "S10_cyrillic_in_criterion.csv", "refused", "русская буква «К» на позиции 1",
-                "код критерия с русской «К» вместо латинской", rows=rows)
+    scores_case(
+        "S10",
+        "S10_cyrillic_in_criterion.csv",
+        "refused",
+        "русская буква «К» на позиции 1",
+        "код критерия с русской «К» вместо латинской",
+        rows=rows,
+    )
     rows = [r for r in copy.deepcopy(scores) if not (r[0] == scores[0][0] and r[1] == scores[0][1])]
-    scores_case("S11", "S11_missing_scores.csv", "refused",
-                f"эксперт {scores[0][1]} не выставил баллы работе {scores[0][0]}",
-                "пропали оценки одного эксперта одной работе", rows=rows)
+    scores_case(
+        "S11",
+        "S11_missing_scores.csv",
+        "refused",
+        f"эксперт {scores[0][1]} не выставил баллы работе {scores[0][0]}",
+        "пропали оценки одного эксперта одной работе",
+        rows=rows,
+    )
     p = d / "S12_date_score.xlsx"
     rows = [list(r) for r in copy.deepcopy(scores)]
     rows[0][3] = dt.datetime(2026, 3, 2)
     write_book(p, [("Баллы", [SCORE_HEADERS] + rows)])
-    case("S12", "scores", p, "refused", "получено «2026-03-02", "дата вместо балла (Excel превратил «2.3» в дату)")
+    case(
+        "S12",
+        "scores",
+        p,
+        "refused",
+        "получено «2026-03-02",
+        "дата вместо балла (Excel превратил «2.3» в дату)",
+    )
     p = d / "S13_utf16.csv"
     write_scores_csv(p, scores, encoding="utf-16")
     case("S13", "scores", p, "refused", "UTF-16", "CSV в кодировке UTF-16")
@@ -771,15 +1271,28 @@ def make_contest_cases() -> None:
     p = save_books(d / "F00_sheets_base", books)
     case("F00", "scores", p, "tolerated", "", "заполненные оценочные листы всех экспертов")
     p = save_books(d / "F01_sheet_renamed", filled_sheets(scores), rename={names[1]: "Белов_оценки.xlsx"})
-    case("F01", "scores", p, "tolerated", "",
-         "файл эксперта переименован: эксперт и этап берутся из служебного листа, а не из имени файла")
+    case(
+        "F01",
+        "scores",
+        p,
+        "tolerated",
+        "",
+        "файл эксперта переименован: эксперт и этап берутся из служебного листа, а не из имени файла",
+    )
     p = save_books(d / "F02_two_files_one_juror", filled_sheets(scores))
     shutil.copy(p / names[1], p / ("копия " + names[1]))
     case("F02", "scores", p, "refused", "второй лист эксперта", "два файла одного эксперта за этап")
     b = filled_sheets(scores)
     b[names[0]][MAIN].cell(FIRST_ROW, 2).value = "E99"
     p = save_books(d / "F03_edited_entry_code", b)
-    case("F03", "scores", p, "refused", "ожидался код работы", "код работы в листе изменён (лист правили вне ячеек баллов)")
+    case(
+        "F03",
+        "scores",
+        p,
+        "refused",
+        "ожидался код работы",
+        "код работы в листе изменён (лист правили вне ячеек баллов)",
+    )
     b = filled_sheets(scores)
     ws = b[names[0]][MAIN]
     ws.insert_rows(FIRST_ROW)
@@ -798,21 +1311,48 @@ def make_contest_cases() -> None:
     p = save_books(d / "F07_formula_cached", b)
     v = b[names[0]][MAIN].cell(FIRST_ROW, FIRST_COL).value
     put_formula(p / names[0], MAIN, f"D{FIRST_ROW}", f"{v}+0", score_text(v))
-    case("F07", "scores", p, "tolerated", "", "формула в ячейке балла с сохранённым значением: берётся значение")
+    case(
+        "F07",
+        "scores",
+        p,
+        "tolerated",
+        "",
+        "формула в ячейке балла с сохранённым значением: берётся значение",
+    )
     p = save_books(d / "F08_formula_no_cache", filled_sheets(scores))
     put_formula(p / names[0], MAIN, f"D{FIRST_ROW}", "1+1", None)
-    case("F08", "scores", p, "refused", "формула без сохранённого значения",
-         "формула в ячейке балла без сохранённого значения")
+    case(
+        "F08",
+        "scores",
+        p,
+        "refused",
+        "формула без сохранённого значения",
+        "формула в ячейке балла без сохранённого значения",
+    )
     p = save_books(d / "F09_xls_in_folder", filled_sheets(scores))
     ole_file(p / "Ж06_S1.xls", encrypted=False)
     case("F09", "scores", p, "refused", "принимаются только файлы .xlsx", "в папке файл .xls")
     b = filled_sheets(scores)
     del b[names[3]]
     p = save_books(d / "F10_juror_file_missing", b)
-    case("F10", "scores", p, "refused", f"нет баллов эксперта {names[3].split('_')[0]}", "нет файла одного эксперта")
+    case(
+        "F10",
+        "scores",
+        p,
+        "refused",
+        f"нет баллов эксперта {names[3].split('_')[0]}",
+        "нет файла одного эксперта",
+    )
     p = save_books(d / "F11_text_file_in_folder", filled_sheets(scores))
     (p / "заметки.xlsx").write_text("не книга", encoding="utf-8")
-    case("F11", "scores", p, "refused", "это не книга Excel", "текстовый файл с расширением .xlsx в папке листов")
+    case(
+        "F11",
+        "scores",
+        p,
+        "refused",
+        "это не книга Excel",
+        "текстовый файл с расширением .xlsx в папке листов",
+    )
     b = filled_sheets(scores)
     b[names[0]][MAIN].cell(FIRST_ROW, FIRST_COL + 1).value = None
     p = save_books(d / "F12_empty_score", b)

@@ -43,8 +43,16 @@ CASES: list[dict] = []
 
 
 def case(cid, path, command, outcome, fragment, note):
-    CASES.append(dict(case=cid, path=str(Path(path).relative_to(OUT)), command=command, outcome=outcome,
-                      fragment=fragment, note=note))
+    CASES.append(
+        dict(
+            case=cid,
+            path=str(Path(path).relative_to(OUT)),
+            command=command,
+            outcome=outcome,
+            fragment=fragment,
+            note=note,
+        )
+    )
 
 
 def base_register() -> Register:
@@ -78,42 +86,106 @@ def main() -> None:
     # columns of «Пары»: A mentee, B mentor, C form, D format, E start, F end, G status, H order, I reason
     edited("G01", "несуществующая дата текстом", "получено «31.02.2026»", cell("E2", "31.02.2026"))
     edited("G02", "слово вместо даты", "получено «скоро»", cell("F2", "скоро"))
-    edited("G03", "даты перепутаны", "даты перепутаны", lambda ws, wb: (
-        ws.__setitem__("E2", dt.datetime(2027, 5, 31)), ws.__setitem__("F2", dt.datetime(2026, 9, 1))))
+    edited(
+        "G03",
+        "даты перепутаны",
+        "даты перепутаны",
+        lambda ws, wb: (
+            ws.__setitem__("E2", dt.datetime(2027, 5, 31)),
+            ws.__setitem__("F2", dt.datetime(2026, 9, 1)),
+        ),
+    )
     edited("G04", "неизвестный статус", "неизвестный статус «отложена»", cell("G2", "отложена"))
     edited("G05", "опечатка в статусе", "неизвестный статус «действуе»", cell("G3", "действуе"))
-    edited("G06", "наставляемый в двух действующих парах", "в двух действующих парах одновременно",
-           lambda ws, wb: ws.append(["Н1", "Т3", "педагог – педагог", "", dt.datetime(2026, 10, 1),
-                                     dt.datetime(2027, 5, 31), "действует", "Приказ № 50", ""]))
-    edited("G07", "строка пары повторена", "записана дважды",
-           lambda ws, wb: ws.append([c.value for c in ws[2]]))
+    edited(
+        "G06",
+        "наставляемый в двух действующих парах",
+        "в двух действующих парах одновременно",
+        lambda ws, wb: ws.append(
+            [
+                "Н1",
+                "Т3",
+                "педагог – педагог",
+                "",
+                dt.datetime(2026, 10, 1),
+                dt.datetime(2027, 5, 31),
+                "действует",
+                "Приказ № 50",
+                "",
+            ]
+        ),
+    )
+    edited(
+        "G07", "строка пары повторена", "записана дважды", lambda ws, wb: ws.append([c.value for c in ws[2]])
+    )
     edited("G08", "пустой код наставляемого", "ожидался код педагога", cell("A2", None))
     edited("G09", "пустой код наставника", "ожидался код педагога", cell("B3", None))
     edited("G10", "пустое основание", "номер и дата приказа", cell("H2", None))
     edited("G11", "наставник сам себе", "наставником самому себе", cell("B2", "Н1"))
-    edited("G12", "действующая пара длиннее 12 месяцев", "не больше 12 месяцев",
-           cell("F2", dt.datetime(2027, 12, 31)))
+    edited(
+        "G12",
+        "действующая пара длиннее 12 месяцев",
+        "не больше 12 месяцев",
+        cell("F2", dt.datetime(2027, 12, 31)),
+    )
     edited("G13", "досрочное прекращение без причины", "укажите причину", cell("G2", "прекращена досрочно"))
     edited("G14", "нет столбца «Статус»", "нет столбца «Статус»", lambda ws, wb: ws.delete_cols(7))
     edited("G15", "нет листа «Пары»", "нет листа «Пары»", lambda ws, wb: setattr(ws, "title", "Лист1"))
-    edited("G16", "дата в журнале — текст", "получено «вчера»", lambda ws, wb: wb["Журнал"].__setitem__("A2", "вчера"))
+    edited(
+        "G16",
+        "дата в журнале — текст",
+        "получено «вчера»",
+        lambda ws, wb: wb["Журнал"].__setitem__("A2", "вчера"),
+    )
     edited("G17", "дата числом вместо даты", "получено «45000»", cell("E3", "45000"))
-    edited("G18", "реестр пар другого района", "ни один педагог", lambda ws, wb: [
-        ws.__setitem__(f"{c}{r}", f"X{c}{r}") for c in "AB" for r in (2, 3)])
-    edited("G19", "наставляемый уже в паре с другим наставником", "сначала завершите или прекратите",
-           cell("B2", "Т4"))
-    edited("G20", "досрочное прекращение пары, которой нет", "в реестре нет", lambda ws, wb: None,
-           command="status")
+    edited(
+        "G18",
+        "реестр пар другого района",
+        "ни один педагог",
+        lambda ws, wb: [ws.__setitem__(f"{c}{r}", f"X{c}{r}") for c in "AB" for r in (2, 3)],
+    )
+    edited(
+        "G19",
+        "наставляемый уже в паре с другим наставником",
+        "сначала завершите или прекратите",
+        cell("B2", "Т4"),
+    )
+    edited(
+        "G20",
+        "досрочное прекращение пары, которой нет",
+        "в реестре нет",
+        lambda ws, wb: None,
+        command="status",
+    )
     (OUT / "G21_text.xlsx").write_text("Код наставляемого;Код наставника\nН1;Т1\n", encoding="utf-8")
-    case("G21", OUT / "G21_text.xlsx", "approve", "refused", "это не книга Excel", "текстовый файл с расширением .xlsx")
+    case(
+        "G21",
+        OUT / "G21_text.xlsx",
+        "approve",
+        "refused",
+        "это не книга Excel",
+        "текстовый файл с расширением .xlsx",
+    )
     (OUT / "G22_empty.xlsx").write_bytes(b"")
     case("G22", OUT / "G22_empty.xlsx", "approve", "refused", "файл пустой", "файл нулевой длины")
     (OUT / "G23_register.csv").write_text("mentee_id,mentor_id\n", encoding="utf-8")
     case("G23", OUT / "G23_register.csv", "approve", "refused", "книга Excel .xlsx", "реестр пар в CSV")
-    edited("G24", "английские заголовки, статусы с прописной, даты текстом", "", lambda ws, wb: [
-        ws.__setitem__(f"{c}1", h) for c, h in zip("ABCDEFGHI", ["mentee_id", "mentor_id", "form", "format", "start",
-                                                                  "end", "status", "order", "reason"])] + [
-        ws.__setitem__("G2", "Действует"), ws.__setitem__("E2", "01.09.2026")], outcome="tolerated")
+    edited(
+        "G24",
+        "английские заголовки, статусы с прописной, даты текстом",
+        "",
+        lambda ws, wb: (
+            [
+                ws.__setitem__(f"{c}1", h)
+                for c, h in zip(
+                    "ABCDEFGHI",
+                    ["mentee_id", "mentor_id", "form", "format", "start", "end", "status", "order", "reason"],
+                )
+            ]
+            + [ws.__setitem__("G2", "Действует"), ws.__setitem__("E2", "01.09.2026")]
+        ),
+        outcome="tolerated",
+    )
 
     with open(OUT / "manifest.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["case", "path", "command", "outcome", "fragment", "note"])

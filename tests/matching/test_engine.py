@@ -30,8 +30,10 @@ def test_expected_pairs_and_reasons(reg):
     assert u.at["Н5", "reason_code"] == "no_consent"
     assert u.at["Н4", "reason_code"] == "no_candidate"
     # Н4 (очно, ОО-3): Т4 has no consent, Т3 is дистанционно only, Т1 and Т2 are > 40 km away.
-    assert u.at["Н4", "reason"] == ("нет подходящего наставника: из 3 наставников с согласием и свободной "
-                                    "вместимостью 1 — формат несовместим с «очно»; 2 — дальше 40 км для очного формата")
+    assert u.at["Н4", "reason"] == (
+        "нет подходящего наставника: из 3 наставников с согласием и свободной "
+        "вместимостью 1 — формат несовместим с «очно»; 2 — дальше 40 км для очного формата"
+    )
     assert r.n_mentees == len(r.pairs) + len(r.unmatched) == 5
     assert r.status == "OPTIMAL"
 
@@ -43,10 +45,11 @@ def test_pair_components_by_hand(reg):
     assert p["category"] == 0.75 and p["cluster"] == 1 and p["preference"] == 1 and p["network"] == 1
     d = haversine_km(55.0, 48.8, 55.0, 48.0)
     assert p["distance_km"] == pytest.approx(d)
-    assert p["distance"] == pytest.approx(1 - 0.5 * d / 60)   # смешанно
+    assert p["distance"] == pytest.approx(1 - 0.5 * d / 60)  # смешанно
     w = MatchConfig().weights
     expected = (0.40 + 0.15 + 0.10 + 0.05 * 0.75 + 0.10 + 0.10 * p["distance"] + 0.05 + 0.05) / sum(
-        vars(w).values())
+        vars(w).values()
+    )
     assert p["score"] == pytest.approx(expected)
     assert p["covered"] == ("Д1", "Д2") and p["uncovered"] == ()
     assert "Закрывает 2 из 2 дефицитов" in p["explanation"] and "1-е пожелание" in p["explanation"]
@@ -69,14 +72,19 @@ def test_lifting_distance_limit_leaves_remote_mentee_behind_a_busy_mentor(reg):
 def test_busy_mentors_reason(tmp_path, tables):
     # Н1 and Н5 both only fit Т1 (capacity 1) → one stays with the "busy" reason naming Т1.
     tables["teachers"][0] = tables["teachers"][0][:9] + (1,) + tables["teachers"][0][10:]
-    t5 = list(tables["teachers"][8]); t5[11] = "да"; tables["teachers"][8] = tuple(t5)
+    t5 = list(tables["teachers"][8])
+    t5[11] = "да"
+    tables["teachers"][8] = tuple(t5)
     reg = load_registry(write_xlsx(tmp_path / "r.xlsx", tables))
     r = match(reg, MatchConfig().with_constraints(require_subject_match=True))
     u = r.unmatched.set_index("mentee_id")
     loser = [m for m in ("Н1", "Н5") if m in u.index]
     assert len(loser) == 1
     assert u.at[loser[0], "reason_code"] == "mentors_busy"
-    assert "Иванова Анна Петровна (Т1)" in u.at[loser[0], "reason"] and "вместимость 1" in u.at[loser[0], "reason"]
+    assert (
+        "Иванова Анна Петровна (Т1)" in u.at[loser[0], "reason"]
+        and "вместимость 1" in u.at[loser[0], "reason"]
+    )
 
 
 def test_overrides_lock_and_forbid(reg):
@@ -104,15 +112,28 @@ def test_deterministic(reg):
 
 def test_summary_mentions_counts(reg):
     s = match(reg).summary()
-    assert s.startswith("Сформировано 3 тандема (из них 0 групповых); наставника получили 3 из 5 наставляемых.")
+    assert s.startswith(
+        "Сформировано 3 тандема (из них 0 групповых); наставника получили 3 из 5 наставляемых."
+    )
     assert "Без наставника осталось 2" in s
 
 
 def test_plural_forms():
     from matching.explain import plural
+
     forms = ("тандем", "тандема", "тандемов")
     assert [plural(n, *forms) for n in (1, 2, 5, 11, 12, 21, 22, 25, 101, 111)] == [
-        "тандем", "тандема", "тандемов", "тандемов", "тандемов", "тандем", "тандема", "тандемов", "тандем", "тандемов"]
+        "тандем",
+        "тандема",
+        "тандемов",
+        "тандемов",
+        "тандемов",
+        "тандем",
+        "тандема",
+        "тандемов",
+        "тандем",
+        "тандемов",
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -191,8 +212,9 @@ def test_pruned_candidates_with_certificate_give_the_full_optimum(tmp_path, tabl
     pruned = match(reg, candidates=k)
     assert len(pruned.pairs) == len(full.pairs)
     assert pruned.objective == pytest.approx(full.objective, abs=1e-6)
-    assert sorted(pruned.unmatched["mentee_id"]) == sorted(full.unmatched["mentee_id"]) or \
-        pruned.objective == pytest.approx(full.objective, abs=1e-6)
+    assert sorted(pruned.unmatched["mentee_id"]) == sorted(
+        full.unmatched["mentee_id"]
+    ) or pruned.objective == pytest.approx(full.objective, abs=1e-6)
 
 
 def test_method_is_reported(reg):
@@ -207,8 +229,9 @@ def test_block_scores_are_within_the_documented_tolerance(tmp_path, tables):
     error must stay well inside it. Pair lists give the exact float64 score of pairs()."""
     reg = load_registry(write_xlsx(tmp_path / "rand.xlsx", tables))
     active = reg.mentees[reg.mentees["consent"]]
-    model = build_candidates(active, reg.mentors, reg.schools, reg.forbidden, reg.preferences,
-                             MatchConfig()).model
+    model = build_candidates(
+        active, reg.mentors, reg.schools, reg.forbidden, reg.preferences, MatchConfig()
+    ).model
     rows, cols = np.arange(model.M), np.arange(model.N)
     feasible, _, block = model.block(rows, cols)
     assert block.dtype == np.float32
@@ -222,8 +245,9 @@ def test_block_scores_within_tolerance_on_a_generated_district(tmp_path):
     frames = generate_registry(districts=1, teachers=1200, seed=11)
     reg = load_registry(write_registry_csv(frames, tmp_path / "district"))
     active = reg.mentees[reg.mentees["consent"]]
-    model = build_candidates(active, reg.mentors, reg.schools, reg.forbidden, reg.preferences,
-                             MatchConfig()).model
+    model = build_candidates(
+        active, reg.mentors, reg.schools, reg.forbidden, reg.preferences, MatchConfig()
+    ).model
     feasible, _, block = model.block(np.arange(model.M), np.arange(model.N))
     ei, ri = np.nonzero(feasible)
     assert len(ei) > 10_000

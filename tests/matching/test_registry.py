@@ -26,6 +26,7 @@ def test_loads_russian_workbook(registry_path):
 
 def test_english_headers_and_sheet_names_with_case_and_spaces(tmp_path, tables):
     from matching import schema
+
     headers = {s.name: [f"  {c.name.upper()} " for c in s.columns] for s in schema.SHEETS}
     p = write_xlsx(tmp_path / "en.xlsx", tables, russian=False, headers=headers)
     reg = load_registry(p)
@@ -34,6 +35,7 @@ def test_english_headers_and_sheet_names_with_case_and_spaces(tmp_path, tables):
 
 def test_csv_folder_utf8_bom_and_cp1251_semicolons(tmp_path, tables):
     from matching import schema
+
     folder = tmp_path / "csv"
     folder.mkdir()
     for sheet in schema.SHEETS:
@@ -72,19 +74,21 @@ def _set(tables, sheet, row, col, value):
 
 
 def test_every_problem_reported_at_once_with_location(tmp_path, tables):
-    _set(tables, "teachers", 0, 5, -3)              # negative experience (row 2)
-    _set(tables, "teachers", 1, 9, "два")           # non-numeric capacity (row 3)
-    _set(tables, "teachers", 2, 3, "ментор")        # unknown role (row 4)
-    _set(tables, "teachers", 3, 10, "онлайн")       # unknown format (row 5)
-    _set(tables, "teachers", 4, 6, "вторая")        # unknown category (row 6)
-    _set(tables, "teachers", 5, 2, "ОО-99")         # unknown school (row 7)
-    _set(tables, "teachers", 6, 7, "Д4; Д77")       # unknown deficit code (row 8)
-    _set(tables, "teachers", 8, 0, "Н1")            # duplicate id (row 10)
-    _set(tables, "schools", 1, 4, "север")          # non-numeric latitude
+    _set(tables, "teachers", 0, 5, -3)  # negative experience (row 2)
+    _set(tables, "teachers", 1, 9, "два")  # non-numeric capacity (row 3)
+    _set(tables, "teachers", 2, 3, "ментор")  # unknown role (row 4)
+    _set(tables, "teachers", 3, 10, "онлайн")  # unknown format (row 5)
+    _set(tables, "teachers", 4, 6, "вторая")  # unknown category (row 6)
+    _set(tables, "teachers", 5, 2, "ОО-99")  # unknown school (row 7)
+    _set(tables, "teachers", 6, 7, "Д4; Д77")  # unknown deficit code (row 8)
+    _set(tables, "teachers", 8, 0, "Н1")  # duplicate id (row 10)
+    _set(tables, "schools", 1, 4, "север")  # non-numeric latitude
     errors = _errors(tmp_path, tables)
     joined = "\n".join(errors)
     assert len(errors) == 9, joined
-    assert "лист «Педагоги», строка 2, столбец «Стаж»: стаж не может быть отрицательным, получено «-3»" in joined
+    assert (
+        "лист «Педагоги», строка 2, столбец «Стаж»: стаж не может быть отрицательным, получено «-3»" in joined
+    )
     assert "строка 3, столбец «Вместимость»: ожидалось целое число, получено «два»" in joined
     assert "строка 4, столбец «Роль»: недопустимое значение «ментор»" in joined
     assert "строка 5, столбец «Формат»: недопустимое значение «онлайн»" in joined
@@ -102,6 +106,7 @@ def test_missing_sheet_and_column(tmp_path, tables):
     assert any("нет листа «Дефициты» (или «deficits»)" in e for e in errors)
     tables = base_tables()
     from matching import schema
+
     hdr = [c.header for c in schema.TEACHERS.columns]
     hdr[5] = "Опыт"
     with pytest.raises(RegistryError) as exc:
@@ -113,14 +118,19 @@ def test_locked_pair_rows_are_checked(tmp_path, tables):
     tables["locked"] = [("Н5", "Т1"), ("Н1", "Т4"), ("Т1", "Н1"), ("Н2", "Т2")]
     tables["forbidden"] = [("Н2", "Т2")]
     joined = "\n".join(_errors(tmp_path, tables))
-    assert "лист «Закрепления», строка 2, столбец «Наставляемый»: закрепление нарушает условие: нет согласия наставляемого «Н5»" in joined
-    assert "строка 3, столбец «Наставник»: закрепление нарушает условие: нет согласия наставника «Т4»" in joined
+    assert (
+        "лист «Закрепления», строка 2, столбец «Наставляемый»: "
+        "закрепление нарушает условие: нет согласия наставляемого «Н5»" in joined
+    )
+    assert (
+        "строка 3, столбец «Наставник»: закрепление нарушает условие: нет согласия наставника «Т4»" in joined
+    )
     assert "строка 4, столбец «Наставляемый»: педагог «Т1» имеет роль «наставник»" in joined
     assert "строка 5, столбец «Наставник»: пара одновременно закреплена и запрещена" in joined
 
 
 def test_locked_pair_breaking_config_constraint_is_refused(tmp_path, tables):
-    tables["locked"] = [("Н4", "Т1")]   # 51 km apart, format очно → beyond 40 km
+    tables["locked"] = [("Н4", "Т1")]  # 51 km apart, format очно → beyond 40 km
     reg = load_registry(write_xlsx(tmp_path / "r.xlsx", tables))
     with pytest.raises(RegistryError) as exc:
         matching.match(reg)
@@ -128,12 +138,18 @@ def test_locked_pair_breaking_config_constraint_is_refused(tmp_path, tables):
     assert "лист «Закрепления», строка 2" in msg and "дальше допустимого расстояния" in msg
 
 
-@pytest.mark.parametrize("content, fragment", [
-    (b"", "файл пустой"),
-    (b"just text, not a workbook", "это не книга Excel"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "старом формате Excel (.xls) или защищён паролем"),
-    (b"PK\x03\x04broken zip", "не удалось прочитать книгу Excel"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (b"", "файл пустой"),
+        (b"just text, not a workbook", "это не книга Excel"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100,
+            "старом формате Excel (.xls) или защищён паролем",
+        ),
+        (b"PK\x03\x04broken zip", "не удалось прочитать книгу Excel"),
+    ],
+)
 def test_unreadable_files(tmp_path, content, fragment):
     p = tmp_path / "r.xlsx"
     p.write_bytes(content)

@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from matching import solve_assignment
-from hypothesis import strategies as st
-
 from matching.solver import integer_scores, solve_arrays, sorted_codes
 from tests.strategies import assignment_instances
 
@@ -51,8 +50,18 @@ def _read_instance(name: str) -> tuple[pd.DataFrame, int]:
     return pd.DataFrame({"mentee_id": i.ravel(), "mentor_id": j.ravel(), "score": -c.ravel()}), n
 
 
-INSTANCES = ["assign100", "assign200", "assign300", "assign400", "assign500", "assign800",
-             "assignp800", "assignp1500", "assignp3000", "assignp5000"]
+INSTANCES = [
+    "assign100",
+    "assign200",
+    "assign300",
+    "assign400",
+    "assign500",
+    "assign800",
+    "assignp800",
+    "assignp1500",
+    "assignp3000",
+    "assignp5000",
+]
 
 
 @pytest.mark.parametrize("name", INSTANCES)
@@ -120,8 +129,9 @@ def test_float_scores_within_guaranteed_precision(instance):
 
 def test_count_first_beats_score():
     # One high-score pair would block two mediocre ones: matching more mentees wins.
-    edges = pd.DataFrame([("a", "x", 10.0), ("a", "y", 1.0), ("b", "x", 1.0)],
-                         columns=["mentee_id", "mentor_id", "score"])
+    edges = pd.DataFrame(
+        [("a", "x", 10.0), ("a", "y", 1.0), ("b", "x", 1.0)], columns=["mentee_id", "mentor_id", "score"]
+    )
     chosen = solve_assignment(edges, {"x": 1, "y": 1})
     assert set(zip(chosen.mentee_id, chosen.mentor_id)) == {("a", "y"), ("b", "x")}
 
@@ -156,8 +166,11 @@ def test_bad_input_raises():
 
 
 @settings(max_examples=150, deadline=None)
-@given(assignment_instances(max_mentees=8, max_mentors=5, integer=False), st.integers(1, 3),
-       st.one_of(st.none(), st.integers(0, 2**32)))
+@given(
+    assignment_instances(max_mentees=8, max_mentors=5, integer=False),
+    st.integers(1, 3),
+    st.one_of(st.none(), st.integers(0, 2**32)),
+)
 def test_certificate_is_sound(instance, k, start_seed):
     """Solve on each mentee's k best edges; if every left-out edge passes the reduced-cost
     test, the restricted optimum must equal the full optimum (and whenever the two differ,
@@ -177,12 +190,22 @@ def test_certificate_is_sound(instance, k, start_seed):
     start = None
     if start_seed is not None:
         start = -np.random.default_rng(start_seed).integers(0, 10**12, len(mentees) + len(mentors) + 2)
-    sol = solve_arrays(kept["mentee_id"].map(e_pos).to_numpy(), kept["mentor_id"].map(r_pos).to_numpy(),
-                       kept["score"].to_numpy(), len(mentees), cap, potentials=True, start=start)
+    sol = solve_arrays(
+        kept["mentee_id"].map(e_pos).to_numpy(),
+        kept["mentor_id"].map(r_pos).to_numpy(),
+        kept["score"].to_numpy(),
+        len(mentees),
+        cap,
+        potentials=True,
+        start=start,
+    )
     restricted = (int(sol.chosen.sum()), float(kept["score"].to_numpy()[sol.chosen].sum()))
     full = _oracle(edges, capacity)
-    ok = sol.cannot_improve(left["mentee_id"].map(e_pos).to_numpy(), left["mentor_id"].map(r_pos).to_numpy(),
-                            left["score"].to_numpy())
+    ok = sol.cannot_improve(
+        left["mentee_id"].map(e_pos).to_numpy(),
+        left["mentor_id"].map(r_pos).to_numpy(),
+        left["score"].to_numpy(),
+    )
     if ok.all():
         assert restricted[0] == full[0]
         assert restricted[1] >= full[1] - (full[0] + 1) / sol.scaling.scale
@@ -210,9 +233,15 @@ def test_complete_unit_capacity_goes_dense_and_is_optimal(shape, shuffled):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(st.lists(st.integers(0, 50)), st.lists(st.integers(-5, 10**12)),
-                 st.lists(st.floats(-3, 3, allow_nan=False)), st.lists(st.sampled_from(["T1", "T10", "T2", "Т3"]))),
-       st.booleans())
+@given(
+    st.one_of(
+        st.lists(st.integers(0, 50)),
+        st.lists(st.integers(-5, 10**12)),
+        st.lists(st.floats(-3, 3, allow_nan=False)),
+        st.lists(st.sampled_from(["T1", "T10", "T2", "Т3"])),
+    ),
+    st.booleans(),
+)
 def test_sorted_codes_equal_pandas_factorize(values, presort):
     """The fast paths for integer and already sorted id columns give pandas' codes and uniques."""
     s = pd.Series(sorted(values) if presort else values)

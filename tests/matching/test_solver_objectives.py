@@ -119,11 +119,18 @@ def _run_against_oracle(instance, change_cost, use_priority, bottleneck):
     expected = _oracle(edges, capacity, current, change_cost, priority, bottleneck)
     if expected is None:
         with pytest.raises(ValueError, match="exceed the capacity"):
-            solve_assignment(edges, capacity, current=current, change_cost=change_cost, priority=priority,
-                             objective=objective)
+            solve_assignment(
+                edges,
+                capacity,
+                current=current,
+                change_cost=change_cost,
+                priority=priority,
+                objective=objective,
+            )
         return
-    out = solve_assignment(edges, capacity, current=current, change_cost=change_cost, priority=priority,
-                           objective=objective)
+    out = solve_assignment(
+        edges, capacity, current=current, change_cost=change_cost, priority=priority, objective=objective
+    )
     pairs = _check_feasible(out, edges, capacity, current, change_cost)
     best, cur, _, tier = _setting(edges, capacity, current, change_cost, priority)
     assert _value(pairs, best, cur, change_cost, tier, bottleneck) == expected
@@ -148,7 +155,9 @@ def test_bottleneck_matches_oracle(instance, change_cost, use_priority):
 
 
 @settings(max_examples=100, deadline=None)
-@given(continuity_instances(max_mentees=12, max_mentors=6, max_tier=4), st.sampled_from(LAMBDAS), st.booleans())
+@given(
+    continuity_instances(max_mentees=12, max_mentors=6, max_tier=4), st.sampled_from(LAMBDAS), st.booleans()
+)
 def test_larger_instances_all_options(instance, change_cost, bottleneck):
     _run_against_oracle(instance, change_cost, use_priority=True, bottleneck=bottleneck)
 
@@ -168,14 +177,22 @@ def test_neutral_options_give_the_plain_result(instance):
     if not len(edges) or not _not_dense(edges, capacity):
         return
     plain = solve_assignment(edges, capacity)
-    for kw in [dict(current=current, change_cost=0), dict(priority={m: 2 for m in edges["mentee_id"]}),
-               dict(priority={}), dict(current=current.iloc[0:0])]:
+    for kw in [
+        dict(current=current, change_cost=0),
+        dict(priority={m: 2 for m in edges["mentee_id"]}),
+        dict(priority={}),
+        dict(current=current.iloc[0:0]),
+    ]:
         pd.testing.assert_frame_equal(solve_assignment(edges, capacity, **kw), plain)
 
 
 @settings(max_examples=60, deadline=None)
-@given(continuity_instances(), st.sampled_from(LAMBDAS), st.sampled_from(["total", "bottleneck"]),
-       st.integers(0, 2**32 - 1))
+@given(
+    continuity_instances(),
+    st.sampled_from(LAMBDAS),
+    st.sampled_from(["total", "bottleneck"]),
+    st.integers(0, 2**32 - 1),
+)
 def test_deterministic_and_row_order_independent(instance, change_cost, objective, seed):
     edges, capacity, current, priority = instance
     if _oracle(edges, capacity, current, change_cost, priority, False) is None:
@@ -193,8 +210,12 @@ def test_deterministic_and_row_order_independent(instance, change_cost, objectiv
 
 def test_larger_deterministic_instance_with_every_option():
     rng = np.random.default_rng(7)
-    rows = [(f"e{i:03d}", f"r{j:02d}", float(rng.integers(0, 4))) for i in range(120) for j in range(30)
-            if rng.random() < 0.3]
+    rows = [
+        (f"e{i:03d}", f"r{j:02d}", float(rng.integers(0, 4)))
+        for i in range(120)
+        for j in range(30)
+        if rng.random() < 0.3
+    ]
     edges = pd.DataFrame(rows, columns=["mentee_id", "mentor_id", "score"])
     cap = {f"r{j:02d}": int(rng.integers(1, 4)) for j in range(30)}
     first = edges.drop_duplicates("mentee_id").iloc[::3]
@@ -208,30 +229,47 @@ def test_larger_deterministic_instance_with_every_option():
 
 
 def test_kept_pairs_and_released_pairs():
-    edges = pd.DataFrame([("a", "x", 1.0), ("a", "y", 9.0), ("b", "y", 2.0), ("c", "x", 5.0)],
-                         columns=["mentee_id", "mentor_id", "score"])
+    edges = pd.DataFrame(
+        [("a", "x", 1.0), ("a", "y", 9.0), ("b", "y", 2.0), ("c", "x", 5.0)],
+        columns=["mentee_id", "mentor_id", "score"],
+    )
     cap = {"x": 1, "y": 1}
     current = pd.DataFrame([("a", "x"), ("c", "y")], columns=["mentee_id", "mentor_id"])
     # (a, x) is kept; (c, y) is no longer allowed and released, so c loses its place to nobody.
     kept = solve_assignment(edges, cap, current=current)
     assert set(zip(kept.mentee_id, kept.mentor_id)) == {("a", "x"), ("b", "y")}
     # Free choice: a → y (9) and c → x (5) beat keeping (a, x) unless breaking costs more than 9 + 5 − 1 − 2.
-    assert set(zip(*solve_assignment(edges, cap, current=current, change_cost=10.9)[["mentee_id", "mentor_id"]]
-                   .T.values)) == {("a", "y"), ("c", "x")}
-    assert set(zip(*solve_assignment(edges, cap, current=current, change_cost=11.1)[["mentee_id", "mentor_id"]]
-                   .T.values)) == {("a", "x"), ("b", "y")}
+    assert set(
+        zip(
+            *solve_assignment(edges, cap, current=current, change_cost=10.9)[
+                ["mentee_id", "mentor_id"]
+            ].T.values
+        )
+    ) == {("a", "y"), ("c", "x")}
+    assert set(
+        zip(
+            *solve_assignment(edges, cap, current=current, change_cost=11.1)[
+                ["mentee_id", "mentor_id"]
+            ].T.values
+        )
+    ) == {("a", "x"), ("b", "y")}
 
 
 def test_tiers_and_bottleneck_by_hand():
-    edges = pd.DataFrame([("a", "x", 10.0), ("b", "x", 1.0), ("b", "y", 3.0), ("c", "y", 8.0)],
-                         columns=["mentee_id", "mentor_id", "score"])
+    edges = pd.DataFrame(
+        [("a", "x", 10.0), ("b", "x", 1.0), ("b", "y", 3.0), ("c", "y", 8.0)],
+        columns=["mentee_id", "mentor_id", "score"],
+    )
     cap = {"x": 1, "y": 1}
     ids = lambda out: set(zip(out.mentee_id, out.mentor_id))  # noqa: E731
     assert ids(solve_assignment(edges, cap)) == {("a", "x"), ("c", "y")}
     assert ids(solve_assignment(edges, cap, priority={"b": 1})) == {("a", "x"), ("b", "y")}
     # Bottleneck: both two-pair assignments with b are worse at the bottom than a–x, c–y.
     assert ids(solve_assignment(edges, cap, objective="bottleneck")) == {("a", "x"), ("c", "y")}
-    assert ids(solve_assignment(edges, cap, priority={"b": 1}, objective="bottleneck")) == {("a", "x"), ("b", "y")}
+    assert ids(solve_assignment(edges, cap, priority={"b": 1}, objective="bottleneck")) == {
+        ("a", "x"),
+        ("b", "y"),
+    }
 
 
 def test_bottleneck_with_tiers_and_with_kept_pairs_by_hand():
@@ -241,37 +279,54 @@ def test_bottleneck_with_tiers_and_with_kept_pairs_by_hand():
     edges = pd.DataFrame(rows, columns=["mentee_id", "mentor_id", "score"])
     cap = {"x": 1, "y": 1, "z": 1}
     assert ids(solve_assignment(edges, cap, priority={"a": 1})) == {("a", "x"), ("b", "y"), ("c", "z")}
-    assert ids(solve_assignment(edges, cap, priority={"a": 1}, objective="bottleneck")) == \
-        {("a", "x"), ("b", "z"), ("c", "y")}
+    assert ids(solve_assignment(edges, cap, priority={"a": 1}, objective="bottleneck")) == {
+        ("a", "x"),
+        ("b", "z"),
+        ("c", "y"),
+    }
     # A kept pair of score 1 already sets the minimum, so the larger total wins.
     rows = [("a", "x", 1.0), ("b", "y", 3.0), ("b", "z", 4.0), ("c", "y", 4.0), ("c", "z", 27.0)]
     edges = pd.DataFrame(rows, columns=["mentee_id", "mentor_id", "score"])
     kept = pd.DataFrame([("a", "x")], columns=["mentee_id", "mentor_id"])
-    assert ids(solve_assignment(edges, cap, current=kept, objective="bottleneck")) == \
-        {("a", "x"), ("b", "y"), ("c", "z")}
-    assert ids(solve_assignment(edges[edges.mentee_id != "a"], cap, objective="bottleneck")) == \
-        {("b", "z"), ("c", "y")}
+    assert ids(solve_assignment(edges, cap, current=kept, objective="bottleneck")) == {
+        ("a", "x"),
+        ("b", "y"),
+        ("c", "z"),
+    }
+    assert ids(solve_assignment(edges[edges.mentee_id != "a"], cap, objective="bottleneck")) == {
+        ("b", "z"),
+        ("c", "y"),
+    }
 
 
 _E = pd.DataFrame([("a", "x", 1.0), ("b", "x", 2.0)], columns=["mentee_id", "mentor_id", "score"])
 
 
-@pytest.mark.parametrize("kw, message", [
-    (dict(change_cost=-1), "change_cost.*-1"),
-    (dict(change_cost=float("nan")), "change_cost.*nan"),
-    (dict(change_cost="1"), "change_cost.*'1'"),
-    (dict(change_cost=True), "change_cost.*True"),
-    (dict(objective="max"), "objective.*'max'"),
-    (dict(objective=None), "objective.*None"),
-    (dict(priority={"a": 0}), "tiers.*'a': 0"),
-    (dict(priority={"a": 1.5}), "tiers.*1.5"),
-    (dict(priority={"b": "1"}), "tiers.*'1'"),
-    (dict(priority={"a": True}), "tiers.*True"),
-    (dict(priority=[1, 2]), "priority.*list"),
-    (dict(current=pd.DataFrame({"mentee_id": ["a"]})), "current.*mentor_id"),
-    (dict(current=pd.DataFrame({"mentee_id": ["a", "a"], "mentor_id": ["x", "y"]})), "current.*'a'.*once"),
-    (dict(current=pd.DataFrame({"mentee_id": ["a", "b"], "mentor_id": ["x", "x"]})), "exceed the capacity.*\\[1\\]"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        (dict(change_cost=-1), "change_cost.*-1"),
+        (dict(change_cost=float("nan")), "change_cost.*nan"),
+        (dict(change_cost="1"), "change_cost.*'1'"),
+        (dict(change_cost=True), "change_cost.*True"),
+        (dict(objective="max"), "objective.*'max'"),
+        (dict(objective=None), "objective.*None"),
+        (dict(priority={"a": 0}), "tiers.*'a': 0"),
+        (dict(priority={"a": 1.5}), "tiers.*1.5"),
+        (dict(priority={"b": "1"}), "tiers.*'1'"),
+        (dict(priority={"a": True}), "tiers.*True"),
+        (dict(priority=[1, 2]), "priority.*list"),
+        (dict(current=pd.DataFrame({"mentee_id": ["a"]})), "current.*mentor_id"),
+        (
+            dict(current=pd.DataFrame({"mentee_id": ["a", "a"], "mentor_id": ["x", "y"]})),
+            "current.*'a'.*once",
+        ),
+        (
+            dict(current=pd.DataFrame({"mentee_id": ["a", "b"], "mentor_id": ["x", "x"]})),
+            "exceed the capacity.*\\[1\\]",
+        ),
+    ],
+)
 def test_bad_arguments_raise(kw, message):
     with pytest.raises(ValueError, match=message):
         solve_assignment(_E, {"x": 1}, **kw)
@@ -295,8 +350,15 @@ def test_array_level_arguments_checked():
     with pytest.raises(ValueError, match="current.*bool"):
         solve_arrays(e, r, s, 2, cap, current=np.array([0, 1]))
     with pytest.raises(ValueError, match="more than once"):
-        solve_arrays(np.array([0, 0]), np.array([0, 1]), s, 1, np.array([1, 1]),
-                     current=np.array([True, True]), change_cost=1.0)
+        solve_arrays(
+            np.array([0, 0]),
+            np.array([0, 1]),
+            s,
+            1,
+            np.array([1, 1]),
+            current=np.array([True, True]),
+            change_cost=1.0,
+        )
     sol = solve_arrays(e, r, s, 2, cap, tier=np.array([1, 2]))
     assert sol.chosen.tolist() == [True, False]
     sol = solve_arrays(e, r, s, 2, cap, current=np.array([True, False]))
@@ -312,5 +374,8 @@ def test_bottleneck_without_options_is_max_min(instance):
     out = solve_assignment(edges, capacity, objective="bottleneck")
     assert len(out) == len(solve_assignment(edges, capacity))
     counts, low, total = _oracle(edges, capacity, None, None, None, True)
-    assert (len(out), None if out.empty else int(out["score"].min()), Fraction(int(out["score"].sum()))) == \
-        (sum(counts), low, total)
+    assert (len(out), None if out.empty else int(out["score"].min()), Fraction(int(out["score"].sum()))) == (
+        sum(counts),
+        low,
+        total,
+    )

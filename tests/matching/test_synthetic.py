@@ -11,10 +11,14 @@ import pytest
 
 from matching import registry_writer
 from matching.registry_writer import write_registry_csv, write_registry_xlsx
-from matching.schema import (AREAS, CATEGORIES, CLUSTERS, CONSENT, FORMATS, ROLES, SHEETS,
-                             SHEETS_BY_NAME)
-from matching.synthetic import (DEFAULT_SEED, UNCOVERED_CODES, design_feasibility,
-                                generate_registry, haversine_km)
+from matching.schema import AREAS, CATEGORIES, CLUSTERS, CONSENT, FORMATS, ROLES, SHEETS, SHEETS_BY_NAME
+from matching.synthetic import (
+    DEFAULT_SEED,
+    UNCOVERED_CODES,
+    design_feasibility,
+    generate_registry,
+    haversine_km,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MENTEE_ROLES = {"наставляемый", "оба"}
@@ -32,8 +36,7 @@ def region():
 
 
 def codes(series: pd.Series) -> list[set[str]]:
-    return [{x.strip() for x in str(v).split(";") if x.strip()} if pd.notna(v) else set()
-            for v in series]
+    return [{x.strip() for x in str(v).split(";") if x.strip()} if pd.notna(v) else set() for v in series]
 
 
 def normalise(df: pd.DataFrame, sheet_name: str) -> pd.DataFrame:
@@ -45,14 +48,17 @@ def normalise(df: pd.DataFrame, sheet_name: str) -> pd.DataFrame:
         if col.kind in ("int", "float"):
             out[col.name] = pd.to_numeric(v, errors="raise").astype(float)
         else:
-            out[col.name] = [None if (x is None or (not isinstance(x, str) and pd.isna(x))
-                                      or x == "") else str(x) for x in v]
+            out[col.name] = [
+                None if (x is None or (not isinstance(x, str) and pd.isna(x)) or x == "") else str(x)
+                for x in v
+            ]
     return out
 
 
 # ---------------------------------------------------------------------------
 # Generator
 # ---------------------------------------------------------------------------
+
 
 def test_deterministic_for_a_seed(sample):
     again = generate_registry(seed=DEFAULT_SEED)
@@ -104,7 +110,8 @@ def test_pairs_refer_to_people_with_the_right_roles(sample, region):
         for _, g in prefs.groupby("mentee_id"):
             assert sorted(g["rank"]) == list(range(1, len(g) + 1))
         assert not set(zip(prefs.mentee_id, prefs.mentor_id)) & set(
-            zip(frames["forbidden"].mentee_id, frames["forbidden"].mentor_id))
+            zip(frames["forbidden"].mentee_id, frames["forbidden"].mentor_id)
+        )
 
 
 def test_sample_looks_like_a_rural_district(sample):
@@ -139,15 +146,13 @@ def test_sample_looks_like_a_rural_district(sample):
     assert possible["format"].notna().all() and mentees["format"].notna().all()
     young = mentees[mentees["experience_years"] < 3]
     assert len(young) >= 15 and (young["category"] == "без категории").all()
-    mentors = t[t["role"] == "наставник"].loc[possible.index.intersection(
-        t.index[t["role"] == "наставник"])]
+    mentors = t[t["role"] == "наставник"].loc[possible.index.intersection(t.index[t["role"] == "наставник"])]
     assert (mentors["experience_years"] >= 6).all()
     assert mentors["experience_years"].between(10, 35).mean() >= 0.75
     assert set(mentors["category"]) <= {"высшая", "первая", "педагог-наставник", "педагог-методист"}
     subjects = t["subjects"].str.split("; ")
     assert subjects.map(len).between(1, 2).all()
-    assert {"математика", "русский язык", "немецкий язык", "начальные классы"} <= set(
-        subjects.explode())
+    assert {"математика", "русский язык", "немецкий язык", "начальные классы"} <= set(subjects.explode())
     assert 10 <= len(sample["preferences"]) <= 15
     assert len(sample["locked"]) == 1 and len(sample["forbidden"]) == 1
     assert 30 <= len(willing) and willing["capacity"].sum() >= len(mentees)
@@ -225,6 +230,7 @@ def test_invalid_parameters():
 # Writers
 # ---------------------------------------------------------------------------
 
+
 def read_xlsx_as_english(path: Path) -> dict[str, pd.DataFrame]:
     book = pd.read_excel(path, sheet_name=None, engine="calamine")
     out = {}
@@ -252,15 +258,19 @@ def test_xlsx_round_trip_with_russian_headers(sample, tmp_path):
 
 
 def test_xlsx_english_and_empty_optional_sheets_omitted(tmp_path):
-    frames = generate_registry(teachers=120, seed=3, locked_per_district=0,
-                               forbidden_per_district=0, preferences_share=0.0)
+    frames = generate_registry(
+        teachers=120, seed=3, locked_per_district=0, forbidden_per_district=0, preferences_share=0.0
+    )
     path = write_registry_xlsx(frames, tmp_path / "en.xlsx", russian=False)
     book = pd.read_excel(path, sheet_name=None, engine="calamine")
     assert list(book) == ["schools", "teachers", "deficits"]
     assert list(book["teachers"].columns) == [c.name for c in SHEETS_BY_NAME["teachers"].columns]
     write_registry_csv(frames, tmp_path / "csv")
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
-        "deficits.csv", "schools.csv", "teachers.csv"]
+        "deficits.csv",
+        "schools.csv",
+        "teachers.csv",
+    ]
 
 
 def test_write_only_mode_round_trips(sample, tmp_path, monkeypatch):
@@ -289,8 +299,9 @@ def test_embedded_sample_matches_the_generator(sample):
     assert path.exists(), "run data/make_sample.py"
     assert_same_registry(read_xlsx_as_english(path), sample)
     folder = ROOT / "data" / "sample_district_csv"
-    got = {s.name: pd.read_csv(folder / f"{s.name}.csv") for s in SHEETS
-           if (folder / f"{s.name}.csv").exists()}
+    got = {
+        s.name: pd.read_csv(folder / f"{s.name}.csv") for s in SHEETS if (folder / f"{s.name}.csv").exists()
+    }
     assert_same_registry(got, sample)
     script = (ROOT / "data" / "make_sample.py").read_text(encoding="utf-8")
     assert re.search(r"seed=DEFAULT_SEED", script)

@@ -10,7 +10,7 @@ pytest.importorskip("ipywidgets")
 
 from matching.ui import SAMPLE_REGISTRY, TandemApp  # noqa: E402
 
-NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def test_runs_on_the_sample_at_start():
@@ -37,8 +37,9 @@ def test_sliders_and_checkboxes_reach_the_config(registry_path):
 def test_bad_upload_shows_problems_table_instead_of_raising(registry_path, tmp_path):
     app = TandemApp(sample=registry_path)
     app.source.index = 1
-    app.upload.value = ({"name": "плохой.xlsx", "type": "", "size": 4, "content": memoryview(b"oops"),
-                         "last_modified": NOW},)
+    app.upload.value = (
+        {"name": "плохой.xlsx", "type": "", "size": 4, "content": memoryview(b"oops"), "last_modified": NOW},
+    )
     app.run_button.click()
     assert app.result is None and app.error is not None
     assert "плохой.xlsx" in app.problems.value and "это не книга Excel" in app.problems.value
@@ -48,23 +49,40 @@ def test_uploaded_registry_is_used(registry_path):
     app = TandemApp(autorun=False)
     app.source.index = 1
     data = registry_path.read_bytes()
-    app.upload.value = ({"name": "мой.xlsx", "type": "", "size": len(data), "content": memoryview(data),
-                         "last_modified": NOW},)
+    app.upload.value = (
+        {
+            "name": "мой.xlsx",
+            "type": "",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": NOW,
+        },
+    )
     app.run()
     assert app.registry.source == "мой.xlsx" and len(app.result.pairs) == 3
 
 
 # -- overrides, progress, diff, charts -------------------------------------------------
 
-import io  # noqa: E402
 import base64  # noqa: E402
+import io  # noqa: E402
 
 import pandas as pd  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from matching.ui import STEPS  # noqa: E402
-from matching.views import (DROPPED, KEPT, MOVED, NEW, bars_html, changes_text, compare_results,  # noqa: E402
-                            coverage_by_area, filter_table, school_map_svg)
+from matching.views import (  # noqa: E402
+    DROPPED,
+    KEPT,
+    MOVED,
+    NEW,
+    bars_html,
+    changes_text,
+    compare_results,
+    coverage_by_area,
+    filter_table,
+    school_map_svg,
+)
 
 
 def _workbook(app):
@@ -101,7 +119,7 @@ def test_lock_replaces_lock_of_same_mentee_and_lifts_ban(registry_path):
     assert app.locked == [("Н1", "Т1")] and app.forbidden == []
     app.forbid("Н1", "Т1")
     assert app.locked == [] and app.forbidden == [("Н1", "Т1")]
-    app.lock(None, "Т1")                       # nothing chosen: nothing happens
+    app.lock(None, "Т1")  # nothing chosen: nothing happens
     assert app.locked == []
     app.clear_button.click()
     assert app.forbidden == [] and "нет" in app.overrides_view.value
@@ -112,13 +130,13 @@ def test_lock_replaces_lock_of_same_mentee_and_lifts_ban(registry_path):
 def test_infeasible_lock_is_a_problem_table_and_keeps_the_baseline(registry_path):
     app = TandemApp(sample=registry_path)
     first = app.result
-    app.lock("Н1", "Т4")                       # Т4 has no consent
+    app.lock("Н1", "Т4")  # Т4 has no consent
     app.run()
     assert app.result is None and "согласи" in app.problems.value
     assert app.progress.bar_style == "danger"
     app.clear_overrides()
     app.run()
-    assert app.previous is first               # compared with the last good result
+    assert app.previous is first  # compared with the last good result
 
 
 def test_progress_reaches_the_end_and_is_reported_per_step(registry_path):
@@ -146,7 +164,7 @@ def test_compare_results_counts_kept_moved_new_dropped(registry_path):
     row = changes[changes["mentee_id"] == "Н1"].iloc[0]
     assert row["old_mentor"].endswith("(Т1)") and row["change"] in (MOVED, DROPPED)
     assert summary["objective_before"] == old.objective and summary["objective_after"] == new.objective
-    assert changes["change"].iloc[0] != KEPT                     # changed rows first
+    assert changes["change"].iloc[0] != KEPT  # changed rows first
     same, s2 = compare_results(old, old)
     assert (same["change"] == KEPT).all() and s2["moved"] == s2["new"] == s2["dropped"] == 0
     text = changes_text(s2)
@@ -154,14 +172,15 @@ def test_compare_results_counts_kept_moved_new_dropped(registry_path):
 
 
 def test_filter_and_sort_table():
-    df = pd.DataFrame({"Наставник": ["Бойко Пётр", "Алексеева Анна", "Ёлкина Вера"],
-                       "Итоговый балл пары": [0.5, 0.9, 0.7]})
-    assert filter_table(df, "петр")["Наставник"].tolist() == ["Бойко Пётр"]         # ё = е, any case
+    df = pd.DataFrame(
+        {"Наставник": ["Бойко Пётр", "Алексеева Анна", "Ёлкина Вера"], "Итоговый балл пары": [0.5, 0.9, 0.7]}
+    )
+    assert filter_table(df, "петр")["Наставник"].tolist() == ["Бойко Пётр"]  # ё = е, any case
     assert filter_table(df, "елкина 0.7")["Наставник"].tolist() == ["Ёлкина Вера"]  # every word
     assert filter_table(df, "", "по баллу (сначала лучшие)")["Итоговый балл пары"].tolist() == [0.9, 0.7, 0.5]
     assert filter_table(df, "", "по наставнику")["Наставник"].iloc[0] == "Алексеева Анна"
     assert filter_table(df, "нет такого").empty
-    assert len(filter_table(df, "  ", "по расстоянию")) == 3                        # absent column: no sort
+    assert len(filter_table(df, "  ", "по расстоянию")) == 3  # absent column: no sort
 
 
 def test_page_filter_widget_filters_the_pairs(registry_path):
@@ -192,12 +211,21 @@ def test_map_without_coordinates_says_so(registry_path):
     assert "нет координат" in school_map_svg(reg, pd.DataFrame(columns=["mentor_school", "mentee_school"]))
     reg2 = load_registry(registry_path)
     reg2.schools.loc[reg2.schools["school_id"] == "ОО-4", "lat"] = float("nan")
-    assert "Без координат (нет на карте): ОО-4" in school_map_svg(reg2, TandemApp(sample=registry_path).result.pairs)
+    assert "Без координат (нет на карте): ОО-4" in school_map_svg(
+        reg2, TandemApp(sample=registry_path).result.pairs
+    )
 
 
 def test_upload_switches_source_to_own_file(registry_path):
     app = TandemApp(sample=registry_path, autorun=False)
     data = registry_path.read_bytes()
-    app.upload.value = ({"name": "мой.xlsx", "type": "", "size": len(data), "content": memoryview(data),
-                         "last_modified": NOW},)
+    app.upload.value = (
+        {
+            "name": "мой.xlsx",
+            "type": "",
+            "size": len(data),
+            "content": memoryview(data),
+            "last_modified": NOW,
+        },
+    )
     assert app.source.index == 1

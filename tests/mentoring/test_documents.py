@@ -17,7 +17,6 @@ import pytest
 
 from matching import load_registry, match
 from mentoring import Register, RegisterError, approve
-from tandem.errors import InputError
 from mentoring.documents import (
     annex_context,
     file_name,
@@ -35,6 +34,7 @@ from mentoring.documents_io import (
     school_zips,
     write_documents,
 )
+from tandem.errors import InputError
 
 D = dt.date
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,9 @@ def registry():
 
 @pytest.fixture(scope="module")
 def register(registry):
-    pairs = match(registry).pairs.rename(columns={"pair_format": "format"})[["mentee_id", "mentor_id", "format"]]
+    pairs = match(registry).pairs.rename(columns={"pair_format": "format"})[
+        ["mentee_id", "mentor_id", "format"]
+    ]
     experience = dict(zip(registry.teachers["teacher_id"], registry.teachers["experience_years"]))
     reg, counts = approve(Register(), pairs, order=ORDER, start=D(2026, 9, 1), experience=experience)
     assert counts["approved"] == len(pairs) > 40
@@ -90,13 +92,16 @@ def test_annex_lists_every_pair_in_force_once_grouped_by_school(register, regist
     assert [s["school_id"] for s in schools] == sorted(s["school_id"] for s in schools)
     for s in schools:
         assert s["school_id"] in s["title"]
-        assert {r["mentee_school_id"] for r in s["rows"]} == {r["mentor_school_id"] for r in s["rows"]} \
+        assert (
+            {r["mentee_school_id"] for r in s["rows"]}
+            == {r["mentor_school_id"] for r in s["rows"]}
             == {s["school_id"]}
+        )
         names = [r["mentee_name"].replace("ё", "е") for r in s["rows"]]
         assert names == sorted(names)
     # group tandems: every mentor with several mentees carries one group number on all their rows
     by_mentor = pd.DataFrame(rows).groupby("mentor_id")
-    for mentor, g in by_mentor:
+    for _mentor, g in by_mentor:
         if len(g) > 1:
             assert g["group"].nunique() == 1 and g["group"].iloc[0].startswith("группа №")
         else:
@@ -133,8 +138,12 @@ def test_programme_covered_deficits_first_then_route_outside(register, registry)
 
 
 def test_meeting_schedule_rule():
-    assert meeting_dates(D(2026, 9, 1), D(2026, 10, 13)) == [D(2026, 9, 1), D(2026, 9, 15), D(2026, 9, 29),
-                                                           D(2026, 10, 13)]
+    assert meeting_dates(D(2026, 9, 1), D(2026, 10, 13)) == [
+        D(2026, 9, 1),
+        D(2026, 9, 15),
+        D(2026, 9, 29),
+        D(2026, 10, 13),
+    ]
     assert meeting_dates(D(2026, 9, 1), D(2026, 10, 12), 3) == [D(2026, 9, 1), D(2026, 9, 22)]
     # a Saturday start moves to Monday; the series keeps that weekday
     assert meeting_dates(D(2026, 9, 5), D(2026, 9, 30))[:2] == [D(2026, 9, 7), D(2026, 9, 21)]
@@ -149,7 +158,9 @@ def test_programme_schedule_spans_period(register, registry):
     dates = [dt.datetime.strptime(m["date"], "%d.%m.%Y").date() for m in ctx["meetings"]]
     assert dates[0] == p["start"] and dates[-1] <= p["end"] < dates[-1] + dt.timedelta(weeks=4)
     assert all((b - a).days == 28 for a, b in zip(dates, dates[1:]))
-    assert ctx["meetings"][0]["topic"].startswith("Установочная") and ctx["meetings"][-1]["topic"].startswith("Итог")
+    assert ctx["meetings"][0]["topic"].startswith("Установочная") and ctx["meetings"][-1]["topic"].startswith(
+        "Итог"
+    )
     assert ctx["duration"] == "9 месяцев"
 
 
@@ -160,7 +171,10 @@ def test_file_names_are_safe_on_windows():
     assert short_name("Иванова Анна Петровна") == "А. П. Иванова"
 
 
-def _small_register(rows, start=D(2026, 9, 1)):
+SEPT_1 = D(2026, 9, 1)
+
+
+def _small_register(rows, start=SEPT_1):
     pairs = pd.DataFrame(rows, columns=["mentee_id", "mentor_id"])
     reg, _ = approve(Register(), pairs, order=ORDER, start=start)
     return reg
@@ -177,26 +191,38 @@ def test_network_links_on_hand_made_register(registry):
     a_mentees = _by_school(registry, "ОО-01", ("наставляемый", "оба"), 2)
     c_mentees = _by_school(registry, "ОО-03", ("наставляемый", "оба"), 1)
     b_mentor = _by_school(registry, "ОО-02", ("наставник",), 1)[0]
-    reg = _small_register([
-        (b_mentees[0], a_mentors[0]), (b_mentees[1], a_mentors[0]),  # ОО-01 → ОО-02, a group of two
-        (b_mentees[2], a_mentors[1]),                                  # ОО-01 → ОО-02 again
-        (a_mentees[0], b_mentor),                                      # ОО-02 → ОО-01
-        (a_mentees[1], a_mentors[2]),                                  # inside ОО-01: not a network pair
-    ])
+    reg = _small_register(
+        [
+            (b_mentees[0], a_mentors[0]),
+            (b_mentees[1], a_mentors[0]),  # ОО-01 → ОО-02, a group of two
+            (b_mentees[2], a_mentors[1]),  # ОО-01 → ОО-02 again
+            (a_mentees[0], b_mentor),  # ОО-02 → ОО-01
+            (a_mentees[1], a_mentors[2]),  # inside ОО-01: not a network pair
+        ]
+    )
     later = _small_register([(c_mentees[0], a_mentors[2])], start=D(2026, 10, 1))  # not yet in force on ON
     reg.pairs = pd.concat([reg.pairs, later.pairs], ignore_index=True)
     links = network_links(reg, registry, ON)
-    assert list(links.columns) == ["mentor_school_id", "mentor_school", "mentee_school_id", "mentee_school", "pairs",
-                                   "pair_list"]
+    assert list(links.columns) == [
+        "mentor_school_id",
+        "mentor_school",
+        "mentee_school_id",
+        "mentee_school",
+        "pairs",
+        "pair_list",
+    ]
     assert list(zip(links["mentor_school_id"], links["mentee_school_id"], links["pairs"])) == [
-        ("ОО-01", "ОО-02", 3), ("ОО-02", "ОО-01", 1)]
-    assert links.loc[0, "mentee_school"] == "МБОУ \"Прудовская ООШ\""
+        ("ОО-01", "ОО-02", 3),
+        ("ОО-02", "ОО-01", 1),
+    ]
+    assert links.loc[0, "mentee_school"] == 'МБОУ "Прудовская ООШ"'
     assert all(m in links.loc[0, "pair_list"] for m in b_mentees)
     assert len(network_links(reg, registry, D(2026, 10, 1))) == 3  # the ОО-01 → ОО-03 pair from 1 October
     ctx = annex_context(reg, registry, ON)
     assert ctx["network"] == 4 and ctx["internal"] == 1
-    assert [r["group"] for r in ctx["sections"][-1]["rows"] if r["mentor_id"] == a_mentors[0]] \
-        == ["группа № 1 (2 чел.)"] * 2
+    assert [r["group"] for r in ctx["sections"][-1]["rows"] if r["mentor_id"] == a_mentors[0]] == [
+        "группа № 1 (2 чел.)"
+    ] * 2
 
 
 # --------------------------------------------------------------------------- files
@@ -226,7 +252,11 @@ def test_network_workbook_matches_links_and_prints(written, register, registry):
     links = network_links(register, registry, ON)
     assert ws.max_row == len(links) + 1 and ws["E1"].value == "Число пар"
     assert [ws.cell(row=i + 2, column=5).value for i in range(len(links))] == list(links["pairs"])
-    assert sum(links["pairs"]) == wb["Сетевые пары"].max_row - 1 == annex_context(register, registry, ON)["network"]
+    assert (
+        sum(links["pairs"])
+        == wb["Сетевые пары"].max_row - 1
+        == annex_context(register, registry, ON)["network"]
+    )
     for ws in wb.worksheets:
         assert int(ws.page_setup.paperSize) == 9 and int(ws.page_setup.fitToWidth) == 1  # 9: A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
@@ -287,7 +317,9 @@ def test_no_pairs_in_force_or_bad_spacing_is_refused(register, registry, tmp_pat
 def test_school_zip_holds_the_school_part(register, registry):
     school_of = dict(zip(registry.teachers["teacher_id"], registry.teachers["school_id"]))
     live = register.in_force(ON)
-    mine = live[[("ОО-01" in (school_of[a], school_of[b])) for a, b in zip(live["mentee_id"], live["mentor_id"])]]
+    mine = live[
+        [("ОО-01" in (school_of[a], school_of[b])) for a, b in zip(live["mentee_id"], live["mentor_id"])]
+    ]
     data = school_zip(register, registry, "ОО-01", ON)
     assert data == school_zip(register, registry, "ОО-01", ON)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -296,14 +328,15 @@ def test_school_zip_holds_the_school_part(register, registry):
         progs = [n for n in names if n.startswith(PROGRAMMES_DIR + "/")]
         assert len(progs) == len(mine) == len(names) - 1
         annex = _docx_text(z.read(names[0]))
-    assert "Часть для МБОУ \"Зареченская СОШ № 1\" (ОО-01)" in annex
+    assert 'Часть для МБОУ "Зареченская СОШ № 1" (ОО-01)' in annex
     names_of = registry.teachers.set_index("teacher_id")["full_name"]
     assert all(names_of[m] in annex for m in mine["mentee_id"])
     others = set(live["mentee_id"]) - set(mine["mentee_id"])
     assert not any(names_of[m] in annex for m in others)
     zips = school_zips(register, registry, ON)
-    assert zips["ОО-01"] == data and len(zips) == len({school_of[t] for t in live["mentee_id"]}
-                                                      | {school_of[t] for t in live["mentor_id"]})
+    assert zips["ОО-01"] == data and len(zips) == len(
+        {school_of[t] for t in live["mentee_id"]} | {school_of[t] for t in live["mentor_id"]}
+    )
     with pytest.raises(RegisterError, match="ОО-99"):
         school_zip(register, registry, "ОО-99", ON)
 
@@ -318,8 +351,9 @@ def test_templates_have_print_settings(name, landscape):
     sec = d.sections[0]
     w, h = sorted((sec.page_width.cm, sec.page_height.cm))
     assert (round(w, 1), round(h, 1)) == (21.0, 29.7) and (sec.page_width > sec.page_height) == landscape
-    assert all(abs(m.cm - 2.0) < 0.05 for m in (sec.left_margin, sec.right_margin, sec.top_margin,
-                                                 sec.bottom_margin))
+    assert all(
+        abs(m.cm - 2.0) < 0.05 for m in (sec.left_margin, sec.right_margin, sec.top_margin, sec.bottom_margin)
+    )
     text_width = sec.page_width.twips - sec.left_margin.twips - sec.right_margin.twips
     assert d.styles["Normal"].font.name == "Times New Roman" and d.styles["Normal"].font.size.pt == 12
     footer = sec.footer._element.xml
@@ -344,7 +378,9 @@ def test_templates_match_their_generator(tmp_path):
     for make, name in ((mod.make_annex, "annex.docx"), (mod.make_programme, "programme.docx")):
         fresh = make(tmp_path / name)
         with zipfile.ZipFile(fresh) as a, zipfile.ZipFile(TEMPLATES / name) as b:
-            assert a.read("word/document.xml") == b.read("word/document.xml"), f"{name}: run make_templates.py"
+            assert a.read("word/document.xml") == b.read("word/document.xml"), (
+                f"{name}: run make_templates.py"
+            )
 
 
 def _soffice_pdf(files: list[Path], outdir: Path) -> None:
@@ -352,21 +388,38 @@ def _soffice_pdf(files: list[Path], outdir: Path) -> None:
     if exe is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
     profile = (outdir / "lo-profile").as_uri()
-    subprocess.run([exe, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
-                    str(outdir), *map(str, files)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def _pdf_pages(pdf: Path) -> list[dict]:
     """Pages of a PDF as {width, height, words: [(xmin, xmax, text)]} from ``pdftotext -bbox``."""
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed: apt-get install poppler-utils")
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     pages = []
     for m in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
-        words = [(float(a), float(b), w) for a, b, w in
-                 re.findall(r'<word xMin="([\d.-]+)" yMin="[\d.-]+" xMax="([\d.-]+)" yMax="[\d.-]+">([^<]*)</word>',
-                            m[3])]
+        words = [
+            (float(a), float(b), w)
+            for a, b, w in re.findall(
+                r'<word xMin="([\d.-]+)" yMin="[\d.-]+" xMax="([\d.-]+)" yMax="[\d.-]+">([^<]*)</word>', m[3]
+            )
+        ]
         pages.append({"width": float(m[1]), "height": float(m[2]), "words": words})
     return pages
 
