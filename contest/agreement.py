@@ -361,8 +361,8 @@ def juror_deviation(juror_tasks: pd.DataFrame, task_max: pd.DataFrame | None = N
     others', points. A juror's ``mean_deviation`` averages it over their
     cells; ``z`` standardises it across jurors (population SD; SD 0 → 0);
     ``flag`` is «строгий» when z ≤ −1.5 and «мягкий» when z ≥ 1.5 (our choice
-    of 1.5 SD; with fewer than 3 jurors nobody is flagged). Source: the
-    score-difference approach, research note §5.5.
+    of 1.5 SD; with fewer than 3 jurors nobody is flagged). The statistic is our
+    choice; judge severity as a facet of its own: docs/sources.md [Facets-1990].
 
     Parameters
     ----------

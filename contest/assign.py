@@ -1,7 +1,7 @@
 """Assigning jurors to entries without conflicts of interest (CP-SAT).
 
-Rules (PRODUCT.md, "Contest definition": ``jury.per_entry``,
-``jury.recuse``; research note on contest regulations, §1.3 "Recusal"):
+Rules (the contest definition's ``jury.per_entry`` and ``jury.recuse``,
+docs/contest_rules.md; recusal precedent: docs/sources.md [Отвод-ОО]):
 
 * every entry gets exactly ``contest.per_entry`` jurors;
 * recusal is a hard constraint: with ``recuse: same_school`` a juror never

@@ -1,4 +1,4 @@
-"""Command line of the contest package (PRODUCT.md, "Command line").
+"""Command line of the contest package (docs/formats.md §12.2).
 
 ::
 

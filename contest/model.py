@@ -35,9 +35,9 @@ __all__ = [
     "task_max",
 ]
 
-#: Aggregations of the jurors' task sums (PRODUCT.md contract).
+#: Aggregations of the jurors' task sums (docs/contest_rules.md §1.3).
 AGGREGATIONS = ("mean", "trimmed_mean", "median", "sum")
-#: Score normalisations (PRODUCT.md contract): none, or z-score per juror and task.
+#: Score normalisations: none, or z-score per juror and task (docs/contest_rules.md §1.3).
 NORMALIZATIONS = ("none", "zscore")
 #: Conflict-of-interest rules for jury assignment.
 RECUSE_RULES = ("same_school", "none")

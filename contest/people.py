@@ -1,7 +1,6 @@
 """Participants and jury of a contest: reading the people workbook.
 
-The workbook has two sheets (PRODUCT.md, "Contest definition (YAML) and
-files"):
+The workbook has two sheets (docs/formats.md §7):
 
 * ``Участники`` / ``entries`` — one row per entry (a mentor–mentee pair or a
   practice): ``entry_id``, ``title``, ``nomination``, ``mentor_name``,

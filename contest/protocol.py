@@ -1,7 +1,7 @@
 """Excel exports of the results: the jury protocol and the public ranking.
 
 The protocol workbook follows the documents of the regional regulations
-(research note on contest regulations, §1.3 and §7.5: сводная таблица,
+(docs/sources.md [Сводная-таблица], [Лауреаты-протокол]: сводная таблица,
 рейтинговая таблица, протокол signed by the chair and the members):
 
 * «Протокол» — the ranking: place, entry code, title, pair names, schools,

@@ -1,6 +1,6 @@
 """Reading and checking jury scores: long-form tables or filled score sheets.
 
-Two input forms are accepted (PRODUCT.md, "Command line": ``SCORES`` is a
+Two input forms are accepted (docs/formats.md §8 and §9: ``SCORES`` is a
 long-form CSV/xlsx or a folder of filled per-juror sheets):
 
 * long form — a CSV (UTF-8, UTF-8 with BOM or cp1251; separator ``,``, ``;``

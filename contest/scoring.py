@@ -1,7 +1,7 @@
 """Contest scoring: task scores, stage totals, advancement, ranking, awards.
 
-The rules are the PRODUCT.md contract ("Contest definition (YAML) and
-files", "Meaning"), stated here exactly as implemented:
+The rules, stated here exactly as implemented (for users:
+docs/contest_rules.md §1.3):
 
 1. A juror's task score for an entry (``raw``) is the sum of that juror's
    criterion scores for the task, points.
@@ -164,7 +164,7 @@ def score(
 
     Notes
     -----
-    The rules are in the module docstring (source: PRODUCT.md contract).
+    The rules are in the module docstring (for users: docs/contest_rules.md §1.3).
     """
     known_entries = id_set(entries, "entry_id")
     known_jury = id_set(jury, "juror_id")
@@ -226,7 +226,7 @@ def zscore_values(jt: pd.DataFrame) -> np.ndarray:
     task and the pooled within-juror standard deviation
     ``sqrt(mean((raw − mean_j)²))`` over the task's scores (invariant to a
     juror's constant shift). Source: per-judge z-scores as used by NASA
-    TechLeap and WildHacks (research note §5.5), rescaled so totals stay in points.
+    TechLeap and WildHacks (docs/sources.md [z-score-judging]), rescaled so totals stay in points.
 
     Parameters
     ----------

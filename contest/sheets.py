@@ -3,12 +3,12 @@
 One workbook per juror and stage. Its visible sheet «Оценочный лист» has one
 row per entry assigned to the juror and one column per criterion of the
 stage, grouped under the task names, with the criterion's range, a row total
-and a note column — the form of the regional regulations (research note on
-contest regulations, §1.3: "One row per participant, one column per
-criterion, a row sum and a note field. The juror and the responsible
-secretary sign and date it"). Below the table are the signature lines.
+and a note column — the form of the regional regulations (one row per
+participant, one column per criterion, a row sum and a note field, signed and
+dated by the juror and the responsible secretary: docs/sources.md
+[Оценочный-лист]). Below the table are the signature lines.
 
-Protection (research note on the Excel ecosystem, §A2.1): only the score and
+Protection (openpyxl: docs/sources.md [openpyxl-docs]): only the score and
 note cells are unlocked; score cells carry a data validation «decimal between
 min and max» with a Russian error text; the sheet is protected with
 filtering and sorting allowed; the workbook structure is locked. A

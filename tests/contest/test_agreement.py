@@ -1,4 +1,4 @@
-"""Agreement statistics against published values (research note §5) and hand-computed juror deviations."""
+"""Agreement statistics against published values (docs/sources.md) and hand-computed juror deviations."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_kendall_w_with_ties_pingouin_friedman_example():
 
 
 def test_kendall_w_without_ties_three_executives_six_applicants():
-    """Oracle C: the classic 3 raters × 6 objects example (Siegel 1956, as recomputed in the research note):
+    """Oracle C: the classic 3 raters × 6 objects example (Siegel 1956, docs/sources.md [Siegel-1956]):
     S = 25.5, W = 0.161905, χ²(5) = 2.4286."""
     x, y, z = [1, 6, 3, 2, 5, 4], [1, 5, 6, 4, 2, 3], [6, 3, 2, 5, 4, 1]
     res = kendall_w(np.array([x, y, z]).T)

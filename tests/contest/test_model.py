@@ -1,4 +1,4 @@
-"""Contest definition: loading, YAML 1.1 guards, validation messages (PRODUCT.md contract)."""
+"""Contest definition: loading, YAML 1.1 guards, validation messages (docs/contest_rules.md, docs/formats.md §6)."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def test_pedagogical_duet_loads():
     ]
     assert c.stage("S1").advance_top == 5
     assert c.per_entry_of("S1") == 3 and c.per_entry_of("S2") == 5  # the final has its own jury size
-    # research note §2: caps 15 + 15 in S1, 30 + 15 + 15 in S2
+    # data/contests/pedagogical_duet.yaml: caps 15 + 15 in S1, 30 + 15 + 15 in S2
     assert [t.max_points for t in c.stage("S1").tasks] == [15, 15]
     assert [t.max_points for t in c.stage("S2").tasks] == [30, 15, 15]
     assert c.ranking_stages == ("S2",) and c.tie_break == ("S2.T1", "S1")

@@ -1,4 +1,4 @@
-"""Scoring rules with hand-computed expected values (PRODUCT.md contract, "Meaning")."""
+"""Scoring rules with hand-computed expected values (docs/contest_rules.md §1.3)."""
 
 from __future__ import annotations
 
