@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/python -m contest sheets data/contests/pedagogical_duet.yaml data/contests/pedagogical_duet_people.xlsx --out out/contest_sheets
 	$(BIN)/python -m contest results data/contests/pedagogical_duet.yaml data/contests/pedagogical_duet_people.xlsx data/contests/pedagogical_duet_sheets --adjustments data/contests/pedagogical_duet_adjustments.csv --out out/protocol_duet.xlsx --public out/public_duet.xlsx
 	$(BIN)/python -m contest results data/contests/best_practices.yaml data/contests/best_practices_people.xlsx data/contests/best_practices_scores.csv --out out/protocol_practices.xlsx
+	$(BIN)/python -m mentoring documents data/sample_register.xlsx data/sample_district.xlsx --out out/documents --on 2026-10-01
 
 ## Set up and run every test (pytest's "no tests collected" is a failure too); lint and format first.
 test: $(STAMP)
@@ -42,6 +43,7 @@ app: $(STAMP)
 sample: $(STAMP)
 	$(BIN)/python data/make_sample.py
 	$(BIN)/python data/contests/make_samples.py
+	$(BIN)/python data/make_sample_register.py
 
 ## Speed, quality and memory against baselines (not part of the tests); the table goes to
 ## benchmarks/results/. QUICK=1 skips the region, the CLI run and the scaling series.
