@@ -41,11 +41,10 @@ from mentoring.documents import (
     RegistryIndex,
     annex_context,
     checked_in_force,
-    meeting_dates,
     network_links,
-    programme_context,
 )
 from mentoring.lifecycle import RegisterError
+from mentoring.programme import meeting_dates, programme_context
 from mentoring.register import Register
 from tandem.errors import InputError, Issue
 from tandem.xlsx import atomic_save, new_workbook, write_table

@@ -20,9 +20,7 @@ from mentoring import Register, RegisterError, approve
 from mentoring.documents import (
     annex_context,
     file_name,
-    meeting_dates,
     network_links,
-    programme_context,
     short_name,
 )
 from mentoring.documents_io import (
@@ -34,6 +32,7 @@ from mentoring.documents_io import (
     school_zips,
     write_documents,
 )
+from mentoring.programme import meeting_dates, programme_context
 from tandem.errors import InputError
 
 D = dt.date
