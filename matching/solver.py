@@ -631,8 +631,8 @@ def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int], *, curren
     lam = _check_change_cost(change_cost)
     if current is not None:
         if not isinstance(current, pd.DataFrame) or {"mentee_id", "mentor_id"} - set(current.columns):
-            raise ValueError("current must be a DataFrame with columns mentee_id, mentor_id; got "
-                             f"{list(current.columns) if isinstance(current, pd.DataFrame) else type(current).__name__}")
+            got = list(current.columns) if isinstance(current, pd.DataFrame) else type(current).__name__
+            raise ValueError(f"current must be a DataFrame with columns mentee_id, mentor_id; got {got}")
         twice = current.loc[current["mentee_id"].duplicated(), "mentee_id"]
         if len(twice):
             raise ValueError(f"current names mentees {list(dict.fromkeys(twice))[:5]!r} more than once; "
@@ -643,7 +643,8 @@ def solve_assignment(edges: pd.DataFrame, capacity: Mapping[str, int], *, curren
         bad = {k: v for k, v in priority.items()
                if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Integral, np.integer)) or v < 1}
         if bad:
-            raise ValueError(f"priority tiers must be positive integers (1 = served first), got {dict(list(bad.items())[:5])!r}")
+            raise ValueError("priority tiers must be positive integers (1 = served first), "
+                             f"got {dict(list(bad.items())[:5])!r}")
     plain = current is None and priority is None and objective == "total"
     if len(edges) == 0:
         out = edges.iloc[0:0].copy()
@@ -714,6 +715,13 @@ def _solve_frame(edges, capacity, current, lam, priority, objective) -> pd.DataF
         hit[hit] = keys[pos[hit]] == wanted[hit]
         cur = np.zeros(len(keys), bool)
         cur[pos[hit]] = True  # current pairs absent from edges are released
+        if lam is None:
+            load = np.bincount(r[cur], minlength=N)
+            over = np.flatnonzero(load > cap)
+            if len(over):
+                raise ValueError("current pairs to keep exceed the capacity of mentors "
+                                 f"{ {mentors[j]: f'{load[j]} > {cap[j]}' for j in over[:5]}!r}; "
+                                 "give a change_cost to allow breaking pairs")
     tier = None
     if priority is not None:
         last = max(priority.values(), default=0) + 1
