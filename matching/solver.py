@@ -682,10 +682,8 @@ def solve_assignment(
     lam = _check_change_cost(change_cost)
     if current is not None:
         if not isinstance(current, pd.DataFrame) or {"mentee_id", "mentor_id"} - set(current.columns):
-            raise ValueError(
-                "current must be a DataFrame with columns mentee_id, mentor_id; got "
-                f"{list(current.columns) if isinstance(current, pd.DataFrame) else type(current).__name__}"
-            )
+            got = list(current.columns) if isinstance(current, pd.DataFrame) else type(current).__name__
+            raise ValueError(f"current must be a DataFrame with columns mentee_id, mentor_id; got {got}")
         twice = current.loc[current["mentee_id"].duplicated(), "mentee_id"]
         if len(twice):
             raise ValueError(
@@ -702,7 +700,8 @@ def solve_assignment(
         }
         if bad:
             raise ValueError(
-                f"priority tiers must be positive integers (1 = served first), got {dict(list(bad.items())[:5])!r}"
+                "priority tiers must be positive integers (1 = served first), "
+                f"got {dict(list(bad.items())[:5])!r}"
             )
     plain = current is None and priority is None and objective == "total"
     if len(edges) == 0:
@@ -774,6 +773,15 @@ def _solve_frame(edges, capacity, current, lam, priority, objective) -> pd.DataF
         hit[hit] = keys[pos[hit]] == wanted[hit]
         cur = np.zeros(len(keys), bool)
         cur[pos[hit]] = True  # current pairs absent from edges are released
+        if lam is None:
+            load = np.bincount(r[cur], minlength=N)
+            over = np.flatnonzero(load > cap)
+            if len(over):
+                raise ValueError(
+                    "current pairs to keep exceed the capacity of mentors "
+                    f"{ {mentors[j]: f'{load[j]} > {cap[j]}' for j in over[:5]}!r}; "
+                    "give a change_cost to allow breaking pairs"
+                )
     tier = None
     if priority is not None:
         last = max(priority.values(), default=0) + 1
