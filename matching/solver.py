@@ -444,9 +444,12 @@ def _solve_objectives(e_idx, r_idx, scores, M: int, capacity, current, lam, tier
 
     targets = prefix_maxima(free) if n_levels > 1 or objective == "bottleneck" else None
     if objective == "bottleneck" and targets[-1] > 0:
-        values = np.unique(scores[free])
+        values = scores[free]
         if forced.any():
-            values = values[values <= scores[forced].min()]  # a higher θ cannot raise the minimum
+            # the minimum counts the kept pairs too: a threshold above their lowest score cannot raise
+            # it further, but that score itself is a threshold to try (free scores clipped to it)
+            values = np.minimum(values, scores[forced].min())
+        values = np.unique(values)
         lo, hi = 0, len(values) - 1  # values[0] is the lowest free score: no restriction
         while lo < hi:
             mid = (lo + hi + 1) // 2

@@ -386,3 +386,19 @@ def test_bottleneck_without_options_is_max_min(instance):
         low,
         total,
     )
+
+
+def test_bottleneck_threshold_may_equal_the_lowest_kept_pair():
+    """Kept pairs score 0; the free mentees can be placed at −5 / 15 or at 1 / 1: the worst pair is then 0, not −5."""
+    edges = pd.DataFrame(
+        {
+            "mentee_id": ["e0", "e0", "e3", "e3", "e4", "e4", "e5", "e5"],
+            "mentor_id": ["r1", "r2", "r0", "r3", "r0", "r1", "r0", "r3"],
+            "score": [-5, 0, -5, 1, -5, 0, 1, 15],
+        }
+    )
+    current = pd.DataFrame({"mentee_id": ["e0", "e4"], "mentor_id": ["r2", "r1"]})
+    out = solve_assignment(
+        edges, dict.fromkeys(["r0", "r1", "r2", "r3"], 1), current=current, objective="bottleneck"
+    )
+    assert len(out) == 4 and out["score"].min() == 0 and out["score"].sum() == 2
