@@ -40,8 +40,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.flow import FlowSolution
 from matching.scoring import SCORE_TOLERANCE, parallel_map
-from matching.solver import FlowSolution, solve_arrays
+from matching.solver import solve_arrays
 from tandem.progress import Progress, report
 
 #: A mentee with an improving left-out pair also gets up to this many of its most attractive

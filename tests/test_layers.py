@@ -52,6 +52,8 @@ FILE_CALLS = {
 #: The algorithms: matching, scoring, ranking, statistics, the register's rules.
 ALGORITHMS = [
     "matching.solver",
+    "matching.flow",
+    "matching.objectives",
     "matching.engine",
     "matching.scoring",
     "matching.certificate",
