@@ -5,6 +5,7 @@
     python -m contest sheets CONTEST.yaml PEOPLE.xlsx --out DIR/ [--stage S1] [--scores SCORES]
     python -m contest results CONTEST.yaml PEOPLE.xlsx SCORES --out PROTOCOL.xlsx
                               [--adjustments ADJ.csv] [--public PUBLIC.xlsx]
+                              [--docx PROTOCOL.docx [--docx-template TEMPLATE.docx]]
     python -m contest assign CONTEST.yaml PEOPLE.xlsx [--stage S1] [--scores SCORES]
 
 Exit 0 on success; exit 2 with a Russian message naming file, sheet, row and
@@ -18,15 +19,18 @@ leaves no partial output.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Sequence
 from pathlib import Path
 
 from contest.assign import loads
 from contest.definition_io import load_contest
 from contest.people import load_people
+from contest.protocol_docx import write_protocol_docx
 from contest.sheets import build_sheets
-from contest.workflow import protocol_workbook, public_workbook, run_results, stage_plan
+from contest.workflow import protocol_document, protocol_workbook, public_workbook, run_results, stage_plan
 from tandem.cli import ArgumentParser
+from tandem.errors import InputError, Issue
 from tandem.xlsx import atomic_save
 
 
@@ -53,6 +57,10 @@ def _parser() -> ArgumentParser:
     r.add_argument("--out", required=True, help="файл протокола (.xlsx)")
     r.add_argument("--adjustments", help="бонусы и штрафы (CSV/xlsx: Код работы, Этап, Баллы, Основание)")
     r.add_argument("--public", help="публичный рейтинг (.xlsx) без имён участников, не давших согласие")
+    r.add_argument("--docx", help="протокол для подписи в формате Word (.docx)")
+    r.add_argument(
+        "--docx-template", help="свой шаблон протокола Word (по умолчанию data/templates/protocol.docx)"
+    )
     return p
 
 
@@ -91,17 +99,23 @@ def cmd_assign(args) -> int:
 def cmd_results(args) -> int:
     contest = load_contest(args.contest)
     people = load_people(args.people)
+    if args.docx_template and not args.docx:
+        raise InputError(Issue("--docx-template задаётся вместе с --docx (файл протокола Word)"))
     run = run_results(contest, people, args.scores, args.adjustments, people_path=args.people)
-    protocol = protocol_workbook(run, people)  # both workbooks built before anything is written
+    made_at = _dt.datetime.now(_dt.UTC).replace(microsecond=0)  # the same time in both protocols
+    protocol = protocol_workbook(run, people, made_at)  # everything built before anything is written
     public = public_workbook(run, people) if args.public else None
+    document = protocol_document(run, people, made_at, args.docx_template) if args.docx else None
     out = atomic_save(protocol, args.out)
     if public is not None:
         atomic_save(public, args.public)
-    print(summary_text(run.results, people, run.scores, out, args.public))
+    if document is not None:
+        write_protocol_docx(args.docx, document)
+    print(summary_text(run.results, people, run.scores, out, args.public, args.docx))
     return 0
 
 
-def summary_text(res, people, ss, out, public=None) -> str:
+def summary_text(res, people, ss, out, public=None, docx=None) -> str:
     """A short Russian summary of the results for the terminal."""
     r = res.ranking
     titles = people.entries.set_index("entry_id")
@@ -133,6 +147,8 @@ def summary_text(res, people, ss, out, public=None) -> str:
     lines.append(f"Протокол: {out}")
     if public:
         lines.append(f"Публичный рейтинг: {public}")
+    if docx:
+        lines.append(f"Протокол для подписи (Word): {docx}")
     return "\n".join(lines)
 
 

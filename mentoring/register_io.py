@@ -41,6 +41,7 @@ from mentoring.register import (
 from tandem.errors import InputError, Issue
 from tandem.tables import DATE_MARK, RawTable, norm_header, read_xlsx, sha256_of
 from tandem.xlsx import atomic_save, new_workbook, write_table
+from tandem.xlsx_write import print_setup
 
 PAIRS_SHEET, LOG_SHEET, SNAPSHOT_SHEET = "Пары", "Журнал", "_снимок"
 _SHEET_NAMES = {"pairs": (PAIRS_SHEET, "pairs"), "log": (LOG_SHEET, "log")}
@@ -376,17 +377,6 @@ def load_register(path: str | Path, today: dt.date | None = None) -> Register:
     return Register(pairs, log, source=path.name, sha256=sha256_of(path))
 
 
-def _page_setup(ws: Worksheet, landscape: bool = True) -> None:
-    """A4, fitted to the page width, header row repeated on every page, page numbers in the footer."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.oddFooter.center.text = "Страница &P из &N"
-
-
 def _write_dated(ws: Worksheet, df: pd.DataFrame, headers: dict, dates) -> None:
     """:func:`write_table` with the ``dates`` columns as Excel dates shown as 01.09.2026."""
     out = df.copy()
@@ -413,10 +403,10 @@ def write_register(register: Register, path: str | Path) -> Path:
     pairs = register.pairs[list(PAIR_COLUMNS)].sort_values(["start", "mentee_id", "mentor_id"], kind="stable")
     ws = wb.create_sheet(PAIRS_SHEET)
     _write_dated(ws, pairs, PAIR_COLUMNS, ("start", "end"))
-    _page_setup(ws)
+    print_setup(ws, landscape=True, title_rows=1)
     ws = wb.create_sheet(LOG_SHEET)
     _write_dated(ws, register.log[list(LOG_COLUMNS)], LOG_COLUMNS, ("date",))
-    _page_setup(ws)
+    print_setup(ws, landscape=True, title_rows=1)
     ws = wb.create_sheet(SNAPSHOT_SHEET)
     _write_dated(ws, pairs, PAIR_COLUMNS, ("start", "end"))
     ws.sheet_state = "veryHidden"
