@@ -69,6 +69,7 @@ _HOMES = {
     "build_public": "contest.protocol",
     "write_protocol": "contest.protocol",
     "write_public": "contest.protocol",
+    "protocol_docx": "contest.protocol_docx",
 }
 
 __all__ = sorted([*_HOMES, "agreement"])

@@ -20,23 +20,18 @@ variables. The same input gives the same bytes (fixed zip timestamps).
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
-import zipfile
 from pathlib import Path
 
-import jinja2
 import pandas as pd
-from docxtpl import DocxTemplate
 
 from contest.report import TIE_NOTE, ranking_frame
 from contest.roster import CHAIR, People
-from tandem.errors import InputError, Issue
+from tandem.docx import render_docx, template_bytes
 from tandem.xlsx_write import atomic_write
 
 #: The default template.
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "templates" / "protocol.docx"
-_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def _points(x) -> str:
@@ -144,18 +139,6 @@ def protocol_context(
     }
 
 
-def _stable_zip(data: bytes) -> bytes:
-    """The same zip with fixed timestamps, so the same input gives the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            info = zipfile.ZipInfo(item.filename, _ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, zin.read(item.filename))
-    return out.getvalue()
-
-
 def render_protocol(context: dict, template: str | os.PathLike | None = None) -> bytes:
     """Fill the protocol template with ``context`` (:func:`protocol_context`); the .docx bytes.
 
@@ -166,20 +149,7 @@ def render_protocol(context: dict, template: str | os.PathLike | None = None) ->
         broken (e.g. after editing in Word) — naming the template file.
     """
     path = Path(template or TEMPLATE)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise InputError(Issue(f"нет шаблона протокола «{path}»", file=path.name)) from None
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise InputError(Issue("шаблон протокола должен быть документом Word .docx", file=path.name))
-    doc = DocxTemplate(io.BytesIO(data))
-    try:
-        doc.render(context, jinja_env=jinja2.Environment(autoescape=True), autoescape=True)
-    except jinja2.TemplateError as e:
-        raise InputError(Issue(f"ошибка в тегах шаблона: {e}", file=path.name)) from None
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _stable_zip(buf.getvalue())
+    return render_docx(template_bytes(path, "шаблон протокола"), context, path.name)
 
 
 def protocol_docx(
