@@ -56,6 +56,7 @@ ALGORITHMS = [
     "matching.scoring",
     "matching.certificate",
     "matching.explain",
+    "matching.continuity",
     "matching.config",
     "matching.model",
     "contest.assign",
@@ -71,6 +72,7 @@ ALGORITHMS = [
     "contest.sheet_format",
     "mentoring.register",
     "mentoring.lifecycle",
+    "mentoring.rematch",
 ]
 
 
