@@ -195,11 +195,15 @@ def _rematch(args) -> int:
     config = load_config(args.config)
     with tqdm_progress() as bars:
         progress = StepTimes(bars)
+        progress("Чтение реестра", 0.0)
         registry = load_registry(args.registry)
         register = load_register(path, today=args.on)
         check_district(register, registry.teachers["teacher_id"], Path(args.registry).name)
+        progress("Чтение реестра", 1.0)
         result = rematch(registry, register, args.on, config, args.change_cost, progress=progress)
+        progress("Запись Excel", 0.0)
         out = write_result(result, registry, args.out)
+        progress("Запись Excel", 1.0)
     kinds = result.changes["change"].value_counts()
     print(result.summary())
     print(
@@ -208,6 +212,7 @@ def _rematch(args) -> int:
         f"{int(kinds.get('другой наставник', 0))}, снято: {int(kinds.get('снята', 0))}, "
         f"новых пар: {int(kinds.get('новая', 0))} — подробности в листе «Изменения»."
     )
+    print(f"{progress}.")
     print(f"Результат записан: {Path(out)}")
     return 0
 
