@@ -58,6 +58,7 @@ ALGORITHMS = [
     "matching.scoring",
     "matching.certificate",
     "matching.explain",
+    "matching.continuity",
     "matching.config",
     "matching.model",
     "contest.assign",
@@ -75,6 +76,7 @@ ALGORITHMS = [
     "mentoring.lifecycle",
     "mentoring.documents",
     "mentoring.programme",
+    "mentoring.rematch",
 ]
 
 
