@@ -1,7 +1,7 @@
 """Regenerate the sample people and scores of the two tandem contests built from the register.
 
 For ``best_tandem.yaml`` («Лучший наставнический тандем — 2026») and
-``mentor_mentee_team.yaml`` («Наставник + наставляемый = КОМАНДА — 2026``)
+``mentor_mentee_team.yaml`` («Наставник + наставляемый = КОМАНДА — 2026»)
 it writes, with a fixed seed:
 
 * ``<contest>_people.xlsx`` — «Участники» built from the sample register of
