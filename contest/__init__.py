@@ -15,7 +15,8 @@ Core — pure: dataclasses and DataFrames in and out, no file is opened:
   :mod:`contest.scoring` (:func:`score` → :class:`Results`),
   :mod:`contest.agreement` (:func:`agreement` → :class:`Agreement`),
   :mod:`contest.report` (the result tables), :mod:`contest.sheet_format`
-  (the score sheet's layout and manifest).
+  (the score sheet's layout and manifest), :mod:`contest.entries`
+  (:func:`tandem_entries`: the entries of a tandem contest from the pairs).
 
 IO — reading and writing files (Excel, CSV, YAML):
 
@@ -25,6 +26,8 @@ IO — reading and writing files (Excel, CSV, YAML):
   (:func:`read_sheet`);
 * writers :mod:`contest.sheets` (:func:`write_sheets`) and
   :mod:`contest.protocol` (:func:`build_protocol`, :func:`write_protocol`);
+* :mod:`contest.entries_io` (:func:`build_people`, :func:`write_people`): the
+  people workbook from the register of tandems or a matching result;
 * :mod:`contest.workflow` — the steps of a contest, shared by the command
   line (:mod:`contest.cli`) and the app.
 
@@ -58,6 +61,7 @@ _HOMES = {
     "assign_jury": "contest.assign",
     "plan_jury": "contest.assign",
     "ScoreSet": "contest.scores",
+    "tandem_entries": "contest.entries",
     # io
     "load_contest": "contest.definition_io",
     "load_people": "contest.people",
@@ -70,6 +74,8 @@ _HOMES = {
     "write_protocol": "contest.protocol",
     "write_public": "contest.protocol",
     "protocol_docx": "contest.protocol_docx",
+    "build_people": "contest.entries_io",
+    "write_people": "contest.entries_io",
 }
 
 __all__ = sorted([*_HOMES, "agreement"])

@@ -72,6 +72,7 @@ ALGORITHMS = [
     "contest.validate",
     "contest.report",
     "contest.sheet_format",
+    "contest.entries",
     "mentoring.register",
     "mentoring.lifecycle",
     "mentoring.documents",
