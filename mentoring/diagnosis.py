@@ -136,7 +136,7 @@ def read_answers(tables, registry: Registry) -> pd.DataFrame:
     Raises
     ------
     InputError
-        Every problem, each naming file, sheet, row and column: a missing
+        No level filled at all; every problem, each naming file, sheet, row and column: a missing
         column, an unknown teacher or deficit code, a school code that is not
         the teacher's, a level out of the scale or text where a level
         belongs, two answers for one teacher and deficit (in one file or
@@ -145,6 +145,7 @@ def read_answers(tables, registry: Registry) -> pd.DataFrame:
     teachers = registry.teachers.drop_duplicates("teacher_id").set_index("teacher_id")
     codes = list(registry.deficits["code"])
     code_set = set(codes)
+    tables = list(tables)
     issues: list[Issue] = []
     seen: dict[tuple[str, str], str] = {}
     out: list[tuple] = []
@@ -211,6 +212,14 @@ def read_answers(tables, registry: Registry) -> pd.DataFrame:
                 continue
             level, source = (cur_l, SOURCE_CURATOR) if cur_l is not None else (self_l, SOURCE_SELF)
             out.append((tid, code, self_l, cur_l, level, source, table.file, table.sheet or "", int(rownum)))
+    if not issues and not out:
+        files = sorted({t.file for t in tables})
+        issues.append(
+            Issue(
+                "в анкетах нет ни одной оценки: заполните «Самооценку» или «Оценку куратора»",
+                file=", ".join(files) or None,
+            )
+        )
     if issues:
         raise InputError(issues)
     df = pd.DataFrame(

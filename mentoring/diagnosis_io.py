@@ -187,6 +187,8 @@ def registry_frames(registry: Registry) -> dict[str, pd.DataFrame]:
         frames[name] = df
     t = frames["teachers"]
     t["consent"] = t["consent"].map({True: "да", False: "нет"})
+    for col in ("subjects", "deficits", "strengths"):
+        t[col] = t[col].map("; ".join)
     if registry.deficit_levels is not None:
         frames["deficit_levels"] = registry.deficit_levels.drop(columns=["excel_row"], errors="ignore")
     return frames
