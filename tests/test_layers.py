@@ -71,6 +71,8 @@ ALGORITHMS = [
     "contest.sheet_format",
     "mentoring.register",
     "mentoring.lifecycle",
+    "mentoring.diagnosis",
+    "mentoring.report",
 ]
 
 
