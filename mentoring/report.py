@@ -97,20 +97,29 @@ def _people(registry: Registry) -> pd.DataFrame:
     return pd.DataFrame({"school_id": t["school_id"], "cluster": t["school_id"].map(s["cluster"]).fillna("")})
 
 
-def _counts(mentees: pd.DataFrame, live: pd.DataFrame, ended: pd.DataFrame) -> dict:
-    with_mentor = mentees["has_pair"]
-    young = mentees["young"]
-    return {
-        "Наставляемых": len(mentees),
-        "С наставником": int(with_mentor.sum()),
-        "Молодых педагогов": int(young.sum()),
-        "Молодых с наставником": int((young & with_mentor).sum()),
-        "Наставников в парах": int(live["mentor_id"].nunique()),
-        "Пар действует": len(live),
-        "Сетевых пар": int(live["network"].sum()),
-        "Завершено за полугодие": int((ended["status"] == "завершена").sum()),
-        "Прекращено досрочно за полугодие": int((ended["status"] == "прекращена досрочно").sum()),
-    }
+def _counts(
+    mentees: pd.DataFrame, live: pd.DataFrame, ended: pd.DataFrame, key: str, units: list
+) -> pd.DataFrame:
+    """The count columns per unit: rows grouped by column ``key`` (school_id or cluster), reindexed to ``units``."""
+    m = mentees.groupby(key, sort=False)
+    lv = live.groupby(key, sort=False)
+    out = pd.DataFrame(
+        {
+            "Наставляемых": m.size(),
+            "С наставником": m["has_pair"].sum(),
+            "Молодых педагогов": m["young"].sum(),
+            "Молодых с наставником": m["young_paired"].sum(),
+        }
+    ).reindex(units)
+    out["Наставников в парах"] = lv["mentor_id"].nunique().reindex(units)
+    out["Пар действует"] = lv.size().reindex(units)
+    out["Сетевых пар"] = lv["network"].sum().reindex(units)
+    for status, col in (
+        ("завершена", "Завершено за полугодие"),
+        ("прекращена досрочно", "Прекращено досрочно за полугодие"),
+    ):
+        out[col] = ended[ended["status"] == status].groupby(key, sort=False).size().reindex(units)
+    return out.fillna(0).astype(int)
 
 
 def indicators(pairs: pd.DataFrame, registry: Registry, on: dt.date) -> pd.DataFrame:
@@ -158,25 +167,29 @@ def indicators(pairs: pd.DataFrame, registry: Registry, on: dt.date) -> pd.DataF
         return df
 
     live, ended = placed(live), placed(ended)
-    rows = []
+    mentees["young_paired"] = mentees["young"] & mentees["has_pair"]
+    for df in (mentees, live, ended):
+        df["all"] = DISTRICT_CODE
     district = sorted({d for d in registry.schools["district"] if d})
-    rows.append((LEVEL_DISTRICT, DISTRICT_CODE, "; ".join(district), _counts(mentees, live, ended)))
     names = registry.schools.drop_duplicates("school_id").set_index("school_id")["name"]
-    for sid in sorted(names.index):
-        c = _counts(
-            mentees[mentees["school_id"] == sid],
-            live[live["school_id"] == sid],
-            ended[ended["school_id"] == sid],
-        )
-        rows.append((LEVEL_SCHOOL, sid, names[sid], c))
-    for cl in CLUSTERS:
-        c = _counts(
-            mentees[mentees["cluster"] == cl], live[live["cluster"] == cl], ended[ended["cluster"] == cl]
-        )
-        rows.append((LEVEL_CLUSTER, cl, CLUSTER_NAMES[cl], c))
-    out = pd.DataFrame(
-        [{"Уровень": lv, "Код": code, "Наименование": name, **c} for lv, code, name, c in rows]
-    )
+    schools = sorted(names.index)
+    parts = [
+        (
+            LEVEL_DISTRICT,
+            {DISTRICT_CODE: "; ".join(district)},
+            _counts(mentees, live, ended, "all", [DISTRICT_CODE]),
+        ),
+        (LEVEL_SCHOOL, names.to_dict(), _counts(mentees, live, ended, "school_id", schools)),
+        (LEVEL_CLUSTER, CLUSTER_NAMES, _counts(mentees, live, ended, "cluster", list(CLUSTERS))),
+    ]
+    frames = []
+    for level, labels, counts in parts:
+        counts = counts.copy()
+        counts.insert(0, "Наименование", [labels[u] for u in counts.index])
+        counts.insert(0, "Код", list(counts.index))
+        counts.insert(0, "Уровень", level)
+        frames.append(counts.reset_index(drop=True))
+    out = pd.concat(frames, ignore_index=True)
     out["Доля с наставником, %"] = [share(a, b) for a, b in zip(out["С наставником"], out["Наставляемых"])]
     out["Доля с наставником, %"] = out["Доля с наставником, %"].astype(float)
     return out[list(INDICATOR_COLUMNS)].astype({c: int for c in COUNT_COLUMNS})

@@ -101,6 +101,7 @@ def report_context(
     on: dt.date,
     repeat: pd.DataFrame | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    table: pd.DataFrame | None = None,
 ) -> dict:
     """The variables of the note (charts as PNG bytes under ``share_png`` and ``heatmap_png``).
 
@@ -115,9 +116,10 @@ def report_context(
     ``early_reasons``; ``repeat`` (``mentee``, ``mentor``, ``before``,
     ``closed``, ``codes``; empty without a repeat diagnosis),
     ``repeat_summary``, ``threshold``; ``top_deficits`` (``code``, ``name``,
-    ``count``).
+    ``count``). ``table``: «Показатели» when already counted.
     """
-    table = indicators(register.pairs, registry, on)
+    if table is None:
+        table = indicators(register.pairs, registry, on)
     d = table.iloc[0]
     h0, h1 = half_year(on)
     names = dict(zip(registry.teachers["teacher_id"], registry.teachers["full_name"]))
@@ -285,7 +287,7 @@ def write_report(
     if repeat_answers is not None:
         repeat = repeat_diagnosis(latest_pairs(register.pairs), registry, repeat_answers, threshold)
     table = indicators(register.pairs, registry, on)
-    note = render_note(report_context(register, registry, on, repeat, threshold), templates)
+    note = render_note(report_context(register, registry, on, repeat, threshold, table), templates)
     wb = figures_workbook(table, register, registry, on)
     out_dir = Path(out_dir)
     return [
