@@ -26,6 +26,7 @@ reads a YAML file into :func:`config_from_dict`.
       experience_full_gap_years: 10  # gap at which the experience component reaches 1
       distance_scale_km: 60          # distance at which the distance component reaches 0
       school_preference: other       # network component rewards: other | same school
+      coverage_by_severity: false    # coverage weighs each deficit by its diagnosed severity
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ class Scales:
     experience_full_gap_years: float = 10.0
     distance_scale_km: float = 60.0
     school_preference: str = "other"
+    #: Weigh each deficit of the coverage component by its severity from the diagnosis (the
+    #: registry's «Уровни дефицитов»: threshold − level); off: every deficit counts 1.
+    coverage_by_severity: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,13 @@ Components (``c_i``) and where they come from
 ---------------------------------------------
 coverage
     ``|D ∩ S| / |D|``: share of the mentee's deficits ``D`` covered by the
-    mentor's strengths ``S`` (0 when the mentee lists no deficit).
+    mentor's strengths ``S`` (0 when the mentee lists no deficit). With
+    ``scales.coverage_by_severity`` (off by default) each deficit counts with
+    its severity from the diagnosis (threshold − level, the registry's
+    ``deficit_weights``; 1 when not assessed): ``Σ_{d∈D∩S} s_d / Σ_{d∈D} s_d``,
+    so a mentor who covers the mentee's gravest gap scores higher
+    (docs/sources.md [Тетюши-2022] §4.3, the mentor answers «запросам
+    наставляемого»).
     docs/sources.md [Жигалово-2021] п. 1.6: tandems are formed «по решению
     выявленных профессиональных дефицитов»; [Тетюши-2022] §4.3: the mentor's
     profile «должен соответствовать запросам наставляемого».
@@ -179,6 +185,16 @@ def _one_hot(lists: pd.Series, vocab: dict[str, int]) -> np.ndarray:
     return out
 
 
+def _weighted_hot(lists: pd.Series, weights: pd.Series, vocab: dict[str, int]) -> np.ndarray:
+    """Like :func:`_one_hot`, each code's cell holding its weight (a missing or short weights tuple: 1)."""
+    out = np.zeros((len(lists), len(vocab)), dtype=np.float32)
+    for i, (items, w) in enumerate(zip(lists, weights)):
+        w = tuple(w) if isinstance(w, tuple) else ()
+        for k, c in enumerate(items):
+            out[i, vocab[c]] = float(w[k]) if k < len(w) else 1.0
+    return out
+
+
 class _Model:
     """Arrays of both sides, built once; ids become integer positions."""
 
@@ -224,6 +240,11 @@ class _Model:
         self.subj_e, self.subj_r = _one_hot(mentees["subjects"], subj), _one_hot(mentors["subjects"], subj)
         self.def_e, self.str_r = _one_hot(mentees["deficits"], codes), _one_hot(mentors["strengths"], codes)
         self.n_def = self.def_e.sum(axis=1)
+        # Coverage counts each deficit with its weight: 1, or its severity when configured.
+        self.def_w = self.def_e
+        if config.scales.coverage_by_severity and "deficit_weights" in mentees.columns:
+            self.def_w = _weighted_hot(mentees["deficits"], mentees["deficit_weights"], codes)
+        n_weighted = self.def_w.sum(axis=1)
 
         e_pos = {t: i for i, t in enumerate(self.e_id)}
         r_pos = {t: i for i, t in enumerate(self.r_id)}
@@ -266,7 +287,7 @@ class _Model:
         if not cons.allow_same_school:
             hard[:, np.arange(S), np.arange(S)] = _CODE["same_school"]
         self.hard = hard.ravel()
-        self.inv_nd = np.where(self.n_def > 0, 1.0 / np.maximum(self.n_def, 1), 0.0)
+        self.inv_nd = np.where(self.n_def > 0, 1.0 / np.maximum(n_weighted, 1), 0.0)
         # geo_index parts: per mentee format f and mentor j, layer(f, j)·S² + school_j; per mentee school_i·S.
         self._geo_base = FORMAT_LAYER[:, self.r_fmt].astype(np.int64) * S * S + self.r_sch[None, :]
         self._e_geo = self.e_sch * S
@@ -381,7 +402,7 @@ class _Model:
         if not len(ei):
             return np.zeros(0)
         shared = np.einsum("ij,ij->i", self.subj_e[ei], self.subj_r[ri]) > 0
-        covered = np.einsum("ij,ij->i", self.def_e[ei], self.str_r[ri])
+        covered = np.einsum("ij,ij->i", self.def_w[ei], self.str_r[ri])
         score = self.fast_score(ei, ri, shared, covered)
         if self.wsum > 0:
             score = score + self._w("preference") / self.wsum * self.preference(ei, ri)
@@ -420,7 +441,7 @@ class _Model:
         ri = active[None, :]
         B = len(rows)
         shared = (self.subj_e[rows] @ self.subj_r[active].T) > 0
-        covered = self.def_e[rows] @ self.str_r[active].T
+        covered = self.def_w[rows] @ self.str_r[active].T
         geo_idx = self._geo_block(rows, active)
         code = self.hard[geo_idx]  # same_school, format, distance: the first one broken
         if cons.require_subject_match:
@@ -457,7 +478,10 @@ class _Model:
     def pairs(self, ei: np.ndarray, ri: np.ndarray) -> pd.DataFrame:
         """The pairs frame for explicit (mentee position, mentor position) lists."""
         shared = np.einsum("ij,ij->i", self.subj_e[ei], self.subj_r[ri]) > 0 if len(ei) else np.zeros(0, bool)
-        covered = np.einsum("ij,ij->i", self.def_e[ei], self.str_r[ri]) if len(ei) else np.zeros(0)
+        covered = np.einsum("ij,ij->i", self.def_w[ei], self.str_r[ri]) if len(ei) else np.zeros(0)
+        n_covered = covered
+        if self.def_w is not self.def_e and len(ei):
+            n_covered = np.einsum("ij,ij->i", self.def_e[ei], self.str_r[ri])
         comps = self.components(ei, ri, shared, covered)
         score = self.fast_score(ei, ri, shared, covered)
         if self.wsum > 0:
@@ -474,7 +498,7 @@ class _Model:
                 ]
                 if len(ei)
                 else np.array([], dtype=object),
-                "n_covered": np.asarray(covered).astype(np.int64),
+                "n_covered": np.asarray(n_covered).astype(np.int64),
                 "n_deficits": self.n_def[ei].astype(np.int64),
             }
         )

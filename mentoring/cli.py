@@ -9,6 +9,12 @@
     python -m mentoring documents REGISTER.xlsx REGISTRY --out DIR [--on DATE] [--templates DIR] [--every-weeks N]
     python -m mentoring rematch REGISTRY --register REGISTER.xlsx --on DATE --out RESULT.xlsx \\
         [--change-cost X] [--config CONFIG.yaml]
+    python -m mentoring report REGISTER.xlsx REGISTRY --on DATE --out DIR [--diagnosis FILE] [--threshold N] \\
+        [--templates DIR]
+    python -m mentoring diagnosis template REGISTRY --out DIR
+    python -m mentoring diagnosis import REGISTRY ANSWERS --out REGISTRY_OUT [--threshold N] [--map DIR]
+    python -m mentoring diagnosis map REGISTRY --out DIR
+    python -m mentoring diagnosis repeat REGISTER.xlsx REGISTRY ANSWERS --out FILE.xlsx [--threshold N]
 
 Exit 0 on success; exit 2 with a Russian message naming file, sheet, row and
 column on bad input (no traceback; the register is rewritten only when the
@@ -80,6 +86,7 @@ def _parser() -> ArgumentParser:
         help="цена смены наставника в баллах (≥ 0); без неё допустимые действующие пары сохраняются",
     )
     m.add_argument("--config", help="настройки подбора (YAML): веса и ограничения")
+    _add_report_and_diagnosis(sub)
     return p
 
 
@@ -178,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "rematch":
         return _rematch(args)
+    if args.command in ("report", "diagnosis"):
+        return _run_report_or_diagnosis(args)
     raise AssertionError(args.command)  # pragma: no cover - argparse requires a command
 
 
@@ -215,6 +224,100 @@ def _rematch(args) -> int:
     print(f"{progress}.")
     print(f"Результат записан: {Path(out)}")
     return 0
+
+
+# --------------------------------------------------------------------------- report and diagnosis
+
+
+def _add_report_and_diagnosis(sub) -> None:
+    """The subcommands ``report`` and ``diagnosis`` (template, import, map, repeat)."""
+    r = sub.add_parser("report", help="отчёт за полугодие: «Показатели.xlsx» и «Аналитическая справка.docx»")
+    r.add_argument("register", help="реестр пар (.xlsx)")
+    r.add_argument("registry", help="реестр педагогов: книга .xlsx или папка с CSV")
+    r.add_argument("--on", required=True, type=_date, help="дата показателей")
+    r.add_argument("--out", required=True, help="папка для отчёта")
+    r.add_argument("--diagnosis", help="повторная диагностика: анкета .xlsx/.csv или папка анкет")
+    r.add_argument("--threshold", type=int, default=2, help="дефицит закрыт при уровне не ниже N (1–3; 2)")
+    r.add_argument("--templates", help="папка со своим шаблоном Word report.docx")
+    g = sub.add_parser("diagnosis", help="диагностика дефицитов: бланки анкет, импорт, карта, повторная")
+    gs = g.add_subparsers(dest="action", required=True)
+    t = gs.add_parser("template", help="бланки анкет: по книге на каждую школу")
+    t.add_argument("registry", help="реестр педагогов")
+    t.add_argument("--out", required=True, help="папка для бланков")
+    i = gs.add_parser("import", help="импорт заполненных анкет в реестр педагогов")
+    i.add_argument("registry", help="реестр педагогов")
+    i.add_argument("answers", help="папка анкет или один файл .xlsx/.csv (выгрузка онлайн-формы)")
+    i.add_argument("--out", required=True, help="реестр с дефицитами: .xlsx или папка для CSV")
+    i.add_argument("--threshold", type=int, default=2, help="дефицит — уровень ниже N (1–3; по умолчанию 2)")
+    i.add_argument("--map", help="папка для карты дефицитов (таблица и тепловая карта)")
+    m = gs.add_parser("map", help="карта дефицитов района: по школам и группам, таблица и тепловая карта")
+    m.add_argument("registry", help="реестр педагогов")
+    m.add_argument("--out", required=True, help="папка для карты")
+    q = gs.add_parser("repeat", help="повторная диагностика: какие дефициты наставляемых закрыты")
+    q.add_argument("register", help="реестр пар (.xlsx)")
+    q.add_argument("registry", help="реестр педагогов (дефициты до программы)")
+    q.add_argument("answers", help="анкеты повторной диагностики: папка или файл")
+    q.add_argument("--out", required=True, help="книга .xlsx с результатом")
+    q.add_argument("--threshold", type=int, default=2, help="дефицит закрыт при уровне не ниже N (1–3)")
+
+
+def _run_report_or_diagnosis(args) -> int:
+    from matching import load_registry
+    from mentoring import diagnosis_io as dio
+    from mentoring.diagnosis import check_threshold, read_answers
+
+    threshold = check_threshold(getattr(args, "threshold", 2))
+    registry = load_registry(args.registry)
+    if args.command == "report":
+        from mentoring.lifecycle import check_district
+        from mentoring.report_io import write_report
+
+        register = _existing_register(args.register, args.on)
+        check_district(register, registry.teachers["teacher_id"], Path(args.registry).name)
+        answers = read_answers(dio.read_questionnaires(args.diagnosis), registry) if args.diagnosis else None
+        paths = write_report(register, registry, args.on, args.out, answers, threshold, args.templates)
+        print(f"Отчёт на {args.on:%d.%m.%Y} записан: " + ", ".join(str(p) for p in paths))
+        return 0
+    if args.action == "template":
+        paths = dio.write_questionnaires(registry, args.out)
+        print(f"Бланков анкет: {len(paths)} (по одному на школу), папка {Path(args.out)}")
+        return 0
+    if args.action == "import":
+        new, answers = dio.import_diagnosis(args.answers, registry, threshold)
+        out = dio.write_registry(new, args.out)
+        n = int((new.deficit_levels["severity"] > 0).sum())
+        print(
+            f"Ответов: {len(answers)} (педагогов: {answers['teacher_id'].nunique()}; оценка куратора: "
+            f"{int((answers['source'] == 'куратор').sum())}); дефицитов ниже порога {threshold}: {n}."
+        )
+        print(f"Реестр с дефицитами записан: {out}")
+        if args.map:
+            print("Карта дефицитов: " + ", ".join(str(p) for p in dio.write_deficit_map(new, args.map)))
+        return 0
+    if args.action == "map":
+        print("Карта дефицитов: " + ", ".join(str(p) for p in dio.write_deficit_map(registry, args.out)))
+        return 0
+    if args.action == "repeat":
+        register = _existing_register(args.register, dt.date.today())
+        answers = read_answers(dio.read_questionnaires(args.answers), registry)
+        table = dio.repeat_table(dio.latest_pairs(register.pairs), registry, answers, threshold)
+        out = dio.write_repeat(table, args.out)
+        closed, before = int(table["Закрыто"].sum()), int(table["Было дефицитов"].sum())
+        print(f"Пар: {len(table)}; закрыто дефицитов: {closed} из {before}.")
+        print(f"Записано: {out}")
+        return 0
+    raise AssertionError(args.action)  # pragma: no cover - argparse requires an action
+
+
+def _existing_register(path: str, today: dt.date):
+    from mentoring.register_io import load_register
+
+    if not Path(path).exists():
+        raise InputError(Issue("файл не найден", file=str(path)))
+    return load_register(path, today=today)
+
+
+# --------------------------------------------------------------------------- entry point
 
 
 def console() -> None:

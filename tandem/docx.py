@@ -16,7 +16,8 @@ import zipfile
 from pathlib import Path
 
 import jinja2
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 
 from tandem.errors import InputError, Issue
 
@@ -94,9 +95,16 @@ class Renderer:
         self.template, self.name = template, name
         self.env, self.patched = _Environment(), {}
 
-    def __call__(self, context: dict) -> bytes:
-        """The .docx bytes of the template filled with ``context`` (see :func:`render_docx`)."""
+    def __call__(self, context: dict, images: dict[str, tuple[bytes, float]] | None = None) -> bytes:
+        """The .docx bytes of the template filled with ``context`` (see :func:`render_docx`).
+
+        ``images`` maps a tag name to (PNG bytes, width in mm): the tag gets
+        the picture inline; an empty PNG gives an empty tag.
+        """
         doc = _Template(self.template, self.patched)
+        context = dict(context)
+        for key, (png, width_mm) in (images or {}).items():
+            context[key] = InlineImage(doc, io.BytesIO(png), width=Mm(width_mm)) if png else ""
         try:
             doc.render(context, jinja_env=self.env, autoescape=True)
         except jinja2.TemplateError as e:
@@ -106,8 +114,10 @@ class Renderer:
         return stable_zip(buf.getvalue())
 
 
-def render_docx(template: bytes, context: dict, name: str = "шаблон") -> bytes:
-    """Fill a docxtpl template with ``context`` and return the .docx bytes.
+def render_docx(
+    template: bytes, context: dict, name: str = "шаблон", images: dict[str, tuple[bytes, float]] | None = None
+) -> bytes:
+    """Fill a docxtpl template with ``context`` (and ``images``, see :class:`Renderer`); the .docx bytes.
 
     Raises
     ------
@@ -115,7 +125,7 @@ def render_docx(template: bytes, context: dict, name: str = "шаблон") -> b
         The template's Jinja tags are broken (e.g. after editing in Word),
         naming the template file.
     """
-    return Renderer(template, name)(context)
+    return Renderer(template, name)(context, images)
 
 
 def zip_members(members: dict[str, bytes]) -> bytes:

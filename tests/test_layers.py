@@ -78,6 +78,8 @@ ALGORITHMS = [
     "mentoring.documents",
     "mentoring.programme",
     "mentoring.rematch",
+    "mentoring.diagnosis",
+    "mentoring.report",
 ]
 
 
