@@ -32,7 +32,9 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 ## The app for people who do not program: Voilà on this computer only (127.0.0.1),
-## code and tracebacks hidden; the start page links the three workflows.
+## code and tracebacks hidden; the start page links the three workflows. Voilà reads
+## voila.json from this directory: every page has a kernel started and its notebook run
+## in advance, so a page is usable as soon as the browser has drawn it.
 APP_PORT ?= 8866
 .PHONY: app
 app: $(STAMP)
