@@ -8,8 +8,10 @@ agreements) and the half-year report.
 Layers: :mod:`mentoring.register` (the type and its rules) and
 :mod:`mentoring.lifecycle` (approve, change status) are pure;
 :mod:`mentoring.register_io` and :mod:`mentoring.result_io` read and write
-workbooks; :mod:`mentoring.cli` is the command line. The names below are
-imported on first use, so that importing a pure module loads no reader.
+workbooks; :mod:`mentoring.cli` is the command line; :mod:`mentoring.ui` is
+the «Сопровождение тандемов» page (widgets) over the pure helpers of
+:mod:`mentoring.views`. The names below are imported on first use, so that
+importing a pure module loads no reader.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ _HOMES = {
     "read_result": "mentoring.result_io",
     "write_documents": "mentoring.documents_io",
     "school_zip": "mentoring.documents_io",
+    "school_zips": "mentoring.documents_io",
 }
 
 __all__ = sorted(_HOMES)

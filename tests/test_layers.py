@@ -71,6 +71,7 @@ ALGORITHMS = [
     "contest.sheet_format",
     "mentoring.register",
     "mentoring.lifecycle",
+    "mentoring.views",
 ]
 
 
