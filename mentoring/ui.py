@@ -33,6 +33,7 @@ from mentoring.register_io import load_register, write_register
 from mentoring.result_io import read_result
 from mentoring.views import (
     CHANGE_STATUSES,
+    STATUS_COLORS,
     Names,
     default_day,
     log_table,
@@ -196,7 +197,10 @@ class YearApp:
         self.start = _date("Начало программ:", None)
         self.end = _date("Окончание (пусто — 31 мая):", None, "360px")
         self.add_to_open = W.Checkbox(
-            value=False, description="Добавить к открытому реестру пар (иначе — новый реестр)", indent=False
+            value=False,
+            description="Добавить к открытому реестру пар (иначе — новый реестр)",
+            indent=False,
+            layout=W.Layout(width="auto"),
         )
         self.approve_button = _button("Утвердить пары", "check", "success")
         self.load_info = W.HTML()
@@ -210,7 +214,10 @@ class YearApp:
         # 2. The register on a date.
         self.day = _date("Дата:", self.today, "260px")
         self.every_pair = W.Checkbox(
-            value=False, description="Все пары года, не только действующие", indent=False
+            value=False,
+            description="Все пары года, не только действующие",
+            indent=False,
+            layout=W.Layout(width="auto"),
         )
         self.summary = W.HTML()
         self.counts_view = W.HTML()
@@ -369,11 +376,13 @@ class YearApp:
         self.counts_view.value = table_html(status_counts(reg, on), height=200)
         self.pairs_view.value = table_html(
             pairs_table(reg, self.names, on, self.every_pair.value),
-            wrap=("Причина",),
+            wrap=("Форма", "Основание", "Причина"),
+            shade="Статус",
+            colors=STATUS_COLORS,
             empty=f"На {on:%d.%m.%Y} действующих пар нет.",
         )
         self.log_view.value = table_html(
-            log_table(reg, self.names), wrap=("Было", "Стало"), empty="Журнал пуст."
+            log_table(reg, self.names), wrap=("Было", "Стало", "Основание"), empty="Журнал пуст."
         )
         keep = self.pair_choice.value
         options = pair_choices(reg, self.names, on)

@@ -26,9 +26,7 @@ CHANGE_STATUSES = ("завершена", "прекращена досрочно"
 #: Columns of the pairs table on the page, in order.
 PAIR_VIEW_COLUMNS = [
     "Наставляемый",
-    "ОО наставляемого",
     "Наставник",
-    "ОО наставника",
     "Форма",
     "Формат",
     "Статус",
@@ -83,6 +81,19 @@ class Names:
         name = self.teachers.get(teacher_id)
         return f"{name} ({teacher_id})" if name else str(teacher_id or "")
 
+    def short(self, teacher_id: str) -> str:
+        """«Иванова А. П. (П-002)»; the bare code when the registry does not know it."""
+        parts = str(self.teachers.get(teacher_id, "")).split()
+        if not parts:
+            return str(teacher_id or "")
+        initials = " ".join(f"{p[0]}." for p in parts[1:])
+        return f"{' '.join([parts[0], initials]).strip()} ({teacher_id})"
+
+    def card(self, teacher_id: str) -> str:
+        """Two lines for a table cell: «Иванова А. П. (П-002)» and the short name of the school."""
+        school = self.school(teacher_id)
+        return f"{self.short(teacher_id)}\n{school}" if school else self.short(teacher_id)
+
     def school(self, teacher_id: str) -> str:
         """The short name of the teacher's school ("" when unknown)."""
         school_id = self.school_of.get(teacher_id)
@@ -120,16 +131,15 @@ def pairs_table(register: Register, names: Names, on: dt.date, every_pair: bool 
     Returns
     -------
     DataFrame
-        Columns :data:`PAIR_VIEW_COLUMNS` (str), sorted by mentee name;
-        names «ФИО (код)», schools short names, dates «ДД.ММ.ГГГГ».
+        Columns :data:`PAIR_VIEW_COLUMNS` (str), sorted by mentee name
+        (ё as е); a person is «Фамилия И. О. (код)», a line break and the
+        short name of the school (:meth:`Names.card`); dates «ДД.ММ.ГГГГ».
     """
     p = register.pairs if every_pair else in_force(register.pairs, on)
     rows = [
         [
-            names.person(r["mentee_id"]),
-            names.school(r["mentee_id"]),
-            names.person(r["mentor_id"]),
-            names.school(r["mentor_id"]),
+            names.card(r["mentee_id"]),
+            names.card(r["mentor_id"]),
             str(r["form"] or ""),
             str(r.get("format", "") or ""),
             str(r["status"]),
@@ -141,7 +151,8 @@ def pairs_table(register: Register, names: Names, on: dt.date, every_pair: bool 
         for r in p.to_dict("records")
     ]
     out = pd.DataFrame(rows, columns=PAIR_VIEW_COLUMNS)
-    return out.sort_values(["Наставляемый", "Начало"], kind="stable").reset_index(drop=True)
+    key = out["Наставляемый"].str.casefold().str.replace("ё", "е")
+    return out.iloc[key.argsort(kind="stable")].reset_index(drop=True)
 
 
 def status_counts(register: Register, on: dt.date) -> pd.DataFrame:
@@ -194,8 +205,8 @@ def log_table(register: Register, names: Names) -> pd.DataFrame:
         [
             d(r["date"]),
             str(r["event"] or ""),
-            names.person(r["mentee_id"]) if r["mentee_id"] else "",
-            names.person(r["mentor_id"]) if r["mentor_id"] else "",
+            names.short(r["mentee_id"]) if r["mentee_id"] else "",
+            names.short(r["mentor_id"]) if r["mentor_id"] else "",
             str(r["before"] or ""),
             str(r["after"] or ""),
             str(r["basis"] or ""),
@@ -244,23 +255,23 @@ def changes_table(changes: pd.DataFrame, names: Names) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``Наставляемый``, ``ОО``, ``Наставник до``, ``Наставник после``,
-        ``Изменение``, ``Причина`` (str); ordered by :data:`CHANGE_KINDS`, then by mentee.
+        Columns ``Наставляемый`` (:meth:`Names.card`), ``Наставник до``,
+        ``Наставник после`` (:meth:`Names.card`, "" when none), ``Изменение``,
+        ``Причина`` (str); ordered by :data:`CHANGE_KINDS`, then by mentee.
     """
     order = {k: i for i, k in enumerate(CHANGE_KINDS)}
     rows = [
         [
             order.get(r["change"], len(order)),
-            names.person(r["mentee_id"]),
-            names.school(r["mentee_id"]),
-            names.person(r["mentor_before"]) if str(r["mentor_before"] or "") else "",
-            names.person(r["mentor_after"]) if str(r["mentor_after"] or "") else "",
+            names.card(r["mentee_id"]),
+            names.card(r["mentor_before"]) if str(r["mentor_before"] or "") else "",
+            names.card(r["mentor_after"]) if str(r["mentor_after"] or "") else "",
             str(r["change"]),
             str(r.get("reason", "") or ""),
         ]
         for r in changes.to_dict("records")
     ]
-    cols = ["Наставляемый", "ОО", "Наставник до", "Наставник после", "Изменение", "Причина"]
+    cols = ["Наставляемый", "Наставник до", "Наставник после", "Изменение", "Причина"]
     df = pd.DataFrame(rows, columns=["_order", *cols])
     return df.sort_values(["_order", "Наставляемый"], kind="stable")[cols].reset_index(drop=True)
 
@@ -276,11 +287,22 @@ def changes_text(changes: pd.DataFrame) -> str:
 
 # --------------------------------------------------------------------------- HTML
 _TABLE_CSS = (
-    "<style>.year-table{border-collapse:collapse;font-size:13px}"
+    "<style>.year-table{border-collapse:collapse;font-size:13px;line-height:1.3}"
     ".year-table th{background:#ddebf7;position:sticky;top:0;z-index:1;text-align:left}"
     ".year-table td,.year-table th{border:1px solid #ccc;padding:2px 6px;vertical-align:top;white-space:nowrap}"
-    ".year-table td.wrap{white-space:normal;min-width:220px;max-width:360px}</style>"
+    ".year-table td.wrap{white-space:normal;min-width:130px;max-width:300px}"
+    ".year-table .sub{color:#666;font-size:12px}</style>"
 )
+
+#: Row colours of the pairs table by status (the running ones stay white).
+STATUS_COLORS = {"завершена": "#ededed", "прекращена досрочно": "#fce4d6", "продлена": "#e2efda"}
+
+
+def _cell(value) -> str:
+    """A cell's text escaped; a second line (after «\\n») is smaller and grey."""
+    first, _, rest = str(value).partition("\n")
+    out = html.escape(first)
+    return out + f"<br><span class=sub>{html.escape(rest)}</span>" if rest else out
 
 
 def table_html(
@@ -289,34 +311,37 @@ def table_html(
     wrap: tuple[str, ...] = (),
     shade: str | None = None,
     colors: dict[str, str] | None = None,
-    height: int = 560,
+    height: int = 640,
     empty: str = "Нет строк.",
 ) -> str:
-    """A table as escaped HTML in a scrolling box (header stays on top).
+    """A table as escaped HTML in a scrolling box (the header stays on top).
 
     Parameters
     ----------
     df : DataFrame
-        Shown as is, without the index.
+        Shown as is, without the index; a cell's text after a line break
+        («\\n») is shown as a smaller grey second line.
     wrap : tuple of str
         Columns whose long text wraps (the others stay on one line).
-    shade, colors : str, dict
-        Rows are shaded by ``colors[row[shade]]`` when given.
+    shade : str, optional
+        A column whose value picks the row's background from ``colors``.
+    colors : dict, optional
+        Value of ``shade`` → CSS colour.
     height : int
-        Height of the box in px (560 px shows about 20 one-line rows).
+        Height of the box in px (640 px shows about 16 two-line rows).
     empty : str
         Text shown instead of an empty table.
     """
     if not len(df):
         return f"<p><i>{html.escape(empty)}</i></p>"
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    at = list(df.columns).index(shade) if shade in df.columns else None
     body = []
     for r in df.astype(object).where(df.notna(), "").itertuples(index=False):
-        color = (colors or {}).get(str(getattr(r, shade, "")) if shade else "", "")
+        color = (colors or {}).get(str(r[at]), "") if at is not None else ""
         style = f" style='background:{color}'" if color else ""
         cells = "".join(
-            f"<td{' class=wrap' if c in wrap else ''}>{html.escape(str(v))}</td>"
-            for c, v in zip(df.columns, r)
+            f"<td{' class=wrap' if c in wrap else ''}>{_cell(v)}</td>" for c, v in zip(df.columns, r)
         )
         body.append(f"<tr{style}>{cells}</tr>")
     return (
