@@ -180,6 +180,7 @@ class YearApp:
         self.names = Names()
         self.error: Exception | None = None
         self.documents: dict[str, bytes] | None = None
+        self._linked: Register | None = None
 
         # 1. The register.
         self.registry_choice = W.Dropdown(
@@ -390,14 +391,16 @@ class YearApp:
         self.pair_choice.value = (
             keep if keep in [k for _, k in options] else (options[0][1] if options else None)
         )
-        name = Path(reg.source or "реестр_пар.xlsx").name
-        self.register_link.value = download_link(
-            register_bytes(reg, name),
-            name,
-            f"Скачать реестр пар «{name}» (Excel)",
-            XLSX_MIME,
-            style="font-size:15px",
-        )
+        if self._linked is not reg:  # the workbook is written once per state of the register
+            name = Path(reg.source or "реестр_пар.xlsx").name
+            self.register_link.value = download_link(
+                register_bytes(reg, name),
+                name,
+                f"Скачать реестр пар «{name}» (Excel)",
+                XLSX_MIME,
+                style="font-size:15px",
+            )
+            self._linked = reg
 
     # -- 3. status change ------------------------------------------------------------------------
 
