@@ -6,12 +6,15 @@ continuity, the documents (order annex, personalised programmes, network
 agreements) and the half-year report.
 
 Layers: :mod:`mentoring.register` (the type and its rules) and
-:mod:`mentoring.lifecycle` (approve, change status) are pure;
+:mod:`mentoring.lifecycle` (approve, change status) and :mod:`mentoring.rematch`
+(the re-match with continuity) are pure;
 :mod:`mentoring.register_io` and :mod:`mentoring.result_io` read and write
 workbooks; :mod:`mentoring.cli` is the command line; :mod:`mentoring.ui` is
 the «Сопровождение тандемов» page (widgets) over the pure helpers of
 :mod:`mentoring.views`. The names below are imported on first use, so that
-importing a pure module loads no reader.
+importing a pure module loads no reader. The re-match function is ``from
+mentoring.rematch import rematch`` (not a package-level name: it would clash
+with its module, ``mentoring.rematch``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ _HOMES = {
     "load_register": "mentoring.register_io",
     "write_register": "mentoring.register_io",
     "read_result": "mentoring.result_io",
+    "current_pairs": "mentoring.rematch",
     "write_documents": "mentoring.documents_io",
     "school_zip": "mentoring.documents_io",
     "school_zips": "mentoring.documents_io",

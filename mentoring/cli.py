@@ -7,6 +7,8 @@
     python -m mentoring status REGISTER.xlsx --mentee ID --mentor ID --status STATUS --on DATE \\
         [--reason TEXT] [--basis TEXT] [--end DATE]
     python -m mentoring documents REGISTER.xlsx REGISTRY --out DIR [--on DATE] [--templates DIR] [--every-weeks N]
+    python -m mentoring rematch REGISTRY --register REGISTER.xlsx --on DATE --out RESULT.xlsx \\
+        [--change-cost X] [--config CONFIG.yaml]
 
 Exit 0 on success; exit 2 with a Russian message naming file, sheet, row and
 column on bad input (no traceback; the register is rewritten only when the
@@ -65,7 +67,31 @@ def _parser() -> ArgumentParser:
     d.add_argument("--on", type=_date, help="пары, действующие на эту дату (по умолчанию сегодня)")
     d.add_argument("--templates", help="папка со своими шаблонами Word (annex.docx, programme.docx)")
     d.add_argument("--every-weeks", type=int, default=2, help="встречи раз в N недель (1–8; по умолчанию 2)")
+    m = sub.add_parser(
+        "rematch", help="повторный подбор в течение года: сохранить действующие пары, где правила позволяют"
+    )
+    m.add_argument("registry", help="реестр педагогов сейчас: книга .xlsx или папка с CSV")
+    m.add_argument("--register", required=True, help="реестр пар (.xlsx): действующие пары")
+    m.add_argument("--on", required=True, type=_date, help="дата подбора: пары, действующие на эту дату")
+    m.add_argument("--out", required=True, help="куда записать книгу с результатом (.xlsx)")
+    m.add_argument(
+        "--change-cost",
+        type=_cost,
+        help="цена смены наставника в баллах (≥ 0); без неё допустимые действующие пары сохраняются",
+    )
+    m.add_argument("--config", help="настройки подбора (YAML): веса и ограничения")
     return p
+
+
+def _cost(text: str) -> float:
+    """«0,2» or «0.2» → 0.2 (≥ 0); argparse turns the error into exit 2."""
+    value = float(text.strip().replace(",", "."))
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(text)
+    return value
+
+
+_cost.__name__ = "цена смены (число ≥ 0)"
 
 
 def _load_or_new(path: Path, today: dt.date):
@@ -150,7 +176,40 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"программ наставничества: {programmes}, сетевые договоры."
         )
         return 0
+    if args.command == "rematch":
+        return _rematch(args)
     raise AssertionError(args.command)  # pragma: no cover - argparse requires a command
+
+
+def _rematch(args) -> int:
+    """``rematch``: read the registry, the register and the settings, match, write the result workbook."""
+    from matching import load_config, load_registry, write_result
+    from mentoring.lifecycle import check_district
+    from mentoring.register_io import load_register
+    from mentoring.rematch import rematch
+    from tandem.progress import StepTimes, tqdm_progress
+
+    path = Path(args.register)
+    if not path.exists():
+        raise InputError(Issue("файл реестра пар не найден", file=str(path)))
+    config = load_config(args.config)
+    with tqdm_progress() as bars:
+        progress = StepTimes(bars)
+        registry = load_registry(args.registry)
+        register = load_register(path, today=args.on)
+        check_district(register, registry.teachers["teacher_id"], Path(args.registry).name)
+        result = rematch(registry, register, args.on, config, args.change_cost, progress=progress)
+        out = write_result(result, registry, args.out)
+    kinds = result.changes["change"].value_counts()
+    print(result.summary())
+    print(
+        f"Действующих пар на {args.on:%d.%m.%Y}: {int((result.changes['mentor_before'] != '').sum())}; "
+        f"сохранено: {int(kinds.get('сохранена', 0))}, сменили наставника: "
+        f"{int(kinds.get('другой наставник', 0))}, снято: {int(kinds.get('снята', 0))}, "
+        f"новых пар: {int(kinds.get('новая', 0))} — подробности в листе «Изменения»."
+    )
+    print(f"Результат записан: {Path(out)}")
+    return 0
 
 
 def console() -> None:

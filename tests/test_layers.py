@@ -56,6 +56,7 @@ ALGORITHMS = [
     "matching.scoring",
     "matching.certificate",
     "matching.explain",
+    "matching.continuity",
     "matching.config",
     "matching.model",
     "contest.assign",
@@ -72,6 +73,7 @@ ALGORITHMS = [
     "mentoring.register",
     "mentoring.lifecycle",
     "mentoring.views",
+    "mentoring.rematch",
 ]
 
 
