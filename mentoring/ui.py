@@ -3,7 +3,9 @@
 Only layout and wiring live in :class:`YearApp`; every decision is a call
 into the package: :func:`mentoring.load_register`, :func:`mentoring.read_result`
 and :func:`mentoring.approve` (open or start the register),
-:func:`mentoring.change_status`, :func:`mentoring.write_register` and
+:func:`mentoring.change_status`, :func:`mentoring.rematch.rematch` and
+:func:`mentoring.approve` with its changes (the re-match),
+:func:`mentoring.write_register`, :func:`matching.export.result_bytes` and
 :mod:`mentoring.documents_io` (downloads). What the page shows — the tables of
 pairs and of the log, the counts, the problems — is built by the pure helpers
 of :mod:`mentoring.views`. Uploaded files are written to a temporary folder
@@ -24,17 +26,23 @@ from pathlib import Path
 
 import ipywidgets as W
 
+from matching.engine import MatchResult
+from matching.export import result_bytes
 from matching.model import Registry
 from matching.registry import load_registry
 from mentoring.documents_io import ANNEX_FILE, NETWORK_FILE, PROGRAMMES_DIR, school_zips, write_documents
 from mentoring.lifecycle import approve, change_status, check_district
 from mentoring.register import Register
 from mentoring.register_io import load_register, write_register
+from mentoring.rematch import rematch
 from mentoring.result_io import read_result
 from mentoring.views import (
+    CHANGE_KINDS,
     CHANGE_STATUSES,
     STATUS_COLORS,
     Names,
+    changes_table,
+    changes_text,
     default_day,
     log_table,
     pair_choices,
@@ -44,6 +52,7 @@ from mentoring.views import (
     status_counts,
     summary_text,
     table_html,
+    unmatched_table,
 )
 from tandem.errors import InputError
 from tandem.ui import XLSX_MIME, download_link
@@ -163,6 +172,9 @@ class YearApp:
         The last problem shown.
     documents : dict or None
         The last documents prepared (:func:`document_files`).
+    result : MatchResult or None
+        The last re-match not yet approved (``.changes``: ``mentee_id``,
+        ``mentor_before``, ``mentor_after``, ``change``, ``reason``).
     """
 
     def __init__(
@@ -181,6 +193,7 @@ class YearApp:
         self.error: Exception | None = None
         self.documents: dict[str, bytes] | None = None
         self._linked: Register | None = None
+        self.result: MatchResult | None = None
 
         # 1. The register.
         self.registry_choice = W.Dropdown(
@@ -248,6 +261,38 @@ class YearApp:
         self.change_info = W.HTML()
         self.change_button.on_click(lambda _: self.change())
 
+        # 4. Re-match.
+        self.rematch_day = _date("Дата подбора:", self.today, "280px")
+        self.keep_all = W.Checkbox(
+            value=True,
+            description="Сохранять все действующие пары, которые по-прежнему допустимы",
+            indent=False,
+            layout=W.Layout(width="auto"),
+        )
+        self.change_cost = W.FloatSlider(
+            value=0.3,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            readout_format=".2f",
+            description="Цена смены наставника, баллов:",
+            disabled=True,
+            style={"description_width": "initial"},
+            layout=W.Layout(width="520px"),
+        )
+        self.rematch_button = _button("Подобрать заново", "refresh")
+        self.rematch_info = W.HTML()
+        self.changes_view = W.HTML()
+        self.rematch_link = W.HTML()
+        self.rematch_order = _text("Основание:", "Приказ № 3 от 15.01.2027")
+        self.rematch_start = _date("Начало новых пар:", None)
+        self.rematch_end = _date("Окончание (пусто — 31 мая):", None, "360px")
+        self.approve_changes_button = _button("Утвердить изменения", "check", "success")
+        self.approve_changes_info = W.HTML()
+        self.keep_all.observe(lambda ch: setattr(self.change_cost, "disabled", ch["new"]), names="value")
+        self.rematch_button.on_click(lambda _: self.run_rematch())
+        self.approve_changes_button.on_click(lambda _: self.approve_changes())
+
         # 5. Downloads.
         self.register_link = W.HTML()
         self.documents_button = _button("Подготовить документы на выбранную дату", "file-word-o")
@@ -271,13 +316,24 @@ class YearApp:
         self.load_info.value = (
             f"<p style='font-size:15px'>{html.escape(note)} Реестр педагогов: «{source}».</p>"
         )
-        self.documents = None
-        self.documents_links.value = ""
+        self._stale()
         day = default_day(register, self.day.value or self.today)
         if day != self.day.value:
             self.day.value = day  # redraws through the observer
         else:
             self.show()
+
+    def _stale(self) -> None:
+        """The register changed: documents and a re-match of the old register are gone (with a note)."""
+        self.documents_links.value = ""
+        self.documents_info.value = (
+            "<i>Реестр изменился — подготовьте документы заново.</i>" if self.documents else ""
+        )
+        self.documents = None
+        if self.result is not None:
+            self.rematch_info.value = "<i>Реестр изменился — подберите пары заново.</i>"
+            self.changes_view.value = self.rematch_link.value = ""
+        self.result = None
 
     def _failed(self, exc: Exception, where: W.HTML) -> None:
         self.error = exc
@@ -428,17 +484,105 @@ class YearApp:
             self._failed(exc, self.change_info)
             return None
         self.register, self.error = register, None
-        self.documents_links.value = ""
-        self.documents_info.value = (
-            "<i>Реестр изменился — подготовьте документы заново.</i>" if self.documents else ""
-        )
-        self.documents = None
+        self._stale()
         self.show()
         self.change_info.value = (
             f"<p style='color:#0b5394'>Статус пары «{html.escape(self.names.person(mentee))}» – "
             f"«{html.escape(self.names.person(mentor))}»: {html.escape(status)} "
             f"(с {self.change_day.value:%d.%m.%Y}). Запись добавлена в журнал; скачайте реестр пар.</p>"
         )
+        return register
+
+    # -- 4. re-match ------------------------------------------------------------------------------
+
+    def run_rematch(self) -> MatchResult | None:
+        """Form the pairs again on the chosen date from the pairs in force; show what changes."""
+        self.rematch_info.value = self.changes_view.value = self.rematch_link.value = ""
+        self.approve_changes_info.value = ""
+        self.result = None
+        try:
+            if self.register is None or self.registry is None:
+                raise InputError("сначала откройте реестр пар (шаг 1)")
+            if self.rematch_day.value is None:
+                raise InputError("укажите дату подбора")
+            check_district(self.register, self.registry.teachers["teacher_id"], self.registry.source)
+            cost = None if self.keep_all.value else float(self.change_cost.value)
+            result = rematch(self.registry, self.register, self.rematch_day.value, change_cost=cost)
+        except InputError as exc:
+            self._failed(exc, self.rematch_info)
+            return None
+        self.result, self.error = result, None
+        on = self.rematch_day.value
+        rule = (
+            "допустимые действующие пары сохранены"
+            if cost is None
+            else f"пара меняется, только если смена даёт больше {cost:.2f} балла".replace(".", ",")
+        )
+        self.rematch_info.value = (
+            f"<p style='font-size:15px'><b>Подбор на {on:%d.%m.%Y} по реестру педагогов "
+            f"«{html.escape(self.registry.source or '')}» ({html.escape(rule)}).</b><br>"
+            f"{html.escape(changes_text(result.changes))} {html.escape(result.summary())}</p>"
+        )
+        self.changes_view.value = table_html(
+            changes_table(result.changes, self.names),
+            wrap=("Причина",),
+            shade="Изменение",
+            colors=CHANGE_KINDS,
+            empty="Действующих пар и новых наставляемых нет.",
+        )
+        if len(result.unmatched):
+            self.changes_view.value += (
+                f"<p style='margin:8px 0 2px'><b>Без наставника ({len(result.unmatched)}):</b></p>"
+                + table_html(
+                    unmatched_table(result.unmatched, self.names), wrap=("Почему без наставника",), height=300
+                )
+            )
+        self.rematch_link.value = download_link(
+            result_bytes(result, self.registry),
+            f"повторный_подбор_{on:%Y-%m-%d}.xlsx",
+            "Скачать результат повторного подбора (Excel, лист «Изменения»)",
+            XLSX_MIME,
+        )
+        if self.rematch_start.value is None or self.rematch_start.value < on:
+            self.rematch_start.value = on
+        return result
+
+    def approve_changes(self) -> Register | None:
+        """Approve the re-match by the order: changed and released pairs end, new pairs start."""
+        self.approve_changes_info.value = ""
+        try:
+            if self.result is None or self.register is None:
+                raise InputError("сначала подберите пары заново (кнопка «Подобрать заново»)")
+            if self.rematch_start.value is None:
+                raise InputError("укажите дату начала новых пар")
+            t = self.registry.teachers
+            pairs = self.result.pairs[["mentee_id", "mentor_id", "pair_format"]].rename(
+                columns={"pair_format": "format"}
+            )
+            register, counts = approve(
+                self.register,
+                pairs,
+                order=self.rematch_order.value,
+                start=self.rematch_start.value,
+                end=self.rematch_end.value,
+                experience=dict(zip(t["teacher_id"], t["experience_years"])),
+                changes=self.result.changes,
+            )
+        except InputError as exc:
+            self._failed(exc, self.approve_changes_info)
+            return None
+        self.register, self.error = register, None
+        self._stale()
+        self.rematch_info.value = ""
+        self.approve_changes_info.value = (
+            f"<p style='color:#0b5394'>Изменения утверждены ({html.escape(self.rematch_order.value)}): "
+            f"новых пар {counts['approved']}, сохранено {counts['kept']}, прекращено {counts['ended']}. "
+            "Скачайте реестр пар.</p>"
+        )
+        if self.day.value != self.rematch_start.value:
+            self.day.value = self.rematch_start.value  # redraws through the observer
+        else:
+            self.show()
         return register
 
     # -- 5. documents ----------------------------------------------------------------------------
@@ -528,6 +672,24 @@ class YearApp:
                 W.HBox([self.reason, self.basis]),
                 W.HBox([self.change_button]),
                 self.change_info,
+                _h("4. Повторный подбор"),
+                W.HTML(
+                    "<p style='margin:0'>В середине года реестр педагогов меняется: новые педагоги, выбывшие "
+                    "наставники, отозванные согласия. Выберите в шаге 1 реестр педагогов на сегодня и подберите "
+                    "пары заново: действующие пары, которые по-прежнему допустимы, сохраняются (или меняются, "
+                    "только если смена выигрывает больше заданной цены). Таблица покажет, что изменится.</p>"
+                ),
+                W.HBox([self.rematch_day, self.rematch_button]),
+                self.keep_all,
+                self.change_cost,
+                self.rematch_info,
+                self.changes_view,
+                self.rematch_link,
+                W.HTML("<p style='margin:8px 0 0'><b>Утвердить изменения приказом:</b></p>"),
+                W.HBox([self.rematch_order]),
+                W.HBox([self.rematch_start, self.rematch_end]),
+                W.HBox([self.approve_changes_button]),
+                self.approve_changes_info,
                 _h("5. Скачать"),
                 self.register_link,
                 W.HBox([self.documents_button]),

@@ -102,6 +102,12 @@ class Names:
         return short_school(self.schools.get(school_id, school_id))
 
 
+def by_name(df: pd.DataFrame, column: str = "Наставляемый") -> pd.DataFrame:
+    """``df`` sorted by a column of names (case and ё/е do not matter; stable), index reset."""
+    key = df[column].astype(str).str.casefold().str.replace("ё", "е")
+    return df.iloc[key.argsort(kind="stable")].reset_index(drop=True)
+
+
 def default_day(register: Register, today: dt.date) -> dt.date:
     """The date the page opens on: ``today`` when some pair is in force then, else the latest start.
 
@@ -150,9 +156,7 @@ def pairs_table(register: Register, names: Names, on: dt.date, every_pair: bool 
         ]
         for r in p.to_dict("records")
     ]
-    out = pd.DataFrame(rows, columns=PAIR_VIEW_COLUMNS)
-    key = out["Наставляемый"].str.casefold().str.replace("ё", "е")
-    return out.iloc[key.argsort(kind="stable")].reset_index(drop=True)
+    return by_name(pd.DataFrame(rows, columns=PAIR_VIEW_COLUMNS))
 
 
 def status_counts(register: Register, on: dt.date) -> pd.DataFrame:
@@ -274,6 +278,23 @@ def changes_table(changes: pd.DataFrame, names: Names) -> pd.DataFrame:
     cols = ["Наставляемый", "Наставник до", "Наставник после", "Изменение", "Причина"]
     df = pd.DataFrame(rows, columns=["_order", *cols])
     return df.sort_values(["_order", "Наставляемый"], kind="stable")[cols].reset_index(drop=True)
+
+
+def unmatched_table(unmatched: pd.DataFrame, names: Names) -> pd.DataFrame:
+    """Mentees left without a mentor by a (re-)match, with the reason.
+
+    Parameters
+    ----------
+    unmatched : DataFrame
+        ``MatchResult.unmatched``: ``mentee_id``, ``reason`` at least.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Наставляемый`` (:meth:`Names.card`), ``Почему без наставника`` (str), by mentee.
+    """
+    rows = [[names.card(r["mentee_id"]), str(r["reason"] or "")] for r in unmatched.to_dict("records")]
+    return by_name(pd.DataFrame(rows, columns=["Наставляемый", "Почему без наставника"]))
 
 
 def changes_text(changes: pd.DataFrame) -> str:

@@ -18,7 +18,8 @@ from openpyxl import load_workbook  # noqa: E402
 
 from matching import load_registry, match  # noqa: E402
 from matching.export import result_bytes  # noqa: E402
-from mentoring import Register, approve, load_register  # noqa: E402
+from mentoring import Register, approve, load_register, read_result  # noqa: E402
+from mentoring.rematch import rematch  # noqa: E402
 from mentoring.ui import SAMPLE_REGISTER, SAMPLE_REGISTRIES, YearApp  # noqa: E402
 from mentoring.views import (  # noqa: E402
     Names,
@@ -32,12 +33,13 @@ from mentoring.views import (  # noqa: E402
     short_school,
     status_counts,
     table_html,
+    unmatched_table,
 )
 from tandem.errors import InputError, Issue  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 BAD = Path(__file__).resolve().parents[1] / "data" / "bad" / "register"
-DEC = dt.date(2026, 12, 1)
+DEC, JAN15 = dt.date(2026, 12, 1), dt.date(2027, 1, 15)
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 SEPTEMBER, JANUARY = list(SAMPLE_REGISTRIES)
 
@@ -254,6 +256,87 @@ def test_approve_an_uploaded_result_starts_a_register(registry):
     assert f"уже действовали: {n}" in app.load_info.value and len(app.register.pairs) == n
 
 
+def test_rematch_with_the_january_registry_then_approval(tmp_path):
+    app = YearApp(today=JAN15)
+    app.registry_choice.value = JANUARY
+    assert app.rematch_day.value == JAN15 and app.change_cost.disabled
+    january = load_registry(SAMPLE_REGISTRIES[JANUARY])
+    expected = rematch(january, load_register(SAMPLE_REGISTER), JAN15)
+
+    result = app.run_rematch()
+    assert result is not None and app.error is None
+    pd.testing.assert_frame_equal(result.changes, expected.changes)
+    assert changes_text(expected.changes) in app.rematch_info.value
+    assert "sample_district_2027-01.xlsx" in app.rematch_info.value
+    n_rows = len(expected.changes) + 1 + (len(expected.unmatched) + 1 if len(expected.unmatched) else 0)
+    assert app.changes_view.value.count("<tr") == n_rows
+    assert "наставник выбыл из реестра" in app.changes_view.value
+    assert app.rematch_start.value == JAN15
+
+    # The workbook of the re-match, as the command line writes it: «Изменения» reads back.
+    book = tmp_path / "повторный.xlsx"
+    book.write_bytes(link_bytes(app.rematch_link.value, "Скачать результат повторного подбора"))
+    pairs, changes = read_result(book)
+    assert len(pairs) == len(expected.pairs) and len(changes) == len(expected.changes)
+
+    # Approval needs the order; then changed and released pairs end, new ones start.
+    before = app.register
+    app.approve_changes_button.click()
+    assert "не указано основание" in app.approve_changes_info.value and app.register is before
+    app.rematch_order.value = "Приказ № 3 от 15.01.2027"
+    app.approve_changes_button.click()
+    t = january.teachers
+    by_hand, counts = approve(
+        before,
+        expected.pairs[["mentee_id", "mentor_id", "pair_format"]].rename(columns={"pair_format": "format"}),
+        order="Приказ № 3 от 15.01.2027",
+        start=JAN15,
+        experience=dict(zip(t["teacher_id"], t["experience_years"])),
+        changes=expected.changes,
+    )
+    assert f"новых пар {counts['approved']}, сохранено {counts['kept']}" in app.approve_changes_info.value
+    cols = ["mentee_id", "mentor_id", "form", "format", "start", "end", "status", "order", "reason"]
+    pd.testing.assert_frame_equal(app.register.pairs[cols], by_hand.pairs[cols])
+    assert app.result is None and app.day.value == JAN15
+    assert f"действуют пар: {len(expected.pairs)}" in app.summary.value
+    assert "наставник сменён" in app.log_view.value
+
+    # A second re-match of the approved register keeps every pair.
+    again = app.run_rematch()
+    assert set(again.changes["change"]) == {"сохранена"}
+
+
+def test_rematch_change_cost_and_staleness():
+    app = YearApp(today=JAN15)
+    app.registry_choice.value = JANUARY
+    app.keep_all.value = False
+    assert not app.change_cost.disabled
+    app.change_cost.value = 0.1
+    result = app.run_rematch()
+    january = load_registry(SAMPLE_REGISTRIES[JANUARY])
+    expected = rematch(january, load_register(SAMPLE_REGISTER), JAN15, change_cost=0.1)
+    pd.testing.assert_frame_equal(result.changes, expected.changes)
+    assert "больше 0,10 балла" in app.rematch_info.value
+    # A status change makes the re-match stale: it is dropped, approval is refused.
+    app.reason.value = "переезд"
+    app.status_choice.value = "прекращена досрочно"
+    app.change_button.click()
+    assert app.result is None and "подберите пары заново" in app.rematch_info.value
+    app.rematch_order.value = "Приказ № 3"
+    app.approve_changes_button.click()
+    assert "сначала подберите пары заново" in app.approve_changes_info.value
+
+
+def test_rematch_refusals():
+    app = YearApp(autoload=False, today=JAN15)
+    app.rematch_button.click()
+    assert "сначала откройте реестр пар" in app.rematch_info.value
+    app.open_sample()
+    app.rematch_day.value = None
+    app.rematch_button.click()
+    assert "укажите дату подбора" in app.rematch_info.value and app.result is None
+
+
 # -- the helpers -------------------------------------------------------------------------------
 
 
@@ -284,6 +367,16 @@ def test_default_day(sample):
     assert default_day(sample, DEC) == DEC
     assert default_day(sample, dt.date(2030, 1, 1)) == dt.date(2026, 9, 1)
     assert default_day(Register(), DEC) == DEC
+
+
+def test_unmatched_table(registry):
+    un = pd.DataFrame(
+        {"mentee_id": ["П-243", "П-063"], "reason": ["все наставники заняты", "нет подходящего"]}
+    )
+    table = unmatched_table(un, Names(registry))
+    assert list(table.columns) == ["Наставляемый", "Почему без наставника"]
+    assert table.iloc[0]["Наставляемый"].startswith("Дёмина М. П. (П-243)\n")  # by name, not by code
+    assert table.iloc[0]["Почему без наставника"] == "все наставники заняты"
 
 
 def test_changes_table_and_text(registry):
