@@ -526,6 +526,7 @@ class YearApp:
         self.changes_view.value = table_html(
             changes_table(result.changes, self.names),
             wrap=("Причина",),
+            wrap_width=520,
             shade="Изменение",
             colors=CHANGE_KINDS,
             empty="Действующих пар и новых наставляемых нет.",
@@ -534,7 +535,10 @@ class YearApp:
             self.changes_view.value += (
                 f"<p style='margin:8px 0 2px'><b>Без наставника ({len(result.unmatched)}):</b></p>"
                 + table_html(
-                    unmatched_table(result.unmatched, self.names), wrap=("Почему без наставника",), height=300
+                    unmatched_table(result.unmatched, self.names),
+                    wrap=("Почему без наставника",),
+                    wrap_width=900,
+                    height=300,
                 )
             )
         self.rematch_link.value = download_link(
@@ -571,9 +575,9 @@ class YearApp:
         except InputError as exc:
             self._failed(exc, self.approve_changes_info)
             return None
-        self.register, self.error = register, None
+        # The approved re-match stays on view (what was approved) but cannot be approved twice.
+        self.register, self.error, self.result = register, None, None
         self._stale()
-        self.rematch_info.value = ""
         self.approve_changes_info.value = (
             f"<p style='color:#0b5394'>Изменения утверждены ({html.escape(self.rematch_order.value)}): "
             f"новых пар {counts['approved']}, сохранено {counts['kept']}, прекращено {counts['ended']}. "

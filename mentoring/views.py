@@ -330,6 +330,7 @@ def table_html(
     df: pd.DataFrame,
     *,
     wrap: tuple[str, ...] = (),
+    wrap_width: int = 300,
     shade: str | None = None,
     colors: dict[str, str] | None = None,
     height: int = 640,
@@ -344,6 +345,8 @@ def table_html(
         («\\n») is shown as a smaller grey second line.
     wrap : tuple of str
         Columns whose long text wraps (the others stay on one line).
+    wrap_width : int
+        Widest a wrapping column grows, px.
     shade : str, optional
         A column whose value picks the row's background from ``colors``.
     colors : dict, optional
@@ -357,13 +360,12 @@ def table_html(
         return f"<p><i>{html.escape(empty)}</i></p>"
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
     at = list(df.columns).index(shade) if shade in df.columns else None
+    wrapped = " class=wrap" + (f" style='max-width:{int(wrap_width)}px'" if wrap_width != 300 else "")
     body = []
     for r in df.astype(object).where(df.notna(), "").itertuples(index=False):
         color = (colors or {}).get(str(r[at]), "") if at is not None else ""
         style = f" style='background:{color}'" if color else ""
-        cells = "".join(
-            f"<td{' class=wrap' if c in wrap else ''}>{_cell(v)}</td>" for c, v in zip(df.columns, r)
-        )
+        cells = "".join(f"<td{wrapped if c in wrap else ''}>{_cell(v)}</td>" for c, v in zip(df.columns, r))
         body.append(f"<tr{style}>{cells}</tr>")
     return (
         f"{_TABLE_CSS}<div style='max-height:{height}px;overflow:auto;max-width:100%'>"

@@ -298,6 +298,10 @@ def test_rematch_with_the_january_registry_then_approval(tmp_path):
     cols = ["mentee_id", "mentor_id", "form", "format", "start", "end", "status", "order", "reason"]
     pd.testing.assert_frame_equal(app.register.pairs[cols], by_hand.pairs[cols])
     assert app.result is None and app.day.value == JAN15
+    assert "наставник выбыл из реестра" in app.changes_view.value  # what was approved stays on view
+    app.approve_changes_button.click()
+    assert "сначала подберите пары заново" in app.approve_changes_info.value
+    assert len(app.register.pairs) == len(by_hand.pairs)
     assert f"действуют пар: {len(expected.pairs)}" in app.summary.value
     assert "наставник сменён" in app.log_view.value
 
@@ -399,6 +403,10 @@ def test_table_html_escapes_and_problems_html():
     out = table_html(pd.DataFrame({"А": ["<b>x</b>"], "Причина": ["длинная причина"]}), wrap=("Причина",))
     assert "&lt;b&gt;x&lt;/b&gt;" in out and "<td class=wrap>длинная причина</td>" in out
     assert "Пусто" in table_html(pd.DataFrame({"А": []}), empty="Пусто")
+    wide = table_html(pd.DataFrame({"Причина": ["x"]}), wrap=("Причина",), wrap_width=900)
+    assert "<td class=wrap style='max-width:900px'>x</td>" in wide
+    two = table_html(pd.DataFrame({"Кто": ["Иванова А. П. (П-1)\nЗареченская СОШ"]}))
+    assert "Иванова А. П. (П-1)<br><span class=sub>Зареченская СОШ</span>" in two
     located = problems_html(
         InputError(Issue("плохая дата", file="a.xlsx", sheet="Пары", row=5, column="Дата"))
     )
