@@ -323,15 +323,15 @@ class YearApp:
         else:
             self.show()
 
-    def _stale(self) -> None:
-        """The register changed: documents and a re-match of the old register are gone (with a note)."""
+    def _stale(self, what: str = "Реестр пар") -> None:
+        """The register or the registry changed: documents and a re-match made before are gone (with a note)."""
         self.documents_links.value = ""
         self.documents_info.value = (
-            "<i>Реестр изменился — подготовьте документы заново.</i>" if self.documents else ""
+            f"<i>{what} изменился — подготовьте документы заново.</i>" if self.documents else ""
         )
         self.documents = None
         if self.result is not None:
-            self.rematch_info.value = "<i>Реестр изменился — подберите пары заново.</i>"
+            self.rematch_info.value = f"<i>{what} изменился — подберите пары заново.</i>"
             self.changes_view.value = self.rematch_link.value = ""
         self.result = None
 
@@ -413,6 +413,7 @@ class YearApp:
             self._failed(exc, self.load_problems)
             return
         self.registry, self.names = registry, Names(registry)
+        self._stale("Реестр педагогов")
         self.load_problems.value = ""
         self.load_info.value = f"<p>Реестр педагогов: «{html.escape(registry.source or '')}».</p>"
         self.show()

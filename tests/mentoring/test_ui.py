@@ -329,6 +329,11 @@ def test_rematch_change_cost_and_staleness():
     app.rematch_order.value = "Приказ № 3"
     app.approve_changes_button.click()
     assert "сначала подберите пары заново" in app.approve_changes_info.value
+    # So does another registry.
+    app.run_rematch()
+    assert app.result is not None
+    app.registry_choice.value = SEPTEMBER
+    assert app.result is None and "Реестр педагогов изменился" in app.rematch_info.value
 
 
 def test_rematch_refusals():
