@@ -312,16 +312,16 @@ class YearApp:
     def _opened(self, register: Register, registry: Registry, note: str) -> None:
         self.register, self.registry, self.names, self.error = register, registry, Names(registry), None
         self.load_problems.value = ""
-        source = html.escape(registry.source or "")
-        self.load_info.value = (
-            f"<p style='font-size:15px'>{html.escape(note)} Реестр педагогов: «{source}».</p>"
-        )
         self._stale()
         day = default_day(register, self.day.value or self.today)
         if day != self.day.value:
             self.day.value = day  # redraws through the observer
         else:
             self.show()
+        source = html.escape(registry.source or "")  # said last: the tables and links are new by then
+        self.load_info.value = (
+            f"<p style='font-size:15px'>{html.escape(note)} Реестр педагогов: «{source}».</p>"
+        )
 
     def _stale(self, what: str = "Реестр пар") -> None:
         """The register or the registry changed: documents and a re-match made before are gone (with a note)."""
@@ -415,8 +415,8 @@ class YearApp:
         self.registry, self.names = registry, Names(registry)
         self._stale("Реестр педагогов")
         self.load_problems.value = ""
-        self.load_info.value = f"<p>Реестр педагогов: «{html.escape(registry.source or '')}».</p>"
         self.show()
+        self.load_info.value = f"<p>Реестр педагогов: «{html.escape(registry.source or '')}».</p>"
 
     # -- 2. the register on a date ------------------------------------------------------------
 
@@ -579,15 +579,16 @@ class YearApp:
         # The approved re-match stays on view (what was approved) but cannot be approved twice.
         self.register, self.error, self.result = register, None, None
         self._stale()
+        if self.day.value != self.rematch_start.value:
+            self.day.value = self.rematch_start.value  # redraws through the observer
+        else:
+            self.show()
+        # Said last, so that the page shows it only once the tables and the register's link are new.
         self.approve_changes_info.value = (
             f"<p style='color:#0b5394'>Изменения утверждены ({html.escape(self.rematch_order.value)}): "
             f"новых пар {counts['approved']}, сохранено {counts['kept']}, прекращено {counts['ended']}. "
             "Скачайте реестр пар.</p>"
         )
-        if self.day.value != self.rematch_start.value:
-            self.day.value = self.rematch_start.value  # redraws through the observer
-        else:
-            self.show()
         return register
 
     # -- 5. documents ----------------------------------------------------------------------------
@@ -607,8 +608,7 @@ class YearApp:
             return None
         self.documents = docs
         schools = sorted(k for k in docs if k.endswith(".zip") and k != f"{PROGRAMMES_DIR}.zip")
-        n = len(pairs_table(self.register, self.names, on))
-        self.documents_info.value = f"<p>Документы на {on:%d.%m.%Y}: действующих пар {n}.</p>"
+        n = len(self.register.in_force(on))
         links = [
             download_link(docs[ANNEX_FILE], ANNEX_FILE, "Приложение к приказу (Word)", DOCX_MIME),
             download_link(docs[NETWORK_FILE], NETWORK_FILE, "Сетевые договоры (Excel)", XLSX_MIME),
@@ -637,6 +637,9 @@ class YearApp:
             "<p style='margin:6px 0 2px'>По школам (часть приложения и программы пар, где педагог школы — "
             "наставник или наставляемый), zip:</p>"
             "<ul style='columns:3;margin:0'>" + "".join(per_school) + "</ul>"
+        )
+        self.documents_info.value = (
+            f"<p>Документы на {on:%d.%m.%Y}: действующих пар {n}.</p>"  # after the links
         )
         return docs
 
