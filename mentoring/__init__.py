@@ -10,10 +10,12 @@ Layers: :mod:`mentoring.register` (the type and its rules) and
 (the re-match with continuity), :mod:`mentoring.diagnosis` and
 :mod:`mentoring.report` are pure;
 :mod:`mentoring.register_io` and :mod:`mentoring.result_io` read and write
-workbooks; :mod:`mentoring.cli` is the command line. The names below are
-imported on first use, so that importing a pure module loads no reader.
-The re-match function is ``from mentoring.rematch import rematch`` (not a
-package-level name: it would clash with its module, ``mentoring.rematch``).
+workbooks; :mod:`mentoring.cli` is the command line; :mod:`mentoring.ui` is
+the «Сопровождение тандемов» page (widgets) over the pure helpers of
+:mod:`mentoring.views`. The names below are imported on first use, so that
+importing a pure module loads no reader. The re-match function is ``from
+mentoring.rematch import rematch`` (not a package-level name: it would clash
+with its module, ``mentoring.rematch``).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ _HOMES = {
     "indicators": "mentoring.report",
     "half_year": "mentoring.report",
     "write_report": "mentoring.report_io",
+    "school_zips": "mentoring.documents_io",
 }
 
 __all__ = sorted(_HOMES)

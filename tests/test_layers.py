@@ -77,6 +77,7 @@ ALGORITHMS = [
     "mentoring.lifecycle",
     "mentoring.documents",
     "mentoring.programme",
+    "mentoring.views",
     "mentoring.rematch",
     "mentoring.diagnosis",
     "mentoring.report",
