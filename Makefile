@@ -20,6 +20,9 @@ demo: $(STAMP)
 	$(BIN)/python -m contest results data/contests/pedagogical_duet.yaml data/contests/pedagogical_duet_people.xlsx data/contests/pedagogical_duet_sheets --adjustments data/contests/pedagogical_duet_adjustments.csv --out out/protocol_duet.xlsx --public out/public_duet.xlsx
 	$(BIN)/python -m contest results data/contests/best_practices.yaml data/contests/best_practices_people.xlsx data/contests/best_practices_scores.csv --out out/protocol_practices.xlsx
 	$(BIN)/python -m mentoring documents data/sample_register.xlsx data/sample_district.xlsx --out out/documents --on 2026-10-01
+	$(BIN)/python -m mentoring rematch data/sample_district_2027-01.xlsx --register data/sample_register.xlsx --on 2027-01-15 --out out/rematch_january.xlsx
+	$(BIN)/python -m mentoring diagnosis map data/sample_district.xlsx --out out/deficit_map
+	$(BIN)/python -m mentoring report data/sample_register.xlsx data/sample_district.xlsx --on 2026-12-31 --out out/report_december
 
 ## Set up and run every test (pytest's "no tests collected" is a failure too); lint and format first.
 test: $(STAMP)
