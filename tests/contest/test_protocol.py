@@ -37,6 +37,7 @@ def test_protocol_sheets_and_values(duet, tmp_path):
         "Сводная ведомость",
         "Баллы по критериям",
         "Согласованность",
+        "Устойчивость",
         "Параметры",
     ]
     path = tmp_path / "p.xlsx"

@@ -174,3 +174,26 @@ def test_1000_entries_30_jurors_is_fast():
     loo = leave_one_out(c, scores)
     assert time.perf_counter() - t0 < 15  # the benchmark's target is 5 s on an idle machine
     assert len(loo) == 30 * 1000
+
+
+def test_protocol_sheet_and_page_section():
+    from contest import build_protocol, load_contest, load_people
+    from contest.scores_io import load_scores
+    from contest.views import stability_html
+
+    data = __import__("pathlib").Path(__file__).resolve().parents[2] / "data" / "contests"
+    c = load_contest(data / "pedagogical_duet.yaml")
+    p = load_people(data / "pedagogical_duet_people.xlsx")
+    ss = load_scores(data / "pedagogical_duet_scores.csv", c, p)
+    res = score(c, ss.scores[COLS], entries=p.entries, jury=p.jury)
+    rob = assess_robustness(res)
+    wb = build_protocol(res, None, p)
+    ws = wb["Устойчивость"]
+    text = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert "Устойчивость итогов" in text and "Место без одного эксперта" in text
+    for line in rob.alerts:
+        assert line in text
+    assert "как в положении" in text and "медиана + z" in text
+    page = stability_html(rob, p)
+    assert "При других правилах подсчёта" in page
+    assert ("Один эксперт решает награду" in page) == bool(rob.alerts)
