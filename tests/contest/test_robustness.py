@@ -52,7 +52,7 @@ def check_against_independent(contest, scores, entries, adjustments):
     return loo
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(advancing_contests())
 def test_leave_one_out_equals_scoring_without_the_juror(case):
     c, scores, entries, adjustments = case
