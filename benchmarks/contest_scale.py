@@ -19,6 +19,13 @@ the same run; the table is written, with the machine, to
   for recusal and jurors per entry. Baseline: a round robin that ignores
   recusal, the least work any planner must do. No target (the issue sets
   none); before the large-contest path this case failed after a minute.
+* **leave one juror out** — :func:`contest.leave_one_out` on that jury plan
+  scored with seeded random whole points (1,000 entries × 5 of 30 jurors ×
+  20 criteria = 100,000 scores): the contest recomputed 30 times, once
+  without each juror, in one vectorised pass. Each juror's panel is checked
+  against :func:`contest.score` on the scores without that juror for three
+  jurors. Baseline: 30 separate calls of :func:`contest.score` (one run), what
+  a loop over the jurors costs. Target: under 5 s.
 * **reading and checking the filled sheets** — a contest of 1,000 entries,
   30 jurors and 20 criteria (4 tasks, three score ranges) in one stage, every
   juror scoring every entry (with ``jury.per_entry`` = 30 that is the only
@@ -56,7 +63,7 @@ from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from contest import load_contest, parse_contest, plan_jury, score  # noqa: E402
+from contest import leave_one_out, load_contest, parse_contest, plan_jury, score  # noqa: E402
 from contest.assign import conflicts  # noqa: E402
 from contest.people import make_people  # noqa: E402
 from contest.scores_io import load_scores  # noqa: E402
@@ -258,6 +265,30 @@ def main() -> None:
             f"juror pairs {stats.pairs_together} of {stats.pairs_total}",
         )
     )
+
+    # the contest without each of its 30 jurors, on that plan
+    rng = np.random.default_rng(7)
+    crit = five.criteria_frame()
+    pe = plan.merge(crit[["criterion_id", "max"]], how="cross")
+    loo_scores = pd.DataFrame(
+        {
+            "entry_id": pe["entry_id"],
+            "juror_id": pe["juror_id"],
+            "criterion_id": pe["criterion_id"],
+            "score": rng.integers(1, pe["max"].to_numpy(dtype=int) + 1).astype(float),
+        }
+    )
+    ours, loo, _ = median_time(lambda: leave_one_out(five, loo_scores))
+    cols = ["entry_id", "total", "rank", "award", "tie_flag"]
+    for j in sorted(set(loo_scores["juror_id"]))[:3]:
+        alone = score(five, loo_scores[loo_scores["juror_id"] != j], entries=ids).ranking[cols]
+        got = loo[loo["juror_id"] == j][cols].reset_index(drop=True)
+        assert got.equals(alone.reset_index(drop=True)), f"leave_one_out differs from score() without {j}"
+    jurors = sorted(set(loo_scores["juror_id"]))
+    base, _, _ = median_time(
+        lambda: [score(five, loo_scores[loo_scores["juror_id"] != j], entries=ids) for j in jurors], runs=1
+    )
+    out(row(f"leave one out: {len(loo_scores):,} scores, 30 jurors", ours, base, "< 5 s", "30 × score()"))
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -10,6 +10,10 @@
   260,000 answers) read, validated and applied to the region's registry,
   twice: as per-school workbooks (one .xlsx per school, as schools send
   them) and as one CSV (an online form's export). Target: under 60 s each.
+* **documents** — ``write_documents`` (the order annex, one programme per
+  pair, the network agreements): for the sample district (about 50 pairs,
+  target under 10 s) and for 1,000 pairs in force of the region's register
+  (target under 60 s).
 
 Each step runs once (the numbers are minutes-scale budgets, not
 micro-timings). Usage::
@@ -39,8 +43,9 @@ from matching import load_registry  # noqa: E402
 from mentoring.cli import main as cli_main  # noqa: E402
 from mentoring.diagnosis import LEVEL_CHOICES, questionnaire_rows  # noqa: E402
 from mentoring.diagnosis_io import import_diagnosis  # noqa: E402
-from mentoring.register import Register  # noqa: E402
-from mentoring.register_io import write_register  # noqa: E402
+from mentoring.documents_io import write_documents  # noqa: E402
+from mentoring.register import Register, in_force  # noqa: E402
+from mentoring.register_io import load_register, write_register  # noqa: E402
 from tandem.xlsx import atomic_save, new_workbook, write_table  # noqa: E402
 
 QUESTIONNAIRES = 10_000
@@ -173,6 +178,24 @@ def main(argv=None) -> int:
     lines.append(
         f"| import {QUESTIONNAIRES:,} questionnaires, one CSV ({len(answers):,} answers) | {sec:.1f} | 60 |"
     )
+    data = HERE.parent / "data"
+    sample_reg, sample_registry = (
+        load_register(data / "sample_register.xlsx"),
+        load_registry(data / "sample_district.xlsx"),
+    )
+    day = dt.date(2026, 10, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        sec, paths = timed(lambda: write_documents(sample_reg, sample_registry, Path(tmp) / "d", day))
+    n = len(in_force(sample_reg.pairs, day))
+    lines.append(
+        f"| documents of the sample district ({n} pairs in force, {len(paths)} files) | {sec:.1f} | 10 |"
+    )
+    region_reg = load_register(register)
+    live = in_force(region_reg.pairs, ON).sort_values("mentee_id").head(1000)
+    region_reg.pairs = live.reset_index(drop=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        sec, paths = timed(lambda: write_documents(region_reg, registry, Path(tmp) / "d", ON))
+    lines.append(f"| documents of 1,000 pairs of the region ({len(paths)} files) | {sec:.1f} | 60 |")
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -12,7 +12,10 @@ Core — pure: dataclasses and DataFrames in and out, no file is opened:
 * :mod:`contest.assign` and :mod:`contest.jury_plans` (:func:`assign_jury`),
   :mod:`contest.advance` (who reaches each stage), :mod:`contest.scores`
   (:class:`ScoreSet`, checks across scores), :mod:`contest.validate`,
-  :mod:`contest.scoring` (:func:`score` → :class:`Results`),
+  :mod:`contest.scoring` (:func:`score` → :class:`Results`) on
+  :mod:`contest.panels` (many panels at once, exactly) and :mod:`contest.exact`,
+  :mod:`contest.robustness` (:func:`leave_one_out`, :func:`what_if`,
+  :func:`assess_robustness`),
   :mod:`contest.agreement` (:func:`agreement` → :class:`Agreement`),
   :mod:`contest.report` (the result tables), :mod:`contest.sheet_format`
   (the score sheet's layout and manifest), :mod:`contest.entries`
@@ -62,6 +65,12 @@ _HOMES = {
     "plan_jury": "contest.assign",
     "ScoreSet": "contest.scores",
     "tandem_entries": "contest.entries",
+    "Robustness": "contest.robustness",
+    "leave_one_out": "contest.robustness",
+    "assess_robustness": "contest.robustness",
+    "robustness_alerts": "contest.robustness",
+    "robustness_summary": "contest.robustness",
+    "what_if": "contest.robustness",
     # io
     "load_contest": "contest.definition_io",
     "load_people": "contest.people",

@@ -13,6 +13,9 @@ The protocol workbook follows the documents of the regional regulations
 * «Баллы по критериям» — every criterion score (long form);
 * «Согласованность» — agreement per task and severity per juror
   (:func:`contest.agreement`);
+* «Устойчивость» — places and awards with each juror left out, the alerts
+  when one juror decides an award, the podium under the other aggregation
+  rules (:func:`contest.assess_robustness`, docs/contest_rules.md §1.6);
 * «Параметры» — contest version and file SHA-256, normalisation, package
   version, SHA-256 of every input file.
 
@@ -46,8 +49,11 @@ from contest.report import (
     parameters_frame,
     public_frame,
     ranking_frame,
+    stability_table,
     summary_frame,
+    what_if_table,
 )
+from contest.robustness import assess_robustness
 from contest.roster import CHAIR, People
 from tandem.xlsx import atomic_save, new_workbook, set_cell, write_table
 from tandem.xlsx_write import column_width, print_setup, wrap_rows
@@ -358,6 +364,8 @@ def build_protocol(
         wrap_rows(ws, r + 1, r + 1 + len(jdf), len(jdf.columns))
     print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
 
+    _stability_sheet(wb, results, people, head)
+
     ws = wb.create_sheet("Параметры")
     pf = parameters_frame(results, made_at, params, source_sha256)
     write_table(ws, pf, headers={"param": "Параметр", "value": "Значение"})
@@ -365,6 +373,30 @@ def build_protocol(
     print_setup(ws, landscape=False, title_rows=1, sheet_name=True, header=head)
     wb.active = 0
     return wb
+
+
+def _stability_sheet(wb: Workbook, results, people: People, head: str) -> None:
+    """The sheet «Устойчивость»: each juror left out, the alerts, the other rules (A4 landscape)."""
+    rob = assess_robustness(results)
+    ws = wb.create_sheet("Устойчивость")
+    start = _title(
+        ws,
+        [
+            "Устойчивость итогов",
+            "Итоги пересчитаны по тем же правилам без оценок каждого эксперта по очереди "
+            "(с проходом в следующий этап).",
+        ],
+    )
+    st = stability_table(rob, people)
+    write_table(ws, st, number_formats={"Награда сохраняется, доля составов": "0%"}, start_row=start)
+    r = start + len(st) + 2
+    set_cell(ws.cell(r, 1), "Эксперт решает награду").font = Font(bold=True)
+    for i, line in enumerate(rob.alerts or ["Ни один эксперт в одиночку не меняет награды."], r + 1):
+        set_cell(ws.cell(i, 1), line)
+    r += max(len(rob.alerts), 1) + 2
+    set_cell(ws.cell(r, 1), "Места и награды при других правилах подсчёта").font = Font(bold=True)
+    write_table(ws, what_if_table(rob), start_row=r + 1, freeze=False, autofilter=False)
+    print_setup(ws, landscape=True, title_rows=start, sheet_name=True, header=head)
 
 
 def build_public(results, people: People) -> Workbook:

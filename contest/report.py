@@ -286,3 +286,82 @@ def jurors_table(agreement, people: People) -> pd.DataFrame:
     j = agreement.jurors.copy()
     j.insert(1, "full_name", j["juror_id"].map(dict(zip(people.jury["juror_id"], people.jury["full_name"]))))
     return j[[c for c in JUROR_HEADERS if c in j.columns]].rename(columns=JUROR_HEADERS)
+
+
+STABILITY_HEADERS = {
+    "rank": "Место",
+    "entry_id": "Код работы",
+    "title": "Название",
+    "award": "Награда",
+    "rank_range": "Место без одного эксперта",
+    "award_share": "Награда сохраняется, доля составов",
+    "key_juror": "Эксперт, без которого меняется больше всего",
+    "without": "Без него: место и награда",
+}
+
+
+def stability_table(rob, people: People) -> pd.DataFrame:
+    """Per entry, how its place and award hold when one juror is left out (Russian headers).
+
+    Parameters
+    ----------
+    rob : Robustness
+        :func:`contest.assess_robustness`.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :data:`STABILITY_HEADERS` under their Russian headers,
+        in the ranking's order: place (int), entry code, title, award (str),
+        place range over the panels without one juror (str, «2–4» or «3»),
+        share of those panels in which the award holds (float 0–1), the key
+        juror (code and full name, str) and the entry's place and award
+        without that juror (str).
+    """
+    s = rob.summary
+    titles = dict(zip(people.entries["entry_id"], people.entries["title"]))
+    names = dict(zip(people.jury["juror_id"], people.jury["full_name"]))
+    rng = [str(a) if a == b else f"{a}–{b}" for a, b in zip(s["rank_min"], s["rank_max"])]
+    key = [f"{j} ({names[j]})" if j in names else j for j in s["key_juror"]]
+    without = [
+        "" if not j else f"{int(r)} место" + (f", «{a}»" if a else ", без награды")
+        for j, r, a in zip(s["key_juror"], s["rank_without"], s["award_without"])
+    ]
+    out = pd.DataFrame(
+        {
+            "rank": s["rank"].to_numpy(),
+            "entry_id": s["entry_id"].to_numpy(),
+            "title": s["entry_id"].map(titles).fillna("").to_numpy(),
+            "award": s["award"].to_numpy(),
+            "rank_range": rng,
+            "award_share": s["award_share"].to_numpy(dtype=float),
+            "key_juror": key,
+            "without": without,
+        }
+    )
+    return out.rename(columns=STABILITY_HEADERS)
+
+
+def what_if_table(rob, max_rank: int = 3) -> pd.DataFrame:
+    """The places and awards under the other rules, one column per variant (Russian headers).
+
+    Rows are the entries placed ``max_rank`` or better, or titled, in some
+    variant (in the order of the first variant, the contest's own rules);
+    each cell reads «1 · Победитель», «4» or «5 · Лауреат».
+
+    Returns
+    -------
+    DataFrame
+        ``Код работы`` (str) and one str column per variant of
+        :data:`contest.robustness.WHAT_IF_VARIANTS`.
+    """
+    w = rob.what_if
+    shown = set(w.loc[(w["rank"] <= max_rank) | (w["award"] != ""), "entry_id"])
+    order = [e for e in dict.fromkeys(w["entry_id"]) if e in shown]
+    cell = w["rank"].astype(str) + w["award"].map(lambda a: f" · {a}" if a else "")
+    table = pd.DataFrame({"variant": w["variant"], "entry_id": w["entry_id"], "cell": cell})
+    wide = table.pivot(index="entry_id", columns="variant", values="cell")
+    wide = wide.reindex(index=order, columns=list(dict.fromkeys(w["variant"])))
+    wide = wide.reset_index().rename(columns={"entry_id": "Код работы"})
+    wide.columns.name = None
+    return wide

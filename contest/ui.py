@@ -24,6 +24,7 @@ import pandas as pd
 from contest.definition_io import load_contest
 from contest.people import load_people
 from contest.report import jurors_table, ranking_table
+from contest.robustness import assess_robustness
 from contest.sheets import build_sheets
 from contest.views import (
     XLSX,
@@ -35,6 +36,7 @@ from contest.views import (
     problems_html,
     recusals_table,
     severity_html,
+    stability_html,
     styled_html,
     winner_text,
 )
@@ -144,6 +146,8 @@ class Outcome:
         :func:`contest.report.jurors_table`.
     protocol, public : bytes
         The protocol and the public ranking (.xlsx).
+    robustness : Robustness or None
+        :func:`contest.assess_robustness` of the results.
     """
 
     results: object
@@ -152,6 +156,7 @@ class Outcome:
     jurors: pd.DataFrame
     protocol: bytes
     public: bytes
+    robustness: object = None
 
 
 def run_results(contest, people, scores_path, adjustments_path=None, people_path=None) -> Outcome:
@@ -182,6 +187,7 @@ def run_results(contest, people, scores_path, adjustments_path=None, people_path
         jurors_table(run.agreement, people),
         workbook_bytes(protocol_workbook(run, people)),
         workbook_bytes(public_workbook(run, people)),
+        assess_robustness(run.results),
     )
 
 
@@ -463,6 +469,7 @@ class ContestResultsApp:
         self.ranking_view = W.HTML()
         self.severity_view = W.HTML()
         self.agreement_view = W.HTML()
+        self.stability_view = W.HTML()
         self.download = W.HTML()
         self.results_button.on_click(lambda _: self.run())
         if autorun and self.source.contest is not None:
@@ -476,6 +483,7 @@ class ContestResultsApp:
             self.ranking_view,
             self.severity_view,
             self.agreement_view,
+            self.stability_view,
             self.download,
         ):
             w.value = ""
@@ -520,6 +528,7 @@ class ContestResultsApp:
             f"<p style='font-size:15px'>{html.escape(agreement_reading(outcome.agreement, outcome.jurors))}</p>"
             + styled_html(agreement_frame(outcome.agreement))
         )
+        self.stability_view.value = stability_html(outcome.robustness, p)
         self.download.value = (
             download_link(outcome.protocol, "протокол.xlsx", "Скачать протокол (xlsx)", XLSX)
             + " &nbsp; "
@@ -557,5 +566,10 @@ class ContestResultsApp:
                 self.severity_view,
                 W.HTML("<h3 style='margin:8px 0 4px'>Согласованность</h3>"),
                 self.agreement_view,
+                W.HTML(
+                    "<h2 style='margin:12px 0 4px'>5. Устойчивость итогов</h2><p>Что стало бы с местами и "
+                    "наградами без одного эксперта и при других правилах подсчёта.</p>"
+                ),
+                self.stability_view,
             ]
         )

@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from contest.assign import conflicts, loads
-from contest.report import JUROR_HEADERS, TIE_NOTE
+from contest.report import JUROR_HEADERS, TIE_NOTE, stability_table, what_if_table
 from tandem.errors import InputError
 
 #: MIME type of an .xlsx download.
@@ -225,4 +225,33 @@ def problems_html(exc: Exception) -> str:
         + styled_html(problems_by_file(exc))
         + "<p>Подробно:</p>"
         + styled_html(exc.to_frame().fillna(""))
+    )
+
+
+def stability_html(rob, people) -> str:
+    """The results page's section «Устойчивость»: alerts, places without each juror, other rules.
+
+    Parameters
+    ----------
+    rob : Robustness
+        :func:`contest.assess_robustness`.
+    people : People
+    """
+    if rob.alerts:
+        items = "".join(f"<li>{html.escape(a)}</li>" for a in rob.alerts)
+        alerts = (
+            "<p style='color:#9c5700'><b>Один эксперт решает награду</b> — стоит обсудить на заседании "
+            f"жюри:</p><ul>{items}</ul>"
+        )
+    else:
+        alerts = "<p style='color:#375623'><b>Ни один эксперт в одиночку не меняет награды.</b></p>"
+    st = stability_table(rob, people)
+    share = "Награда сохраняется, доля составов"
+    st[share] = [f"{x:.0%}" for x in st[share]]
+    return (
+        alerts + "<p>Итоги пересчитаны по тем же правилам без оценок каждого эксперта по очереди "
+        "(с проходом в следующий этап).</p>"
+        + styled_html(st, highlight="Награда")
+        + "<h3 style='margin:8px 0 4px'>При других правилах подсчёта</h3>"
+        + styled_html(what_if_table(rob))
     )

@@ -371,3 +371,68 @@ def continuity_instances(draw, max_mentees=7, max_mentors=5, max_capacity=3, max
         listed = draw(st.lists(st.sampled_from(mentees), unique=True, max_size=len(mentees)))
         priority = {m: draw(st.integers(1, max_tier)) for m in listed}
     return edges, capacity, current, priority
+
+
+# --- contests with advancement, trimmed means, ties and adjustments -----------
+
+
+@st.composite
+def advancing_contests(draw, max_entries: int = 7, max_jurors: int = 6, zscore: bool | None = None):
+    """(Contest, scores, entries, adjustments): a valid contest of one or two stages.
+
+    The first stage may advance by ``top`` or ``min_share``; tasks use every
+    aggregation (trimmed means with trim 0–2), rounding or none, decimal
+    weights; scores are small whole or half points, so that ties are common;
+    adjustments are drawn only for entries that take part in their stage.
+    The second stage's scores cover exactly the entries that advanced (found
+    with :func:`contest.score`), each by a non-empty subset of the jurors.
+    """
+    from contest import score
+
+    m = draw(contest_dicts(max_stages=2, n_jurors=draw(st.integers(2, max_jurors))))
+    m["jury"]["per_entry"] = draw(st.integers(1, 3))
+    if len(m["stages"]) > 1:
+        rule = draw(st.sampled_from(["top", "min_share", "none"]))
+        if rule == "top":
+            m["stages"][0]["advance"] = {"top": draw(st.integers(1, 4))}
+        elif rule == "min_share":
+            m["stages"][0]["advance"] = {"min_share": draw(st.sampled_from([0.3, 0.45, 0.6]))}
+    m["ranking"]["stages"] = draw(st.sampled_from([[s["id"] for s in m["stages"]], [m["stages"][-1]["id"]]]))
+    norm = draw(st.sampled_from(["none", "zscore"])) if zscore is None else ("zscore" if zscore else "none")
+    m["normalization"] = norm
+    c = parse_contest(m)
+    n_entries = draw(st.integers(2, max_entries))
+    n_jurors = draw(st.integers(2, max_jurors))
+    entries = [f"E{i}" for i in range(1, n_entries + 1)]
+    jurors = [f"J{i}" for i in range(1, n_jurors + 1)]
+    half = draw(st.booleans())
+    rows, adj = [], []
+    taking = entries
+    for k, s in enumerate(c.stages):
+        if k > 0:
+            cols = ["entry_id", "juror_id", "criterion_id", "score"]
+            res = score(
+                c,
+                pd.DataFrame(rows, columns=cols),
+                entries=entries,
+                adjustments=pd.DataFrame(adj, columns=["entry_id", "stage_id", "points", "reason"]),
+            )
+            st_ = res.stages
+            taking = sorted(st_[(st_["stage_id"] == c.stages[k - 1].id) & st_["advanced"]]["entry_id"])
+        scored = set()
+        for t in s.tasks:
+            for e in taking:
+                panel = draw(
+                    st.lists(st.sampled_from(jurors), min_size=0 if k else 1, max_size=n_jurors, unique=True)
+                )
+                for j in panel:
+                    scored.add(e)
+                    for cr in t.criteria:
+                        hi = int(cr.max) * (2 if half else 1)
+                        rows.append((e, j, cr.id, draw(st.integers(0, hi)) / (2 if half else 1)))
+        for e in sorted(scored):
+            if draw(st.integers(0, 4)) == 0:
+                adj.append((e, s.id, draw(st.sampled_from([-1.5, -1.0, 0.5, 1.0, 2.0])), "основание"))
+    scores = pd.DataFrame(rows, columns=["entry_id", "juror_id", "criterion_id", "score"])
+    adjustments = pd.DataFrame(adj, columns=["entry_id", "stage_id", "points", "reason"])
+    return c, scores, entries, adjustments

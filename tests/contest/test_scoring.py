@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -582,3 +585,122 @@ def test_total_never_exceeds_max_total(cs):
     r = score(c, df)
     assert (r.ranking["total"].dropna() <= c.max_total() + 1e-9).all()
     assert (r.tasks["weighted"] <= r.tasks["max"] + 1e-9).all()
+
+
+# ------------------------------------------------------------------ exact totals
+
+
+def test_equal_totals_of_thirds_and_sixths_are_tied():
+    # A: 17/3 + 11/3 + 11/2 = 89/6; B: 13/2 + 4 + 13/3 = 89/6 — in floats 14.833333334 and 14.833333333
+    tasks = [
+        {"id": f"T{i}", "name": "З", "criteria": [{"id": f"K{i}", "name": "К", "max": 10}]} for i in (1, 2, 3)
+    ]
+    c = parse_contest(
+        {
+            "name": "Т",
+            "stages": [{"id": "S1", "name": "Э", "tasks": tasks}],
+            "awards": [{"title": "Победитель", "places": 1}],
+        }
+    )
+    sums = {
+        "A": [[0, 9, 8], [1, 5, 5], [8, 0, 10, 5, 9, 1]],
+        "B": [[10, 1, 8, 7, 5, 8], [2, 5, 5], [2, 9, 2]],
+    }
+    rows = [
+        (e, f"J{j}", f"K{t + 1}", v)
+        for e, ts in sums.items()
+        for t, vs in enumerate(ts)
+        for j, v in enumerate(vs)
+    ]
+    r = score(c, frame(rows)).ranking.set_index("entry_id")
+    assert r.loc["A", "total"] == r.loc["B", "total"] == pytest.approx(89 / 6)
+    assert r["rank"].tolist() == [1, 1] and r["tie_flag"].all()
+    assert (r["award"] == "Победитель").all()
+
+
+def test_min_share_is_exact_at_the_threshold():
+    # 0.6 × 10 = 6 exactly; the mean of 5, 6, 7 is 6 — on the threshold, it advances and is titled
+    c = one_task(awards=[{"title": "Лауреат", "min_share": 0.6}])
+    r = score(c, totals({"A": [5, 6, 7], "B": [6, 6, 5.9]})).ranking.set_index("entry_id")
+    assert r.loc["A", "award"] == "Лауреат" and r.loc["B", "award"] == ""
+
+
+def _exact(values: list, how: str, trim: int) -> Fraction:
+    v = sorted(values)
+    if how == "sum":
+        return sum(v, Fraction(0))
+    if how == "median":
+        n = len(v)
+        return (v[(n - 1) // 2] + v[n // 2]) / 2
+    if how == "trimmed_mean" and len(v) > 2 * trim:
+        v = v[trim : len(v) - trim]
+    return sum(v, Fraction(0)) / len(v)
+
+
+def _half_up(x: Fraction, decimals: int) -> Fraction:
+    q = 10**decimals
+    n = math.floor(abs(x) * q + Fraction(1, 2))
+    return Fraction(n if x >= 0 else -n, q)
+
+
+def exact_ranking(contest, scores: pd.DataFrame, adjustments: pd.DataFrame) -> pd.DataFrame:
+    """Ranks and tie flags recomputed with fractions, from the rules (every entry takes part in every stage)."""
+    crit = contest.criteria_frame().set_index("criterion_id")
+    d = lambda x: Fraction(Decimal(repr(float(x))))  # noqa: E731
+    raw: dict = {}
+    for e, j, k, s in scores[COLS].itertuples(index=False):
+        key = (e, crit.at[k, "stage_id"], crit.at[k, "task_id"], j)
+        raw[key] = raw.get(key, Fraction(0)) + d(s)
+    cells: dict = {}
+    for (e, s, t, _), v in raw.items():
+        cells.setdefault((e, s, t), []).append(v)
+    stage_total: dict = {}
+    weighted: dict = {}
+    for (e, s, t), vs in cells.items():
+        task = contest.task(s, t)
+        x = _exact(vs, task.aggregation, task.trim)
+        w = d(task.weight) * (x if task.round is None else _half_up(x, task.round))
+        if task.round is not None:
+            w = _half_up(w, task.round)
+        weighted[(e, s, t)] = w
+        stage_total[(e, s)] = stage_total.get((e, s), Fraction(0)) + w
+    for e, s, p in adjustments[["entry_id", "stage_id", "points"]].itertuples(index=False):
+        stage_total[(e, s)] += d(p)
+    entries = sorted({e for e, _ in stage_total})
+    keys = {}
+    for e in entries:
+        total = sum(stage_total[(e, s)] for s in contest.ranking_stages)
+        tb = []
+        for k in contest.tie_break:
+            sid, _, tid = k.partition(".")
+            tb.append(weighted.get((e, sid, tid)) if tid else stage_total.get((e, sid)))
+        keys[e] = (total, *tb)
+    out = []
+    for e in entries:
+        better = sum(1 for f in entries if keys[f] > keys[e])
+        same = sum(1 for f in entries if keys[f] == keys[e])
+        out.append((e, better + 1, same > 1))
+    return pd.DataFrame(out, columns=["entry_id", "rank", "tie_flag"]).set_index("entry_id").sort_index()
+
+
+@st.composite
+def with_adjustments(draw):
+    c, scores = draw(scored_contests(rounds=(None, None, 0, 1, 2)))
+    entries = sorted(set(scores["entry_id"]))
+    rows = [
+        (e, s.id, draw(st.sampled_from([-0.5, 0.25, 0.1, 0.2])))
+        for s in c.stages
+        for e in entries
+        if draw(st.booleans())
+    ]
+    return c, scores, pd.DataFrame(rows, columns=["entry_id", "stage_id", "points"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(with_adjustments())
+def test_ranks_and_ties_equal_an_exact_recomputation(case):
+    c, scores, adj = case
+    r = score(c, scores, adjustments=adj).ranking.set_index("entry_id").sort_index()
+    want = exact_ranking(c, scores, adj)
+    assert r["rank"].tolist() == want["rank"].tolist()
+    assert r["tie_flag"].tolist() == want["tie_flag"].tolist()

@@ -68,7 +68,14 @@ def test_cli_and_app_give_the_same_protocol(tmp_path, capsys, label, stem, score
     assert (
         list(app_protocol)
         == list(cli_protocol)
-        == ["Протокол", "Сводная ведомость", "Баллы по критериям", "Согласованность", "Параметры"]
+        == [
+            "Протокол",
+            "Сводная ведомость",
+            "Баллы по критериям",
+            "Согласованность",
+            "Устойчивость",
+            "Параметры",
+        ]
     )
     for sheet, rows in cli_protocol.items():
         assert app_protocol[sheet] == rows, sheet
