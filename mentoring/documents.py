@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -137,7 +138,7 @@ class RegistryIndex:
 
     Attributes
     ----------
-    teachers : dict
+    teachers : Mapping
         teacher_id → the teacher's row as a dict (columns of ``Registry.teachers``).
     schools : dict
         school_id → school name.
@@ -146,8 +147,7 @@ class RegistryIndex:
     """
 
     def __init__(self, registry: Registry):
-        t = registry.teachers
-        self.teachers = {r["teacher_id"]: r for r in t.to_dict("records")}
+        self.teachers = _TeacherRows(registry.teachers)
         self.schools = dict(zip(registry.schools["school_id"], registry.schools["name"]))
         d = registry.deficits
         self.deficits = {c: (n, a) for c, n, a in zip(d["code"], d["name"], d["area"])}
@@ -175,6 +175,38 @@ class RegistryIndex:
             "profile": profile,
             "position": "; ".join(p for p in (subjects, category) if p),
         }
+
+
+class _TeacherRows(Mapping):
+    """teacher_id → the teacher's row as a dict, each row built when first asked for.
+
+    A region's registry has tens of thousands of teachers and a set of
+    documents names a few hundred of them: positions are indexed at once,
+    rows converted on demand (the first row of a repeated id wins).
+    """
+
+    def __init__(self, teachers: pd.DataFrame):
+        self._frame = teachers
+        self._pos: dict[str, int] = {}
+        for i, tid in enumerate(teachers["teacher_id"].tolist()):
+            self._pos.setdefault(tid, i)
+        self._rows: dict[str, dict] = {}
+
+    def __getitem__(self, teacher_id: str) -> dict:
+        row = self._rows.get(teacher_id)
+        if row is None:
+            row = self._frame.iloc[self._pos[teacher_id]].to_dict()
+            self._rows[teacher_id] = row
+        return row
+
+    def __iter__(self):
+        return iter(self._pos)
+
+    def __len__(self) -> int:
+        return len(self._pos)
+
+    def __contains__(self, teacher_id) -> bool:
+        return teacher_id in self._pos
 
 
 def _index(registry) -> RegistryIndex:
