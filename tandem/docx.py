@@ -5,8 +5,9 @@ Jinja tags (docxtpl). :class:`Renderer` fills one template many times,
 keeping its parsed tags and compiled Jinja between renders; every result is
 re-zipped with fixed timestamps (:func:`stable_zip`), so the same input gives
 the same bytes; the re-zip deflates at level 1 (the parts are small XML, and
-a thousand programmes spent a third of their time compressing twice). Broken tags and missing or non-Word templates become a
-Russian :class:`~tandem.errors.InputError` naming the template file.
+a thousand programmes spent a third of their time compressing twice).
+Broken tags and missing or non-Word templates become a Russian
+:class:`~tandem.errors.InputError` naming the template file.
 """
 
 from __future__ import annotations
