@@ -25,8 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -37,6 +35,7 @@ from contest.report import ranking_frame
 from contest.sheets import build_sheets
 from contest.workflow import protocol_document, protocol_workbook, public_workbook, run_results, stage_plan
 from tandem.xlsx import atomic_save
+from tests.pdf_pages import pdf_pages, soffice_pdf
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "contests"
 MADE_AT = dt.datetime(2026, 5, 20, 10, 0, 0)
@@ -54,51 +53,6 @@ MAX_PAGES = {
     "Параметры": lambda rows: 1,
 }
 OTHER_SHEET_PAGES = 3  # a sheet not listed above
-
-
-def _soffice_pdf(files: list[Path], outdir: Path) -> None:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
-    profile = (outdir / "lo-profile").as_uri()
-    subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-        ]
-        + [str(f) for f in files],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    missing = [f.name for f in files if not (outdir / f.with_suffix(".pdf").name).exists()]
-    if missing:
-        pytest.skip(f"LibreOffice did not convert {missing}: is libreoffice-calc-nogui installed?")
-
-
-def _pages(pdf: Path) -> list[dict]:
-    """Pages of a PDF: width, height, words (x0, y0, x1, y1, text) from ``pdftotext -bbox``."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils (pdftotext) is not installed: apt-get install poppler-utils")
-    html = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    pages = []
-    for m in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
-        words = [
-            (float(a), float(b), float(c), float(d), w.replace("&amp;", "&"))
-            for a, b, c, d, w in re.findall(
-                r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)</word>',
-                m[3],
-            )
-        ]
-        pages.append({"width": float(m[1]), "height": float(m[2]), "words": words})
-    return pages
 
 
 def _text(page) -> str:
@@ -146,7 +100,7 @@ def printed(tmp_path_factory):
         atomic_save(wb, out / f"sheet_{stage}.xlsx")
         sheets.append(out / f"sheet_{stage}.xlsx")
     files = sorted(out.glob("*.xlsx")) + sorted(out.glob("*.docx"))
-    _soffice_pdf(files, out)
+    soffice_pdf(files, out)
     return out, runs
 
 
@@ -159,7 +113,7 @@ def test_every_page_is_a4_and_every_word_inside_it(printed):
     pdfs = _all_pdfs(out)
     assert len(pdfs) == 7
     for pdf in pdfs:
-        pages = _pages(pdf)
+        pages = pdf_pages(pdf)
         assert pages, pdf.name
         for i, page in enumerate(pages, 1):
             size = sorted((round(page["width"]), round(page["height"])))
@@ -179,7 +133,7 @@ def test_ranking_page_holds_the_winner_row_whole(printed, name):
     contest, people, run = runs[name]
     rf = ranking_frame(run.results, people)
     win = rf.iloc[0]
-    pages = [p for p in _pages(out / f"{name}.pdf") if _sheet(p) == "Протокол"]
+    pages = [p for p in pdf_pages(out / f"{name}.pdf") if _sheet(p) == "Протокол"]
     ranking = [p for p in pages if {"Место", "Награда"} <= {w[4] for w in p["words"]}]
     assert ranking, "no page of «Протокол» holds the ranking table's header"
     page = ranking[0]
@@ -208,7 +162,7 @@ def test_ranking_page_holds_the_winner_row_whole(printed, name):
 def test_pages_per_sheet_are_bounded(printed, name):
     out, runs = printed
     contest, people, run = runs[name]
-    pages = _pages(out / f"{name}.pdf")
+    pages = pdf_pages(out / f"{name}.pdf")
     counts: dict[str, int] = {}
     for page in pages:
         counts[_sheet(page)] = counts.get(_sheet(page), 0) + 1
@@ -225,10 +179,10 @@ def test_pages_per_sheet_are_bounded(printed, name):
 def test_public_ranking_and_score_sheets_fit_one_page(printed):
     out, _ = printed
     for name in ("public", "sheet_S1", "sheet_S2"):
-        pages = _pages(out / f"{name}.pdf")
+        pages = pdf_pages(out / f"{name}.pdf")
         assert len(pages) == 1, f"{name} prints on {len(pages)} pages"
         assert pages[0]["width"] > pages[0]["height"], f"{name} is not landscape"
-    words = {w[4] for w in _pages(out / "sheet_S2.pdf")[0]["words"]}
+    words = {w[4] for w in pdf_pages(out / "sheet_S2.pdf")[0]["words"]}
     assert {"Итого", "Примечание", "Ответственный"} <= words  # the right edge and the signatures printed
 
 
@@ -239,7 +193,7 @@ def test_input_hashes_are_printed(printed, name):
     hashes = [run.source_sha256] + [h for _, h in run.audit]
     assert len(hashes) >= 3 and all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
     for pdf in (f"{name}.pdf", f"{name}_word.pdf"):
-        text = " ".join(_text(p) for p in _pages(out / pdf))
+        text = " ".join(_text(p) for p in pdf_pages(out / pdf))
         missing = [h for h in hashes if h not in text]
         assert not missing, f"{pdf}: SHA-256 not printed: {missing}"
         assert contest.version in text
@@ -249,7 +203,7 @@ def test_input_hashes_are_printed(printed, name):
 def test_word_protocol_fits_a4_portrait(printed, name):
     out, runs = printed
     contest, people, run = runs[name]
-    pages = _pages(out / f"{name}_word.pdf")
+    pages = pdf_pages(out / f"{name}_word.pdf")
     assert 1 <= len(pages) <= 3
     for i, page in enumerate(pages, 1):
         assert (round(page["width"]), round(page["height"])) == (595, 842), f"page {i} is not A4 portrait"

@@ -22,15 +22,13 @@ from mentoring.cli import main
 from mentoring.report import INDICATOR_COLUMNS, half_year, indicators, share
 from mentoring.report_io import FIGURES_FILE, NOTE_FILE
 from tandem.cli import run_cli
+from tests.pdf_pages import is_a4, pdf_pages, soffice_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample_district.xlsx"
 DIAG = ROOT / "data" / "diagnosis"
 REGISTER = DIAG / "sample_register.xlsx"
 D = dt.date
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_documents import _is_a4, _pdf_pages, _soffice_pdf  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -270,22 +268,22 @@ def test_report_template_is_in_sync_with_its_generator(tmp_path):
 def test_printed_note_fits_a4_with_repeated_headers_and_page_numbers(written, tmp_path):
     note = tmp_path / "note.docx"
     shutil.copy(written / NOTE_FILE, note)
-    _soffice_pdf([note], tmp_path)
-    pages = _pdf_pages(tmp_path / "note.pdf")
+    soffice_pdf([note], tmp_path)
+    pages = pdf_pages(tmp_path / "note.pdf")
     assert len(pages) >= 3
     cm = 72 / 2.54
     for i, page in enumerate(pages, 1):
-        assert _is_a4(page), f"page {i} is not A4"
-        outside = [w for w in page["words"] if w[0] < 1.5 * cm or w[1] > page["width"] - 1.5 * cm]
+        assert is_a4(page), f"page {i} is not A4"
+        outside = [w for w in page["words"] if w[0] < 1.5 * cm or w[2] > page["width"] - 1.5 * cm]
         assert not outside, f"page {i}: words outside the margins: {outside[:5]}"
-        words = [w[2] for w in page["words"]]
+        words = [w[4] for w in page["words"]]
         assert "Страница" in words and str(i) in words and str(len(pages)) in words, (
             f"page {i}: no page number"
         )
     # the repeat-diagnosis table runs over a page break: its header row is printed again
-    with_header = [i for i, p in enumerate(pages) if "Закрытые" in {w[2] for w in p["words"]}]
+    with_header = [i for i, p in enumerate(pages) if "Закрытые" in {w[4] for w in p["words"]}]
     assert len(with_header) >= 2, "the header row of the long table is not repeated"
-    text = " ".join(w[2] for p in pages for w in p["words"])
+    text = " ".join(w[4] for p in pages for w in p["words"])
     assert "85,2" in text and "АНАЛИТИЧЕСКАЯ СПРАВКА" in text
 
 
