@@ -41,7 +41,7 @@ from bench_data import CACHE, REGION, registry_folder  # noqa: E402
 
 from matching import load_registry  # noqa: E402
 from mentoring.cli import main as cli_main  # noqa: E402
-from mentoring.diagnosis import LEVEL_CHOICES, questionnaire_rows  # noqa: E402
+from mentoring.diagnosis import ANSWER_COLUMNS, LEVEL_CHOICES, questionnaire_rows  # noqa: E402
 from mentoring.diagnosis_io import import_diagnosis  # noqa: E402
 from mentoring.documents_io import write_documents  # noqa: E402
 from mentoring.register import Register, in_force  # noqa: E402
@@ -120,15 +120,7 @@ def make_questionnaires(registry, folder: Path, csv_path: Path) -> tuple[Path, P
     return folder, csv_path
 
 
-_HEADERS = {
-    "school_id": "Код ОО",
-    "teacher_id": "Код педагога",
-    "full_name": "ФИО",
-    "code": "Код дефицита",
-    "name": "Дефицит",
-    "self_level": "Самооценка",
-    "curator_level": "Оценка куратора",
-}
+_HEADERS = ANSWER_COLUMNS
 
 
 def timed(fn):

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from matching import load_registry, match  # noqa: E402
 from mentoring import Register, approve, change_status, write_register  # noqa: E402
-from mentoring.diagnosis import LEVEL_CHOICES, questionnaire_rows  # noqa: E402
+from mentoring.diagnosis import ANSWER_COLUMNS, LEVEL_CHOICES, questionnaire_rows  # noqa: E402
 from tandem.xlsx import atomic_save, new_workbook, write_table  # noqa: E402
 
 SEED = 20260901
@@ -80,15 +80,7 @@ def questionnaires(registry, rng: np.random.Generator, out: Path) -> None:
         write_table(
             wb.create_sheet("Анкета"),
             rows,
-            headers={
-                "school_id": "Код ОО",
-                "teacher_id": "Код педагога",
-                "full_name": "ФИО",
-                "code": "Код дефицита",
-                "name": "Дефицит",
-                "self_level": "Самооценка",
-                "curator_level": "Оценка куратора",
-            },
+            headers=ANSWER_COLUMNS,
         )
         atomic_save(wb, out / f"{sid}.xlsx")
 

@@ -31,22 +31,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from matching import load_registry  # noqa: E402
-from mentoring.diagnosis import questionnaire_rows  # noqa: E402
+from mentoring.diagnosis import ANSWER_COLUMNS, questionnaire_rows  # noqa: E402
 from mentoring.diagnosis_io import write_questionnaires  # noqa: E402
 from tandem.xlsx import atomic_save, new_workbook, write_table  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "bad" / "questionnaire"
 REGISTRY = ROOT / "tests" / "data" / "bad" / "registry" / "R00_base.xlsx"
 CASES: list[dict] = []
-HEADERS = {
-    "school_id": "Код ОО",
-    "teacher_id": "Код педагога",
-    "full_name": "ФИО",
-    "code": "Код дефицита",
-    "name": "Дефицит",
-    "self_level": "Самооценка",
-    "curator_level": "Оценка куратора",
-}
+HEADERS = ANSWER_COLUMNS
 
 
 def case(cid, path, outcome, fragment, note):
