@@ -282,7 +282,7 @@ class DiagnosisApp:
         self.heatmap = W.HTML()
         self.schools_view, self.clusters_view, self.catalogue_view = W.HTML(), W.HTML(), W.HTML()
         self.map_tabs = W.Tab(children=[self.schools_view, self.clusters_view, self.catalogue_view])
-        for k, title in enumerate(("По школам", "По группам результатов", "Перечень дефицитов")):
+        for k, title in enumerate(("По школам", "По группам", "Дефициты")):
             self.map_tabs.set_title(k, title)
         self.diagnosis_links = W.HTML()
         self.blanks_button.on_click(lambda _: self.prepare_blanks())
@@ -531,9 +531,9 @@ class DiagnosisApp:
                 W.HBox([self.day, self.repeat_sample, self.repeat_upload]),
                 W.HBox([self.report_button]),
                 self.report_info,
+                self.report_links,
                 self.figures_view,
                 self.charts,
                 self.repeat_view,
-                self.report_links,
             ]
         )

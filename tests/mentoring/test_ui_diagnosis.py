@@ -103,11 +103,7 @@ def test_sample_questionnaires_give_the_levels_the_map_and_the_registry_download
     assert rows(app.schools_view.value) == 15 and "Зареченская СОШ № 1" in app.schools_view.value
     assert rows(app.clusters_view.value) == 4 and "ШНОР" in app.clusters_view.value
     assert rows(app.catalogue_view.value) == 26
-    assert [app.map_tabs.get_title(k) for k in range(3)] == [
-        "По школам",
-        "По группам результатов",
-        "Перечень дефицитов",
-    ]
+    assert [app.map_tabs.get_title(k) for k in range(3)] == ["По школам", "По группам", "Дефициты"]
     # The registry with deficits, downloaded and read back: the same deficits and levels.
     book = saved(tmp_path, link_bytes(app.diagnosis_links.value, "Реестр педагогов с дефицитами"), "r.xlsx")
     back = load_registry(book)
