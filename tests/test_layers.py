@@ -81,6 +81,7 @@ ALGORITHMS = [
     "mentoring.documents",
     "mentoring.programme",
     "mentoring.views",
+    "mentoring.views_diagnosis",
     "mentoring.rematch",
     "mentoring.diagnosis",
     "mentoring.report",
