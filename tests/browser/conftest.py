@@ -200,6 +200,11 @@ def _voila_mode() -> str:
     return f"прогретые ядра, по {size} на страницу" if size else "новое ядро на каждое посещение"
 
 
+def render(app_url: str, notebook: str) -> str:
+    """The address of a notebook rendered as an app page."""
+    return f"{app_url}/voila/render/{notebook}"
+
+
 def open_page(page, app_url: str, notebook: str, ready, timings: list | None = None) -> float:
     """Go to ``notebook`` and wait until Voilà has run it and ``ready(page)`` is enabled.
 
@@ -224,7 +229,7 @@ def open_page(page, app_url: str, notebook: str, ready, timings: list | None = N
     from playwright.sync_api import expect
 
     start = time.monotonic()
-    page.goto(f"{app_url}/voila/render/{notebook}", timeout=PAGE_TIMEOUT)
+    page.goto(render(app_url, notebook), timeout=PAGE_TIMEOUT)
     control = ready(page)
     expect(control).to_be_visible(timeout=PAGE_TIMEOUT)
     expect(control).to_be_enabled(timeout=PAGE_TIMEOUT)

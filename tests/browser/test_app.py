@@ -27,6 +27,7 @@ READY = {
     "01_tandems.ipynb": lambda page: page.get_by_role("button", name="Сформировать пары"),
     "02_contest.ipynb": lambda page: page.get_by_role("button", name="Распределить жюри"),
     "03_contest_results.ipynb": lambda page: page.get_by_role("button", name="Подсчитать итоги"),
+    "04_tandems_year.ipynb": lambda page: page.get_by_role("button", name="Изменить статус"),
     "05_diagnosis_report.ipynb": lambda page: page.get_by_role(
         "button", name="Взять образец анкет (14 школ)"
     ),

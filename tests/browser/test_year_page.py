@@ -9,8 +9,7 @@ import shutil
 from openpyxl import load_workbook
 
 from mentoring import load_register, read_result
-from tests.browser.conftest import PAGE_TIMEOUT, ROOT
-from tests.browser.test_app import render
+from tests.browser.conftest import PAGE_TIMEOUT, ROOT, render
 
 try:
     from playwright.sync_api import expect
