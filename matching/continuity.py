@@ -138,7 +138,15 @@ def current_status(cur, registry, config, forbidden, locked, cap, locked_load, l
     if check.any():
         to_check = status[check]
         mentees = registry.teachers.set_index("teacher_id").loc[to_check["mentee_id"]].reset_index()
-        model = _Model(mentees, registry.mentors, registry.schools, forbidden, registry.preferences, config)
+        model = _Model(
+            mentees,
+            registry.mentors,
+            registry.schools,
+            forbidden,
+            registry.preferences,
+            config,
+            registry.mentor_preferences,
+        )
         ei = np.arange(len(mentees), dtype=np.int64)
         ri = pd.Index(model.r_id).get_indexer(to_check["mentor_id"]).astype(np.int64)
         codes = pair_codes(model, ei, ri)

@@ -7,6 +7,11 @@ the pairs that match the most mentees and, among those, have the highest total
 score; then every pair and every unmatched mentee is explained
 (:mod:`matching.explain`).
 
+Priority tiers and the bottleneck objective (``config.priority``,
+``config.objective``, :mod:`matching.config`) are passed to the solver; an
+unmatched mentee whose fitting mentors went to higher tiers is told so
+(:mod:`matching.priority`).
+
 Continuity (a re-match during the year): with ``current`` (the pairs in
 force) and an optional ``change_cost``, feasible current pairs are kept or
 offered with a bonus, and the others released with their reason; see
@@ -27,6 +32,7 @@ from matching.continuity import changes_table, check_change_cost, current_frame,
 from matching.explain import EXCLUSION_TEXT as _EXCLUSION_TEXT
 from matching.explain import pair_text, unmatched_reason
 from matching.model import Registry, RegistryError
+from matching.priority import all_feasible_pairs, explain_priority, mentee_tiers
 from matching.scoring import EXCLUSIONS, build_candidates
 from matching.solver import solve_arrays
 from tandem.errors import Issue
@@ -56,7 +62,9 @@ class MatchResult:
         ``explanation`` (str).
     unmatched : DataFrame
         ``mentee_id``, ``mentee_name``, ``school_id``, ``reason_code``
-        (``no_consent`` / ``no_candidate`` / ``mentors_busy``), ``reason``.
+        (``no_consent`` / ``no_candidate`` / ``mentors_busy`` /
+        ``priority_busy``: with priority tiers, every fitting mentor is full
+        of mentees of higher tiers), ``reason``.
     load : DataFrame
         Per mentor who gave consent (or has a pair): ``mentor_id``,
         ``mentor_name``, ``school_id``, ``consent`` (bool), ``capacity``,
@@ -189,9 +197,11 @@ def match(
     Returns
     -------
     MatchResult
-        Exact optimum: the most mentees matched, then the highest total score
-        (:mod:`matching.solver`), with every mentee in ``pairs`` or
-        ``unmatched`` exactly once.
+        Exact optimum: the most mentees matched (with ``config.priority``:
+        of each tier in turn, tier 1 first), then (``config.objective ==
+        "bottleneck"``) the largest score of the weakest pair, then the
+        highest total score (:mod:`matching.solver`), with every mentee in
+        ``pairs`` or ``unmatched`` exactly once.
 
     Raises
     ------
@@ -250,6 +260,7 @@ def match(
         config,
         top_k=candidates,
         progress=progress,
+        mentor_preferences=registry.mentor_preferences,
     )
 
     # Locked pairs must be feasible under every hard constraint (checked pair by pair on the same
@@ -292,7 +303,17 @@ def match(
     if fixed is not None:
         remaining -= fixed["mentor_id"].value_counts().reindex(cap.index).fillna(0).astype(int)
     report(progress, "Подбор пар", 0.0)
-    chosen, method = _solve(cand, set(locked["mentee_id"]), remaining, progress, offered, lam)
+    tiers = mentee_tiers(active, registry.schools, config.priority)
+    chosen, method = _solve(
+        cand,
+        set(locked["mentee_id"]),
+        remaining,
+        progress,
+        offered,
+        lam,
+        tier=tiers if config.priority.tiers else None,
+        objective=config.objective,
+    )
     report(progress, "Подбор пар", 1.0)
     locked_rows = model.pairs(np.array(lock_e, np.int64), np.array(lock_r, np.int64))
     parts = [locked_rows.assign(locked=True), chosen.assign(locked=False)]
@@ -314,6 +335,11 @@ def match(
         overrides=pd.concat([xl.assign(action="lock"), xf.assign(action="forbid")], ignore_index=True),
     )
     result.method = method
+    if config.priority.tiers:
+        tier_of = dict(zip(active["teacher_id"], tiers.tolist()))
+        result.unmatched = explain_priority(
+            result.unmatched, cand, result.pairs, tier_of, cap, config.priority
+        )
     if status is not None:
         result.changes = changes_table(status, result.pairs, lam)
         result.change_cost = lam
@@ -321,7 +347,15 @@ def match(
 
 
 def _solve(
-    cand, locked_mentees: set, remaining: pd.Series, progress=None, current=None, lam=None
+    cand,
+    locked_mentees: set,
+    remaining: pd.Series,
+    progress=None,
+    current=None,
+    lam=None,
+    *,
+    tier: np.ndarray | None = None,
+    objective: str = "total",
 ) -> tuple[pd.DataFrame, str]:
     """The optimal free pairs (locked mentees excluded) and a description of how optimality is known.
 
@@ -332,6 +366,11 @@ def _solve(
     pairs in force, none of a locked mentee) are always offered, with the
     bonus ``lam`` (the change cost); pruned ones are added back here, so the
     pairs left out are still bounded by ``best_pruned``.
+
+    Priority tiers (``tier``: per model mentee position) and the bottleneck
+    ``objective`` go to :func:`matching.solver.solve_arrays`. The certificate
+    covers the plain objective only, so with pruned candidates these solves
+    get every feasible pair (:func:`matching.priority.all_feasible_pairs`).
     """
     model = cand.model
     M, N = model.M, model.N
@@ -354,7 +393,24 @@ def _solve(
     best_pruned = cand.exclusions["best_pruned"].to_numpy(float)
     is_locked = np.isin(model.e_id, list(locked_mentees))
     pruned = np.flatnonzero(~np.isnan(best_pruned) & ~is_locked)
-    if not len(pruned):
+    plain = tier is None and objective == "total"
+    if not plain:
+        extra = {"tier": tier, "objective": objective, "current": is_current, "change_cost": lam}
+        method = "все допустимые пары переданы точному решателю"
+        if len(pruned):
+            fe, fr, fs = all_feasible_pairs(model, ~is_locked)
+            key, fkey = e.astype(np.int64) * N + r, fe * N + fr
+            new = ~np.isin(fkey, key)  # current pairs stay as offered above (with their flag)
+            e, r, s = np.concatenate([e, fe[new]]), np.concatenate([r, fr[new]]), np.concatenate([s, fs[new]])
+            if is_current is not None:
+                extra["current"] = np.concatenate([is_current, np.zeros(int(new.sum()), bool)])
+            method = f"все допустимые пары ({len(e)}) переданы точному решателю"
+        sol = solve_arrays(e, r, s, M, capacity, **extra)
+        if tier is not None:
+            method += "; приоритет наставляемых по уровням"
+        if objective == "bottleneck":
+            method += "; цель — лучший балл самой слабой пары"
+    elif not len(pruned):
         sol = solve_arrays(e, r, s, M, capacity, current=is_current, change_cost=lam)
         method = "все допустимые пары переданы точному решателю"
     else:
@@ -387,7 +443,15 @@ def _why_infeasible(mentee_id, mentor_id, registry: Registry, config: MatchConfi
     one_r = registry.teachers[registry.teachers["teacher_id"] == mentor_id]
     if not bool(one_e["consent"].iloc[0]):
         return "нет согласия наставляемого"
-    c = build_candidates(one_e, one_r, registry.schools, forbidden, registry.preferences, config)
+    c = build_candidates(
+        one_e,
+        one_r,
+        registry.schools,
+        forbidden,
+        registry.preferences,
+        config,
+        mentor_preferences=registry.mentor_preferences,
+    )
     row = c.exclusions.iloc[0]
     for k in EXCLUSIONS:
         if row[k]:

@@ -59,7 +59,8 @@ def pair_text(
     row : Series
         A row of :attr:`MatchResult.pairs` (components, ``covered``,
         ``uncovered``, ``distance_km``, ``pair_format``, ``preference``,
-        ``shared_subjects``, ``experience_gap``, ``locked``).
+        ``shared_subjects``, ``experience_gap``, ``locked``; optionally
+        ``wish_mentee``, ``wish_mentor``: the rank of each side's wish, 0 = none).
     deficit_names : dict
         Deficit code → name.
     mentor_category, mentor_cluster, mentee_cluster : str
@@ -104,8 +105,16 @@ def pair_text(
         parts.append(f"формат «{fmt}», {d:.0f} км между школами")
     else:
         parts.append(f"формат «{fmt}», расстояние неизвестно")
-    if row["preference"] > 0:
-        parts.append(f"{int(round(1 / row['preference']))}-е пожелание наставляемого")
+    wish_e, wish_r = row.get("wish_mentee"), row.get("wish_mentor")
+    if wish_e is None or wish_r is None:  # a row without the ranks: the mentee's wish from the component
+        if row["preference"] > 0:
+            parts.append(f"{int(round(1 / row['preference']))}-е пожелание наставляемого")
+    elif wish_e and wish_r:
+        parts.append(f"взаимное пожелание: {int(wish_e)}-е у наставляемого, {int(wish_r)}-е у наставника")
+    elif wish_e:
+        parts.append(f"{int(wish_e)}-е пожелание наставляемого")
+    elif wish_r:
+        parts.append(f"{int(wish_r)}-е пожелание наставника")
     parts.append(
         "сетевое наставничество (другая школа)" if row["other_school"] else "наставник из той же школы"
     )

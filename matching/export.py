@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from matching.config import COMPONENT_LABELS, COMPONENTS
+from matching.config import COMPONENT_LABELS, COMPONENTS, OBJECTIVE_LABELS
 from matching.engine import MatchResult
 from matching.model import Registry
 from tandem import __version__
@@ -155,6 +155,10 @@ def parameters_table(
             "другую школу" if cfg.scales.school_preference == "other" else "ту же школу",
         ),
     ]
+    if cfg.objective != "total":
+        rows.append(("Цель подбора", OBJECTIVE_LABELS[cfg.objective]))
+    if cfg.priority.tiers:
+        rows.append(("Приоритет наставляемых (уровни)", cfg.priority.describe()))
     if result.changes is not None:
         kinds = result.changes["change"].value_counts()
         rows += [

@@ -9,9 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from tandem.errors import InputError
+
+
+def empty_mentor_preferences() -> pd.DataFrame:
+    """The «Пожелания наставников» frame without rows (``mentor_id``, ``mentee_id``, ``rank``, ``excel_row``)."""
+    return pd.DataFrame(
+        {
+            "mentor_id": pd.Series(dtype=object),
+            "mentee_id": pd.Series(dtype=object),
+            "rank": pd.Series(dtype=np.int64),
+            "excel_row": pd.Series(dtype=np.int64),
+        }
+    )
 
 
 class RegistryError(InputError):
@@ -58,6 +71,10 @@ class Registry:
         also carries ``deficit_weights`` (tuple of int ≥ 1, one per item of
         ``deficits``: its severity, 1 when not assessed). ``None`` without
         the sheet.
+    mentor_preferences : DataFrame
+        The optional sheet «Пожелания наставников»: ``mentor_id``,
+        ``mentee_id``, ``rank`` (int ≥ 1; 1 = the mentor's first wish),
+        ``excel_row``; empty (same columns) without the sheet.
     """
 
     schools: pd.DataFrame
@@ -70,6 +87,7 @@ class Registry:
     sha256: str | None = None
     sheet_titles: dict = field(default_factory=dict)
     deficit_levels: pd.DataFrame | None = None
+    mentor_preferences: pd.DataFrame = field(default_factory=lambda: empty_mentor_preferences())
 
     @property
     def mentors(self) -> pd.DataFrame:

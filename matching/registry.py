@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from matching import schema
-from matching.model import Registry, RegistryError
+from matching.model import Registry, RegistryError, empty_mentor_preferences
 from tandem.errors import InputError, Issue, describe_lookalikes, lookalike_hint, lookalike_key  # noqa: F401 (InputError: the base of RegistryError)
 from tandem.tables import DATE_MARK, FORMULA_WITHOUT_VALUE, RawTable, norm_header, read_tables, sha256_of
 
@@ -436,6 +436,7 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
 
     for name in ("locked", "forbidden", "preferences"):
         check_pair_rows(name)
+    mentor_wishes = _mentor_preferences(tables, source, by_id, found["teachers"], issues)
 
     locked, forbidden = frames["locked"], frames["forbidden"]
     forbidden_pairs = set(zip(forbidden["mentee_id"], forbidden["mentor_id"]))
@@ -496,7 +497,76 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
         source=source,
         sheet_titles={k: v.sheet for k, v in found.items()},
         deficit_levels=levels,
+        mentor_preferences=mentor_wishes,
     )
+
+
+def _mentor_preferences(tables, source, by_id, teachers_table, issues) -> pd.DataFrame:
+    """The optional sheet «Пожелания наставников», checked like «Пожелания»: known teachers, a mentor
+    of role «наставник» / «оба» and a mentee of role «наставляемый» / «оба», not the same person, a
+    (mentor, mentee) once, a rank that is a whole number ≥ 1 (docs/sources.md [Тетюши-2022] §4.3)."""
+    sheet = schema.MENTOR_PREFERENCES
+    matches = _find_sheets(tables, sheet)
+    if not matches:
+        return empty_mentor_preferences()
+    if len(matches) > 1:
+        names = ", ".join(f"«{t.sheet}»" for t in matches)
+        issues.append(Issue(f"лист «{sheet.title}» указан дважды: {names}; оставьте один", file=source))
+    table = matches[0]
+    if not table.headers:
+        table = RawTable(table.file, table.sheet, [c.header for c in sheet.columns], [], [])
+    df = _parse_sheet(table, sheet, issues)
+
+    def where(row, col):
+        return dict(file=table.file, sheet=table.sheet, row=int(row), column=_header_of(table, sheet, col))
+
+    seen: dict[tuple[str, str], int] = {}
+    for r in df.itertuples(index=False):
+        for col, roles, what in (
+            ("mentor_id", ("наставник", "оба"), "наставника"),
+            ("mentee_id", ("наставляемый", "оба"), "наставляемого"),
+        ):
+            tid = getattr(r, col)
+            if not tid:
+                continue
+            if tid not in by_id.index:
+                issues.append(
+                    Issue(
+                        f"педагог с кодом «{tid}» не найден на листе «{teachers_table.sheet}»"
+                        + lookalike_hint(tid, by_id.index),
+                        **where(r.excel_row, col),
+                    )
+                )
+            elif by_id.at[tid, "role"] not in roles:
+                issues.append(
+                    Issue(
+                        f"педагог «{tid}» имеет роль «{by_id.at[tid, 'role']}», а здесь нужна роль {what} "
+                        f"({' / '.join(roles)})",
+                        **where(r.excel_row, col),
+                    )
+                )
+        if r.mentor_id and r.mentor_id == r.mentee_id:
+            issues.append(
+                Issue(
+                    f"педагог «{r.mentor_id}» не может быть наставником самому себе",
+                    **where(r.excel_row, "mentee_id"),
+                )
+            )
+        key = (r.mentor_id, r.mentee_id)
+        if r.mentor_id and r.mentee_id and key in seen:
+            issues.append(
+                Issue(
+                    f"пожелание наставника «{r.mentor_id}» о наставляемом «{r.mentee_id}» уже указано "
+                    f"в строке {seen[key]}",
+                    **where(r.excel_row, "mentee_id"),
+                )
+            )
+        seen.setdefault(key, int(r.excel_row))
+    if issues:
+        return df
+    return df.astype({"rank": np.int64, "excel_row": np.int64})[
+        ["mentor_id", "mentee_id", "rank", "excel_row"]
+    ]
 
 
 #: Highest level of the questionnaire scale (0 не владею … 3 владею свободно).

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from matching.schema import DEFICIT_LEVELS, SHEETS, Sheet
+from matching.schema import DEFICIT_LEVELS, MENTOR_PREFERENCES, SHEETS, Sheet
 from tandem.xlsx_write import atomic_save, atomic_write, new_workbook, streaming_workbook, write_table
 
 __all__ = ["write_registry_xlsx", "write_registry_csv", "WRITE_ONLY_ROWS"]
 
-#: Every sheet a registry may have: the contract's, then the optional diagnosis «Уровни дефицитов».
-ALL_SHEETS: tuple[Sheet, ...] = (*SHEETS, DEFICIT_LEVELS)
+#: Every sheet a registry may have: the contract's, then the optional «Пожелания наставников» and
+#: the diagnosis «Уровни дефицитов».
+ALL_SHEETS: tuple[Sheet, ...] = (*SHEETS, MENTOR_PREFERENCES, DEFICIT_LEVELS)
 
 #: Frames longer than this are written with openpyxl's write-only mode.
 WRITE_ONLY_ROWS = 20_000

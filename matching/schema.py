@@ -165,6 +165,22 @@ PREFERENCES = Sheet(
     key=("mentee_id", "mentor_id"),
 )
 
+#: Optional sheet «Пожелания наставников»: a mentor's wishes for mentees (mutual interest,
+#: docs/sources.md [Тетюши-2022] §4.3). Not part of :data:`SHEETS` (older registries and the
+#: sample stay as they were); read by :func:`matching.registry.validate_tables`, written by
+#: :mod:`matching.registry_writer` when it has rows and given an empty one by the template.
+MENTOR_PREFERENCES = Sheet(
+    "mentor_preferences",
+    "Пожелания наставников",
+    (
+        Column("mentor_id", "Наставник", hint="код педагога-наставника"),
+        Column("mentee_id", "Наставляемый", hint="код педагога-наставляемого"),
+        Column("rank", "Приоритет", "int", hint="1 — первое пожелание наставника"),
+    ),
+    required=False,
+    key=("mentor_id", "mentee_id"),
+)
+
 #: All sheets in the order they appear in a registry workbook.
 SHEETS: tuple[Sheet, ...] = (SCHOOLS, TEACHERS, DEFICITS, LOCKED, FORBIDDEN, PREFERENCES)
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}

@@ -49,9 +49,15 @@ distance
     1, with ``L`` = ``scales.distance_scale_km``; 0.5 when coordinates are
     missing.
 preference
-    ``1 / rank`` when the mentee named this mentor with priority ``rank``
-    (1 = first wish), else 0 (docs/sources.md [Тетюши-2022] §4.3:
-    «взаимный интерес»).
+    Mutual interest (docs/sources.md [Тетюши-2022] §4.3: «взаимный интерес
+    и симпатия»). With ``a = 1 / rank`` when the mentee named this mentor
+    with priority ``rank`` (1 = first wish), else 0, and ``b = 1 / rank``
+    likewise for the mentor's wish (the optional sheet «Пожелания
+    наставников»): when the registry holds no mentor wish at all the
+    component is ``a`` (as before mentor wishes existed); otherwise it is
+    ``1/2 + (a + b) / 4`` for a mutual wish (both > 0, in (1/2, 1]),
+    ``max(a, b) / 2`` for a one-sided one (in (0, 1/2]) and 0 without a
+    wish — so a mutual wish always weighs more than any one-sided wish.
 network
     1 when the mentor works at another school (network mentoring,
     docs/sources.md [Жигалово-2021] п. 1.6), else 0; reversed when ``scales.school_preference`` is ``same``.
@@ -198,7 +204,9 @@ def _weighted_hot(lists: pd.Series, weights: pd.Series, vocab: dict[str, int]) -
 class _Model:
     """Arrays of both sides, built once; ids become integer positions."""
 
-    def __init__(self, mentees, mentors, schools, forbidden, preferences, config: MatchConfig):
+    def __init__(
+        self, mentees, mentors, schools, forbidden, preferences, config: MatchConfig, mentor_preferences=None
+    ):
         self.config = config
         self.weights = np.array([getattr(config.weights, c) for c in COMPONENTS], dtype=float)
         self.wsum = float(self.weights.sum())
@@ -259,12 +267,7 @@ class _Model:
             )
 
         self.fb_e, self.fb_r, _ = pair_positions(forbidden)
-        pe, pr, pf = pair_positions(preferences)
-        key = pe * max(self.N, 1) + pr
-        order = np.argsort(key, kind="stable")
-        self.pref_key = key[order]
-        self.pref_val = (1.0 / pf["rank"].to_numpy(float))[order] if len(pf) else np.zeros(0)
-        self.pref_e, self.pref_r = pe[order], pr[order]
+        self._set_preferences(pair_positions, preferences, mentor_preferences)
 
         # Lookup tables: everything that depends only on the two schools and the pair's format layer
         # (FORMAT_LAYER: очно, дистанционно, смешанно, or 3 for an incompatible очно–дистанционно pair).
@@ -293,6 +296,47 @@ class _Model:
         self._e_geo = self.e_sch * S
         self._mentor_of_teacher = {t: j for j, t in enumerate(self.r_tid)}
         self._table_cache: dict[str, dict[str, np.ndarray]] = {}
+
+    def _set_preferences(self, pair_positions, preferences, mentor_preferences) -> None:
+        """Sorted keys ``mentee · N + mentor`` of the wished pairs, the preference component of each
+        (module docstring) and the two ranks (0: no wish of that side)."""
+        n = max(self.N, 1)
+        pe, pr, pf = pair_positions(preferences)
+        rank_e = pf["rank"].to_numpy(float) if len(pf) else np.zeros(0)
+        mutual_mode = mentor_preferences is not None and len(mentor_preferences) > 0
+        if mutual_mode:
+            me, mr, mf = pair_positions(mentor_preferences)
+            rank_m = mf["rank"].to_numpy(float) if len(mf) else np.zeros(0)
+        else:
+            me = mr = np.zeros(0, np.int64)
+            rank_m = np.zeros(0)
+        key = np.unique(np.concatenate([pe * n + pr, me * n + mr]))
+        a, b = np.zeros(len(key)), np.zeros(len(key))
+        # reversed: of a pair given twice, its first row counts
+        a[np.searchsorted(key, pe * n + pr)[::-1]] = rank_e[::-1]
+        b[np.searchsorted(key, me * n + mr)[::-1]] = rank_m[::-1]
+        inv_a = np.divide(1.0, a, out=np.zeros(len(a)), where=a > 0)
+        inv_b = np.divide(1.0, b, out=np.zeros(len(b)), where=b > 0)
+        if not mutual_mode:
+            val = inv_a
+        else:
+            val = np.where((a > 0) & (b > 0), 0.5 + (inv_a + inv_b) / 4, np.maximum(inv_a, inv_b) / 2)
+        self.pref_key, self.pref_val = key, val
+        self.pref_rank_e, self.pref_rank_m = a, b
+        self.pref_e, self.pref_r = key // n, key % n
+
+    def wish_ranks(self, ei, ri) -> tuple[np.ndarray, np.ndarray]:
+        """The mentee's and the mentor's wish rank of each pair (int64, 0: no wish)."""
+        ei, ri = np.asarray(ei, np.int64), np.asarray(ri, np.int64)
+        if not len(self.pref_key) or not len(ei):
+            return np.zeros(len(ei), np.int64), np.zeros(len(ei), np.int64)
+        key = ei * max(self.N, 1) + ri
+        pos = np.minimum(np.searchsorted(self.pref_key, key), len(self.pref_key) - 1)
+        hit = self.pref_key[pos] == key
+        return (
+            np.where(hit, self.pref_rank_e[pos], 0).astype(np.int64),
+            np.where(hit, self.pref_rank_m[pos], 0).astype(np.int64),
+        )
 
     # -- per-pair quantities (ei, ri broadcast: (B,1)&(1,N) blocks or (P,)&(P,) lists) ---------
 
@@ -486,6 +530,7 @@ class _Model:
         score = self.fast_score(ei, ri, shared, covered)
         if self.wsum > 0:
             score = score + self._w("preference") / self.wsum * comps["preference"]
+        wish_e, wish_r = self.wish_ranks(ei, ri)
         return pd.DataFrame(
             {
                 "mentee_id": self.e_id[ei] if len(ei) else np.array([], dtype=object),
@@ -500,6 +545,8 @@ class _Model:
                 else np.array([], dtype=object),
                 "n_covered": np.asarray(n_covered).astype(np.int64),
                 "n_deficits": self.n_def[ei].astype(np.int64),
+                "wish_mentee": wish_e,
+                "wish_mentor": wish_r,
             }
         )
 
@@ -564,6 +611,7 @@ def build_candidates(
     config: MatchConfig,
     top_k: int | None = None,
     progress: Progress | None = None,
+    mentor_preferences: pd.DataFrame | None = None,
 ) -> Candidates:
     """Score every feasible (mentee, mentor) pair, or the ``top_k`` best per mentee.
 
@@ -583,12 +631,18 @@ def build_candidates(
         then mentor order); ``None`` keeps all.
     progress : callable, optional
         ``progress(step, fraction)`` after each block (:mod:`tandem.progress`).
+    mentor_preferences : DataFrame, optional
+        ``mentor_id``, ``mentee_id``, ``rank``: the mentors' wishes
+        (:attr:`Registry.mentor_preferences`); with any row the preference
+        component becomes the mutual one of the module docstring.
 
     Returns
     -------
     Candidates
+        ``pairs`` also has ``wish_mentee`` and ``wish_mentor`` (int, the
+        rank of each side's wish; 0 = none).
     """
-    model = _Model(mentees, mentors, schools, forbidden, preferences, config)
+    model = _Model(mentees, mentors, schools, forbidden, preferences, config, mentor_preferences)
     M, N = model.M, model.N
     no_consent = ~model.r_consent
     zero_cap = model.r_consent & ~model.r_capacity

@@ -61,6 +61,7 @@ ALGORITHMS = [
     "matching.continuity",
     "matching.config",
     "matching.model",
+    "matching.priority",
     "contest.assign",
     "contest.jury_plans",
     "contest.advance",

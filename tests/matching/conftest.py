@@ -31,7 +31,7 @@ def write_xlsx(path, tables: dict[str, list], *, russian=True, headers: dict | N
     """Write tables as a registry workbook (Russian sheet names and headers by default)."""
     wb = Workbook()
     wb.remove(wb.active)
-    for sheet in schema.SHEETS:
+    for sheet in (*schema.SHEETS, schema.MENTOR_PREFERENCES):
         if sheet.name not in tables:
             continue
         ws = wb.create_sheet(sheet.title if russian else sheet.name)
