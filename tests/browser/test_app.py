@@ -140,6 +140,8 @@ def test_tandems_grid_shows_15_rows_sorts_filters_and_locks_a_selected_row(page,
     search.fill("ОО-11")
     search.press("Enter")
     expect(page.get_by_text("Найдено пар:", exact=False)).to_be_visible()
+    # the grid redraws after the search: wait until no row without «ОО-11» is left (a busy machine is slow)
+    expect(rows.filter(has_not_text="ОО-11")).to_have_count(0, timeout=PAGE_TIMEOUT)
     n = rows.count()
     assert 0 < n < 20 and all("ОО-11" in t for t in rows.all_inner_texts())
 
