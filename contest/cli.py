@@ -5,6 +5,7 @@
     python -m contest sheets CONTEST.yaml PEOPLE.xlsx --out DIR/ [--stage S1] [--scores SCORES]
     python -m contest results CONTEST.yaml PEOPLE.xlsx SCORES --out PROTOCOL.xlsx
                               [--adjustments ADJ.csv] [--public PUBLIC.xlsx]
+                              [--reconciliation DECISIONS.csv] [--allow-unreconciled]
     python -m contest assign CONTEST.yaml PEOPLE.xlsx [--stage S1] [--scores SCORES]
 
 Exit 0 on success; exit 2 with a Russian message naming file, sheet, row and
@@ -53,6 +54,16 @@ def _parser() -> ArgumentParser:
     r.add_argument("--out", required=True, help="файл протокола (.xlsx)")
     r.add_argument("--adjustments", help="бонусы и штрафы (CSV/xlsx: Код работы, Этап, Баллы, Основание)")
     r.add_argument("--public", help="публичный рейтинг (.xlsx) без имён участников, не давших согласие")
+    r.add_argument(
+        "--reconciliation",
+        help="решения председателя по оценкам, расходящимся больше max_spread (CSV/xlsx: Код работы, "
+        "Критерий или Задание, Код эксперта, Новый балл или «оставить», Основание)",
+    )
+    r.add_argument(
+        "--allow-unreconciled",
+        action="store_true",
+        help="подвести итоги, хотя расхождения больше max_spread не согласованы (в протоколе — «не согласовано»)",
+    )
     return p
 
 
@@ -91,13 +102,29 @@ def cmd_assign(args) -> int:
 def cmd_results(args) -> int:
     contest = load_contest(args.contest)
     people = load_people(args.people)
-    run = run_results(contest, people, args.scores, args.adjustments, people_path=args.people)
+    run = run_results(
+        contest,
+        people,
+        args.scores,
+        args.adjustments,
+        people_path=args.people,
+        reconciliation_path=args.reconciliation,
+        allow_unreconciled=args.allow_unreconciled,
+    )
     protocol = protocol_workbook(run, people)  # both workbooks built before anything is written
     public = public_workbook(run, people) if args.public else None
     out = atomic_save(protocol, args.out)
     if public is not None:
         atomic_save(public, args.public)
     print(summary_text(run.results, people, run.scores, out, args.public))
+    rec = run.reconciliation
+    if rec is not None and len(rec.flags):
+        print(
+            f"Расхождения больше max_spread: {len(rec.flags)}, решений председателя: {len(rec.decisions)}, "
+            f"не согласовано: {len(rec.open)} (лист «Согласование»)."
+        )
+    for w in run.severity.warnings if run.severity is not None else ():
+        print("Внимание: " + w)
     return 0
 
 

@@ -318,7 +318,7 @@ def apply_decisions(
         )
         for r in after.itertuples()
     ]
-    still = after[is_open].reset_index(drop=True)
+    still = after.loc[pd.Series(is_open, index=after.index, dtype=bool)].reset_index(drop=True)
     open_keys = set(zip(still["entry_id"], still["stage_id"], still["task_id"], still["criterion_id"]))
     changed = {(x[0], x[1], x[2], x[3]) for x in log if x[7] != KEEP}
     changed_t = {(x[0], x[1], x[2]) for x in log if x[7] != KEEP}

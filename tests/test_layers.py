@@ -72,6 +72,8 @@ ALGORITHMS = [
     "contest.validate",
     "contest.report",
     "contest.sheet_format",
+    "contest.severity",
+    "contest.reconcile",
     "mentoring.register",
     "mentoring.lifecycle",
 ]
