@@ -19,6 +19,10 @@ demo: $(STAMP)
 	$(BIN)/python -m contest sheets data/contests/pedagogical_duet.yaml data/contests/pedagogical_duet_people.xlsx --out out/contest_sheets
 	$(BIN)/python -m contest results data/contests/pedagogical_duet.yaml data/contests/pedagogical_duet_people.xlsx data/contests/pedagogical_duet_sheets --adjustments data/contests/pedagogical_duet_adjustments.csv --out out/protocol_duet.xlsx --public out/public_duet.xlsx
 	$(BIN)/python -m contest results data/contests/best_practices.yaml data/contests/best_practices_people.xlsx data/contests/best_practices_scores.csv --out out/protocol_practices.xlsx
+	$(BIN)/python -m mentoring documents data/sample_register.xlsx data/sample_district.xlsx --out out/documents --on 2026-10-01
+	$(BIN)/python -m mentoring rematch data/sample_district_2027-01.xlsx --register data/sample_register.xlsx --on 2027-01-15 --out out/rematch_january.xlsx
+	$(BIN)/python -m mentoring diagnosis map data/sample_district.xlsx --out out/deficit_map
+	$(BIN)/python -m mentoring report data/sample_register.xlsx data/sample_district.xlsx --on 2026-12-31 --out out/report_december
 
 ## Set up and run every test (pytest's "no tests collected" is a failure too); lint and format first.
 test: $(STAMP)
@@ -31,7 +35,9 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 ## The app for people who do not program: Voilà on this computer only (127.0.0.1),
-## code and tracebacks hidden; the start page links the three workflows.
+## code and tracebacks hidden; the start page links the three workflows. Voilà reads
+## voila.json from this directory: every page has a kernel started and its notebook run
+## in advance, so a page is usable as soon as the browser has drawn it.
 APP_PORT ?= 8866
 .PHONY: app
 app: $(STAMP)
@@ -42,6 +48,7 @@ app: $(STAMP)
 sample: $(STAMP)
 	$(BIN)/python data/make_sample.py
 	$(BIN)/python data/contests/make_samples.py
+	$(BIN)/python data/make_sample_register.py
 
 ## Speed, quality and memory against baselines (not part of the tests); the table goes to
 ## benchmarks/results/. QUICK=1 skips the region, the CLI run and the scaling series.

@@ -18,7 +18,8 @@ Core — pure: dataclasses and DataFrames in and out, no file is opened:
   :func:`assess_robustness`),
   :mod:`contest.agreement` (:func:`agreement` → :class:`Agreement`),
   :mod:`contest.report` (the result tables), :mod:`contest.sheet_format`
-  (the score sheet's layout and manifest).
+  (the score sheet's layout and manifest), :mod:`contest.entries`
+  (:func:`tandem_entries`: the entries of a tandem contest from the pairs).
 
 IO — reading and writing files (Excel, CSV, YAML):
 
@@ -28,6 +29,8 @@ IO — reading and writing files (Excel, CSV, YAML):
   (:func:`read_sheet`);
 * writers :mod:`contest.sheets` (:func:`write_sheets`) and
   :mod:`contest.protocol` (:func:`build_protocol`, :func:`write_protocol`);
+* :mod:`contest.entries_io` (:func:`build_people`, :func:`write_people`): the
+  people workbook from the register of tandems or a matching result;
 * :mod:`contest.workflow` — the steps of a contest, shared by the command
   line (:mod:`contest.cli`) and the app.
 
@@ -70,6 +73,7 @@ _HOMES = {
     "assign_jury": "contest.assign",
     "plan_jury": "contest.assign",
     "ScoreSet": "contest.scores",
+    "tandem_entries": "contest.entries",
     "Robustness": "contest.robustness",
     "leave_one_out": "contest.robustness",
     "assess_robustness": "contest.robustness",
@@ -87,6 +91,9 @@ _HOMES = {
     "build_public": "contest.protocol",
     "write_protocol": "contest.protocol",
     "write_public": "contest.protocol",
+    "protocol_docx": "contest.protocol_docx",
+    "build_people": "contest.entries_io",
+    "write_people": "contest.entries_io",
 }
 
 __all__ = sorted([*_HOMES, "agreement"])

@@ -6,7 +6,10 @@
     python -m contest results CONTEST.yaml PEOPLE.xlsx SCORES --out PROTOCOL.xlsx
                               [--adjustments ADJ.csv] [--public PUBLIC.xlsx]
                               [--reconciliation DECISIONS.csv] [--allow-unreconciled]
+                              [--docx PROTOCOL.docx [--docx-template TEMPLATE.docx]]
     python -m contest assign CONTEST.yaml PEOPLE.xlsx [--stage S1] [--scores SCORES]
+    python -m contest entries (REGISTER.xlsx | RESULT.xlsx) REGISTRY --jury JURY.xlsx --out PEOPLE.xlsx
+                              [--on DATE] [--group-entries] [--nomination form|network|none]
 
 Exit 0 on success; exit 2 with a Russian message naming file, sheet, row and
 column on bad input (no traceback, :func:`tandem.cli.run_cli`), and on bad
@@ -19,15 +22,18 @@ leaves no partial output.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
 from contest.assign import loads
 from contest.definition_io import load_contest
 from contest.people import load_people
+from contest.protocol_docx import write_protocol_docx
 from contest.sheets import build_sheets
-from contest.workflow import protocol_workbook, public_workbook, run_results, stage_plan
+from contest.workflow import protocol_document, protocol_workbook, public_workbook, run_results, stage_plan
 from tandem.cli import ArgumentParser
+from tandem.errors import InputError, Issue
 from tandem.xlsx import atomic_save
 
 
@@ -64,6 +70,11 @@ def _parser() -> ArgumentParser:
         action="store_true",
         help="подвести итоги, хотя расхождения больше max_spread не согласованы (в протоколе — «не согласовано»)",
     )
+    r.add_argument("--docx", help="протокол для подписи в формате Word (.docx)")
+    r.add_argument(
+        "--docx-template", help="свой шаблон протокола Word (по умолчанию data/templates/protocol.docx)"
+    )
+    _entries_parser(sub)
     return p
 
 
@@ -102,6 +113,8 @@ def cmd_assign(args) -> int:
 def cmd_results(args) -> int:
     contest = load_contest(args.contest)
     people = load_people(args.people)
+    if args.docx_template and not args.docx:
+        raise InputError(Issue("--docx-template задаётся вместе с --docx (файл протокола Word)"))
     run = run_results(
         contest,
         people,
@@ -111,12 +124,16 @@ def cmd_results(args) -> int:
         reconciliation_path=args.reconciliation,
         allow_unreconciled=args.allow_unreconciled,
     )
-    protocol = protocol_workbook(run, people)  # both workbooks built before anything is written
+    made_at = dt.datetime.now(dt.UTC).replace(microsecond=0)  # the same time in both protocols
+    protocol = protocol_workbook(run, people, made_at)  # everything built before anything is written
     public = public_workbook(run, people) if args.public else None
+    document = protocol_document(run, people, made_at, args.docx_template) if args.docx else None
     out = atomic_save(protocol, args.out)
     if public is not None:
         atomic_save(public, args.public)
-    print(summary_text(run.results, people, run.scores, out, args.public))
+    if document is not None:
+        write_protocol_docx(args.docx, document)
+    print(summary_text(run.results, people, run.scores, out, args.public, args.docx))
     rec = run.reconciliation
     if rec is not None and len(rec.flags):
         print(
@@ -128,7 +145,7 @@ def cmd_results(args) -> int:
     return 0
 
 
-def summary_text(res, people, ss, out, public=None) -> str:
+def summary_text(res, people, ss, out, public=None, docx=None) -> str:
     """A short Russian summary of the results for the terminal."""
     r = res.ranking
     titles = people.entries.set_index("entry_id")
@@ -160,10 +177,89 @@ def summary_text(res, people, ss, out, public=None) -> str:
     lines.append(f"Протокол: {out}")
     if public:
         lines.append(f"Публичный рейтинг: {public}")
+    if docx:
+        lines.append(f"Протокол для подписи (Word): {docx}")
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (bad input raises :class:`ContestError`)."""
     args = _parser().parse_args(argv)
-    return {"sheets": cmd_sheets, "assign": cmd_assign, "results": cmd_results}[args.command](args)
+    commands = {"sheets": cmd_sheets, "assign": cmd_assign, "results": cmd_results, "entries": cmd_entries}
+    return commands[args.command](args)
+
+
+# --------------------------------------------------------------------------- entries from the pairs
+def _on_date(text: str) -> dt.date:
+    """«2026-10-01» or «01.10.2026» → date; argparse turns the error into exit 2."""
+    from mentoring.register_io import parse_date
+
+    d = parse_date(text.strip())
+    if d is None:
+        raise ValueError(text)
+    return d
+
+
+_on_date.__name__ = "дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)"
+
+
+def _entries_parser(sub) -> None:
+    """The subcommand ``entries``: the people workbook of a tandem contest (docs/formats.md §12.2)."""
+    from contest.entries import NOMINATION_RULES
+
+    e = sub.add_parser(
+        "entries", help="книга участников конкурса тандемов из реестра пар или результата подбора"
+    )
+    e.add_argument("pairs", help="реестр наставнических пар или книга с результатом подбора (.xlsx)")
+    e.add_argument("registry", help="реестр педагогов: книга .xlsx или папка с CSV")
+    e.add_argument(
+        "--jury", required=True, help="книга с листом «Жюри» (например, книга участников прошлого конкурса)"
+    )
+    e.add_argument("--out", required=True, help="книга участников и жюри (.xlsx)")
+    e.add_argument(
+        "--on", type=_on_date, help="для реестра пар: пары, действующие на эту дату (по умолчанию сегодня)"
+    )
+    e.add_argument(
+        "--group-entries", action="store_true", help="наставник с несколькими наставляемыми — одна работа"
+    )
+    e.add_argument(
+        "--nomination",
+        choices=NOMINATION_RULES,
+        default="form",
+        help="номинация: form — форма наставничества (по умолчанию), network — сетевой тандем или тандем "
+        "одной школы, none — без номинации",
+    )
+
+
+def cmd_entries(args) -> int:
+    from contest.entries import double_roles
+    from contest.entries_io import build_people, write_people
+
+    on = args.on or dt.date.today()
+    entries, jury, source = build_people(
+        args.pairs, args.registry, args.jury, on=on, group=args.group_entries, nomination=args.nomination
+    )
+    out = write_people(args.out, entries, jury)
+    what = (
+        f"пар, действующих на {on:%d.%m.%Y}: {len(source.pairs)} из {source.total}"
+        if source.kind == "register"
+        else f"пар в результате подбора: {len(source.pairs)}"
+    )
+    groups = int(entries["mentee_name"].str.contains(", ").sum())
+    noms = entries["nomination"].replace("", "без номинации").value_counts().sort_index()
+    print(f"«{source.file}»: {what}.")
+    print(
+        f"Участников (работ): {len(entries)}"
+        + (f", из них групп наставника: {groups}" if args.group_entries else "")
+        + f"; экспертов: {len(jury)}."
+    )
+    print("Номинации: " + ", ".join(f"{k} — {v}" for k, v in noms.items()) + ".")
+    twice = double_roles(entries)
+    if twice:
+        print(
+            f"Внимание: в двух работах (наставник в одной, наставляемый в другой): {', '.join(twice)} — "
+            "решите, оставить ли обе."
+        )
+    print("Согласие на публикацию имён у всех записано «нет»: отметьте «да», когда участники его дадут.")
+    print(f"Книга участников и жюри: {out}")
+    return 0

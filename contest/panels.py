@@ -273,7 +273,6 @@ def _cells(prep: Prepared, rows: pd.DataFrame, U: int, D: int) -> tuple[pd.DataF
     weighted = scale(N, f)
     score_f = _ratio_floats(N, m * U)
     if (rr >= 0).any():
-        weighted = weighted.astype(object) if weighted.dtype == object else weighted
         k = np.flatnonzero(rr >= 0)
         q = np.array([10 ** int(x) for x in rr[k]], dtype=object)
         R = half_up(scale(N[k].astype(object), q), (m[k] * U).astype(object))

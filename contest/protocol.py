@@ -7,7 +7,8 @@ The protocol workbook follows the documents of the regional regulations
 * «Протокол» — the ranking: place, entry code, title, pair names, schools,
   stage totals, final total, award, the flag «требует решения председателя»
   for ties the rules could not break (with ``ranking.by_nomination`` one
-  section per nomination); the jury list and signature lines;
+  section per nomination); the jury list and signature lines; a line
+  pointing to «Параметры» for the input files' SHA-256;
 * «Сводная ведомость» — every juror's task sum per entry and task, jurors as
   columns, with the aggregated task score;
 * «Баллы по критериям» — every criterion score (long form);
@@ -22,9 +23,15 @@ The protocol workbook follows the documents of the regional regulations
   (:mod:`contest.reconcile`);
 * «Устойчивость» — places and awards with each juror left out, the alerts
   when one juror decides an award, the podium under the other aggregation
-  rules (:func:`contest.assess_robustness`, docs/contest_rules.md §1.5);
+  rules (:func:`contest.assess_robustness`, docs/contest_rules.md §1.6);
 * «Параметры» — contest version and file SHA-256, normalisation, package
   version, SHA-256 of every input file.
+
+Every sheet prints on A4, one page wide, with its header row repeated and
+page numbers (:func:`tandem.xlsx_write.print_setup`), fixed column widths and
+wrapped text (:func:`tandem.xlsx_write.wrap_rows`); the jury's signatures are
+kept together on one page after the ranking (docs/formats.md §11). The same
+protocol for signing in Word: :mod:`contest.protocol_docx`.
 
 The public ranking's columns are those of :func:`contest.report.public_frame`.
 All cells are values, never formulas (:func:`tandem.xlsx.set_cell`). The
@@ -39,7 +46,9 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
 
 from contest.report import (
     FAIR_HEADERS,
@@ -62,6 +71,43 @@ from contest.robustness import assess_robustness
 from contest.roster import CHAIR, People
 from contest.severity import fit_severity
 from tandem.xlsx import atomic_save, new_workbook, set_cell, write_table
+from tandem.xlsx_write import column_width, print_setup, wrap_rows
+
+#: Printed column widths (characters) by table column; a column not listed gets :data:`_WIDTH`.
+#: Long text is wrapped in its cell, so a table scaled to the page width stays readable.
+WIDTHS = {
+    "place": 7,
+    "entry_id": 9,
+    "title": 28,
+    "nomination": 14,
+    "mentor_name": 19,
+    "mentee_name": 19,
+    "schools": 10,
+    "total": 10,
+    "award": 12,
+    "last_stage": 15,
+    "last_stage_total": 11,
+    "note": 15,
+    "juror_id": 9,
+    "full_name": 22,
+    "stage_id": 6,
+    "task_id": 8,
+    "task_name": 18,
+    "criterion_id": 10,
+    "criterion_name": 30,
+    "score": 9,
+    "weighted": 9,
+    "reading": 30,
+    "n_cells": 12,
+    "mean_deviation": 12,
+    "mean_deviation_share": 12,
+    "flag": 10,
+    "param": 45,
+    "value": 66,
+}
+_WIDTH = 10
+#: Font of the protocol's closing blocks (input files and their SHA-256).
+SMALL = Font(size=10)
 
 
 def _title(ws, lines: list[str]) -> int:
@@ -70,6 +116,51 @@ def _title(ws, lines: list[str]) -> int:
         if i == 1:
             c.font = Font(bold=True, size=14)
     return len(lines) + 2
+
+
+def _fit(ws, df: pd.DataFrame, header_row: int, widths: dict | None = None) -> None:
+    """Printed widths for the table of ``df`` written at ``header_row``; its cells wrapped, rows as tall
+    as their wrapped text (:func:`tandem.xlsx_write.wrap_rows`)."""
+    widths = {**WIDTHS, **(widths or {})}
+    for j, col in enumerate(df.columns, 1):
+        # no header word broken in two: at least as wide as the longest word of the (bold) header
+        longest = max((len(w) for w in str(ws.cell(header_row, j).value or "").split()), default=0)
+        width = max(widths.get(col, _WIDTH), round(longest * 1.1 + 2))
+        ws.column_dimensions[get_column_letter(j)].width = width
+    wrap_rows(ws, header_row, header_row + len(df), len(df.columns))
+
+
+def _page_height(ws) -> float:
+    """The height of a printed page's body in the sheet's points, at the fit-to-width scale.
+
+    Estimated from the column widths, the margins and the orientation that
+    :func:`print_setup` set (Excel and LibreOffice scale to whole percents);
+    7 % of the page is kept in reserve for the difference between the
+    estimate and the real layout.
+    """
+    a4 = (29.7, 21.0) if ws.page_setup.orientation == "landscape" else (21.0, 29.7)
+    m = ws.page_margins
+    width_pt = (a4[0] / 2.54 - m.left - m.right) * 72
+    columns_pt = sum((7 * column_width(ws, j) + 5) * 0.75 for j in range(1, ws.max_column + 1))
+    scale = min(1.0, int(width_pt / columns_pt * 100) / 100)
+    return (a4[1] / 2.54 - m.top - m.bottom) * 72 / scale * 0.93
+
+
+def _height(ws, r: int) -> float:
+    return ws.row_dimensions[r].height or 15.0
+
+
+def _keep_together(ws, first: int, last: int, title_row: int | None) -> None:
+    """A manual page break before row ``first`` when rows ``first``–``last`` would straddle two pages
+    (:func:`_page_height`); a block taller than a page is left to break where it falls."""
+    page = _page_height(ws)
+    repeat = _height(ws, title_row) if title_row else 0.0
+    y = 0.0
+    for r in range(1, first):
+        y = repeat + _height(ws, r) if y + _height(ws, r) > page else y + _height(ws, r)
+    block = sum(_height(ws, r) for r in range(first, last + 1))
+    if y + block > page and repeat + block <= page:
+        ws.row_breaks.append(Break(id=first - 1))
 
 
 def _rename(df: pd.DataFrame, headers: dict) -> tuple[pd.DataFrame, dict]:
@@ -120,6 +211,7 @@ def build_protocol(
     """
     made_at = made_at or _dt.datetime.now(_dt.UTC).replace(microsecond=0)
     c = results.contest
+    head = f"Итоги конкурса «{c.name}»"
     wb = new_workbook()
     ws = wb.create_sheet("Протокол")
     start = _title(
@@ -151,6 +243,7 @@ def build_protocol(
         headers[f"total_{s.id}"] = f"{s.id}. {s.name}, баллы"
         fmts[f"total_{s.id}"] = "0.00"
     rf = rf.drop(columns=["last_stage_total"])
+    long_table = False  # set below for one table; nomination sections do not repeat a header
     if c.by_nomination and "nomination" in results.ranking.columns:
         r = start
         nom = results.ranking["nomination"].to_numpy()
@@ -168,8 +261,17 @@ def build_protocol(
             )
             r += len(part) + 3
         r += 1
+        _fit(ws, rf, start, {f"total_{s.id}": 11 for s in c.stages})
+        print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
     else:
         write_table(ws, rf, headers=headers, number_formats=fmts, start_row=start)
+        _fit(ws, rf, start, {f"total_{s.id}": 11 for s in c.stages})
+        print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
+        # the table's header is repeated on every page when the table does not fit on the first one
+        # (and only then: a repeated header above the signatures alone would read as an empty table)
+        long_table = sum(_height(ws, k) for k in range(1, start + len(rf) + 1)) > _page_height(ws)
+        if long_table:
+            ws.print_title_rows = f"{start}:{start}"
         r = start + len(rf) + 3
     if (rf["note"] != "").any():
         set_cell(
@@ -178,6 +280,9 @@ def build_protocol(
             f"правилами конкурса; место определяет председатель жюри.",
         ).font = Font(italic=True)
         r += 1
+    # the jury and the signatures right under the table (the text spans the table's columns), kept on
+    # one page
+    first = r
     set_cell(ws.cell(r, 1), "Состав жюри").font = Font(bold=True)
     r += 1
     for j in people.jury.itertuples(index=False):
@@ -188,8 +293,15 @@ def build_protocol(
     for j in people.jury.itertuples(index=False):
         who = "Председатель жюри" if j.role == CHAIR else "Член жюри"
         set_cell(ws.cell(r, 1), f"{who} ______________________ / {j.full_name} /")
+        ws.row_dimensions[r + 1].height = 20  # room to sign
         r += 2
     set_cell(ws.cell(r, 1), "Дата «____» ________________ 20___ г.")
+    _keep_together(ws, first, r, start if long_table else None)
+    set_cell(
+        ws.cell(r + 2, 1),
+        "Версия описания конкурса, контрольные суммы (SHA-256) входных файлов и время расчёта — "
+        "на листе «Параметры».",
+    ).font = SMALL
 
     ws = wb.create_sheet("Сводная ведомость")
     start = _title(
@@ -222,6 +334,8 @@ def build_protocol(
         number_formats=num,
         start_row=start,
     )
+    _fit(ws, sf, start, {col: 11 for col in sf.columns if col not in WIDTHS})
+    print_setup(ws, landscape=True, title_rows=start, sheet_name=True, header=head)
 
     ws = wb.create_sheet("Баллы по критериям")
     cf = criteria_scores_frame(results, people)
@@ -239,6 +353,8 @@ def build_protocol(
             "score": "Балл",
         },
     )
+    _fit(ws, cf, 1, {"score": 7, "full_name": 28, "criterion_name": 40})
+    print_setup(ws, landscape=False, title_rows=1, sheet_name=True, header=head)
 
     ws = wb.create_sheet("Согласованность")
     if agreement is None:
@@ -253,7 +369,17 @@ def build_protocol(
             number_formats={
                 k: "0.000"
                 for k in TASK_HEADERS
-                if k not in ("stage_id", "task_id", "n_entries", "n_jurors", "dof", "reading")
+                if k
+                not in (
+                    "stage_id",
+                    "task_id",
+                    "n_entries",
+                    "n_jurors",
+                    "dof",
+                    "reading",
+                    "block_entries",
+                    "block_jurors",
+                )
             },
             start_row=start,
         )
@@ -275,9 +401,16 @@ def build_protocol(
             freeze=False,
             autofilter=False,
         )
+        wide = {**WIDTHS, "reading": 45}
+        for j in range(1, max(len(t.columns), len(jdf.columns)) + 1):
+            keys = [df.columns[j - 1] for df in (t, jdf) if j <= len(df.columns)]
+            ws.column_dimensions[get_column_letter(j)].width = max(wide.get(k, _WIDTH) for k in keys)
+        wrap_rows(ws, start, start + len(t), len(t.columns))
+        wrap_rows(ws, r + 1, r + 1 + len(jdf), len(jdf.columns))
+    print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
 
     _severity_sheet(
-        wb, results, people, severity if severity is not None else fit_severity(results.juror_tasks)
+        wb, results, people, severity if severity is not None else fit_severity(results.juror_tasks), head
     )
     if reconciliation is not None and (
         len(reconciliation.flags)
@@ -288,20 +421,19 @@ def build_protocol(
             for t in s.tasks
         )
     ):
-        _reconciliation_sheet(wb, reconciliation)
-    _stability_sheet(wb, results, people)
+        _reconciliation_sheet(wb, reconciliation, head)
+    _stability_sheet(wb, results, people, head)
 
     ws = wb.create_sheet("Параметры")
-    write_table(
-        ws,
-        parameters_frame(results, made_at, params, source_sha256),
-        headers={"param": "Параметр", "value": "Значение"},
-    )
+    pf = parameters_frame(results, made_at, params, source_sha256)
+    write_table(ws, pf, headers={"param": "Параметр", "value": "Значение"})
+    _fit(ws, pf, 1)
+    print_setup(ws, landscape=False, title_rows=1, sheet_name=True, header=head)
     wb.active = 0
     return wb
 
 
-def _severity_sheet(wb: Workbook, results, people: People, severity) -> None:
+def _severity_sheet(wb: Workbook, results, people: People, severity, head: str) -> None:
     """The sheet «Строгость экспертов»: the additive model's severities and the fair averages."""
     ws = wb.create_sheet("Строгость экспертов")
     official = results.contest.normalization == "additive"
@@ -340,9 +472,10 @@ def _severity_sheet(wb: Workbook, results, people: People, severity) -> None:
         freeze=False,
         autofilter=False,
     )
+    print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
 
 
-def _reconciliation_sheet(wb: Workbook, rec) -> None:
+def _reconciliation_sheet(wb: Workbook, rec, head: str) -> None:
     """The sheet «Согласование»: the spreads over ``max_spread``, the chair's decisions, what is open."""
     ws = wb.create_sheet("Согласование")
     r = _title(
@@ -365,10 +498,11 @@ def _reconciliation_sheet(wb: Workbook, rec) -> None:
         write_table(ws, decisions, start_row=r, freeze=False, autofilter=False)
     else:
         set_cell(ws.cell(r, 1), "Решений нет.")
+    print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
 
 
-def _stability_sheet(wb: Workbook, results, people: People) -> None:
-    """The sheet «Устойчивость»: each juror left out, the alerts, the other rules."""
+def _stability_sheet(wb: Workbook, results, people: People, head: str) -> None:
+    """The sheet «Устойчивость»: each juror left out, the alerts, the other rules (A4 landscape)."""
     if results.contest.normalization == "additive":
         ws = wb.create_sheet("Устойчивость")
         set_cell(
@@ -376,6 +510,7 @@ def _stability_sheet(wb: Workbook, results, people: People) -> None:
             "Проверка устойчивости для normalization: additive не выполняется: пересчёт без эксперта "
             "требует заново оценить модель строгости.",
         )
+        print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
         return
     rob = _robustness(results)
     ws = wb.create_sheet("Устойчивость")
@@ -396,6 +531,7 @@ def _stability_sheet(wb: Workbook, results, people: People) -> None:
     r += max(len(rob.alerts), 1) + 2
     set_cell(ws.cell(r, 1), "Места и награды при других правилах подсчёта").font = Font(bold=True)
     write_table(ws, what_if_table(rob), start_row=r + 1, freeze=False, autofilter=False)
+    print_setup(ws, landscape=True, title_rows=start, sheet_name=True, header=head)
 
 
 def _robustness(results):
@@ -431,6 +567,7 @@ def build_public(results, people: People) -> Workbook:
     """The public ranking workbook (sheet «Рейтинг»), see :func:`public_frame`."""
     wb = new_workbook()
     ws = wb.create_sheet("Рейтинг")
+    pub = public_frame(results, people)
     start = _title(
         ws,
         [
@@ -440,7 +577,7 @@ def build_public(results, people: People) -> Workbook:
     )
     write_table(
         ws,
-        public_frame(results, people),
+        pub,
         start_row=start,
         number_formats={"total": "0.00", "last_stage_total": "0.00"},
         headers={
@@ -454,6 +591,8 @@ def build_public(results, people: People) -> Workbook:
             "mentee_name": "Наставляемый",
         },
     )
+    _fit(ws, pub, start, {"last_stage": 22, "mentor_name": 24, "mentee_name": 24})
+    print_setup(ws, landscape=True, title_rows=start, sheet_name=False)
     return wb
 
 

@@ -14,7 +14,7 @@
 * :func:`assess_robustness` — all of the above for a :class:`~contest.scoring.Results`.
 
 The question is the one judged panels ask of a single judge's influence
-(docs/sources.md [Emerson-ISU]); the rules are in docs/contest_rules.md §1.5 and §2.5.
+(docs/sources.md [Emerson-ISU]); the rules are in docs/contest_rules.md §1.6 and §2.6.
 Pure: frames in, frames out.
 """
 

@@ -49,6 +49,7 @@ from contest.sheet_format import (
     stage_criteria,
 )
 from tandem.xlsx import HEADER_FILL, atomic_save, new_workbook, set_cell
+from tandem.xlsx_write import column_width, print_setup, wrap_rows
 
 # The layout constants are defined in contest.sheet_format and importable from here too.
 __all__ = [
@@ -123,6 +124,7 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
     manifest: list[tuple] = []
     validations: dict[tuple[float, float], DataValidation] = {}
     columns: dict[tuple[float, float], list[int]] = {}
+    spans: list[tuple[int, int]] = []  # first and last column of each task
     for task in stage.tasks:
         start = col
         for cr in task.criteria:
@@ -136,6 +138,7 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
         )
         if col - 1 > start:
             ws.merge_cells(start_row=7, start_column=start, end_row=7, end_column=col - 1)
+        spans.append((start, col - 1))
     set_cell(ws.cell(10, col), "Итого").font = Font(bold=True)
     set_cell(ws.cell(10, col + 1), "Примечание").font = Font(bold=True)
     for r in range(7, 11):
@@ -208,12 +211,34 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
     set_cell(ws.cell(sig + 4, 1), "Ответственный секретарь ______________________ / ______________________ /")
     ws.column_dimensions["A"].width = 5
     ws.column_dimensions["B"].width = 12
-    ws.column_dimensions["C"].width = 40
-    for k in range(len(crit)):
-        ws.column_dimensions[get_column_letter(FIRST_COL + k)].width = 16
+    ws.column_dimensions["C"].width = 36
+    for k, (_task, cr) in enumerate(crit):  # narrow, but no word of a criterion's name broken in two
+        longest = max((len(w) for w in str(cr.name).split()), default=0)
+        ws.column_dimensions[get_column_letter(FIRST_COL + k)].width = max(
+            12, min(20, round(longest * 1.1 + 2))
+        )
     ws.column_dimensions[get_column_letter(FIRST_COL + len(crit))].width = 9
-    ws.column_dimensions[get_column_letter(FIRST_COL + len(crit) + 1)].width = 30
-    ws.row_dimensions[9].height = 60
+    ws.column_dimensions[get_column_letter(FIRST_COL + len(crit) + 1)].width = 24
+    # the instruction wrapped within the table's width (text running past the table would make the
+    # printed page scale down to it); the criterion names in full
+    ws.merge_cells(start_row=5, start_column=1, end_row=5, end_column=last_col)
+    ws["A5"].alignment = Alignment(wrap_text=True, vertical="top")
+    width = sum(column_width(ws, c) for c in range(1, last_col + 1))
+    ws.row_dimensions[5].height = 14 * -(-len(ws["A5"].value) // int(0.9 * width)) + 1
+    wrap_rows(ws, 9, 9, last_col)
+    lines = max(  # the task names (bold, merged over their criteria) wrapped too
+        (
+            -(
+                -len(str(ws.cell(7, a).value))
+                * 12
+                // (10 * int(sum(column_width(ws, c) for c in range(a, b + 1))))
+            )
+            for a, b in spans
+        ),
+        default=1,
+    )
+    ws.row_dimensions[7].height = 14 * lines + 1
+    ws.row_dimensions[9].height = max(60, ws.row_dimensions[9].height)
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_COL)
     ws.protection.sheet = True
     ws.protection.autoFilter = False  # False = allowed
@@ -221,8 +246,8 @@ def build_sheet(contest, stage_id: str, juror: pd.Series, entries: pd.DataFrame)
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.print_options.gridLines = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    # A4 landscape, one page wide, the header block (tasks, criteria, ranges) on every page
+    print_setup(ws, landscape=True, title_rows=f"7:{FIRST_ROW - 1}")
 
     meta = wb.create_sheet(META)
     rows = [

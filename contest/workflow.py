@@ -15,11 +15,14 @@ check the same things and give the same protocol:
   SHA-256 of the definition, the people workbook, every score file, the
   adjustments and the reconciliation file;
 * :func:`protocol_workbook`, :func:`public_workbook` — the workbooks of a run,
-  in memory (the caller saves them or offers them for download).
+  in memory (the caller saves them or offers them for download);
+* :func:`protocol_document` — the protocol of a run as Word bytes, from the
+  editable template (:mod:`contest.protocol_docx`).
 
 This module is the edge between the readers (:mod:`contest.definition_io`,
 :mod:`contest.people`, :mod:`contest.scores_io`), the pure core and the
-workbook builders (:mod:`contest.protocol`); it writes no file.
+workbook and document builders (:mod:`contest.protocol`, :mod:`contest.protocol_docx`); it
+writes no file (it reads the Word template).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from contest.agreement import Agreement, agreement
 from contest.assign import JuryPlan, plan_jury
 from contest.model import Contest, ContestError
 from contest.protocol import build_protocol, build_public
+from contest.protocol_docx import protocol_docx
 from contest.reconcile import Reconciliation, apply_decisions, flags_message
 from contest.reconcile_io import load_decisions
 from contest.roster import People
@@ -46,7 +50,15 @@ from contest.severity import Severity, fit_severity
 from tandem.errors import Issue
 from tandem.tables import sha256_of
 
-__all__ = ["ResultsRun", "audit_rows", "protocol_workbook", "public_workbook", "run_results", "stage_plan"]
+__all__ = [
+    "ResultsRun",
+    "audit_rows",
+    "protocol_document",
+    "protocol_workbook",
+    "public_workbook",
+    "run_results",
+    "stage_plan",
+]
 
 
 def stage_plan(
@@ -248,3 +260,17 @@ def protocol_workbook(run: ResultsRun, people: People, made_at: _dt.datetime | N
 def public_workbook(run: ResultsRun, people: People) -> Workbook:
     """The public ranking of a run (:func:`contest.protocol.build_public`)."""
     return build_public(run.results, people)
+
+
+def protocol_document(
+    run: ResultsRun, people: People, made_at: _dt.datetime | None = None, template=None
+) -> bytes:
+    """The protocol of a run as .docx bytes (:func:`contest.protocol_docx.protocol_docx` with the run's
+    audit rows and the definition's SHA-256); ``template``: an edited copy of the default template.
+
+    Raises
+    ------
+    InputError
+        A missing or broken template (:func:`contest.protocol_docx.render_protocol`).
+    """
+    return protocol_docx(run.results, people, run.audit, run.source_sha256, made_at, template)

@@ -28,6 +28,17 @@ the score plus :data:`matching.scoring.SCORE_TOLERANCE`, so rounding can only
 add a pair that was not needed, never leave out one that was, and the pairs
 added reach the solver with their exact float64 scores.
 
+Pairs in force with a change cost
+---------------------------------
+With ``current`` and ``change_cost=λ`` the solver works on the scores
+``score + λ`` of the current pairs (:func:`matching.solver.solve_arrays`),
+and its potentials certify that objective. The current pairs are always
+among the offered pairs (the caller adds back any that pruning left out), so
+every left-out pair is an ordinary one: its slack is the plain
+``π_i − π_j − (B + ⌈x · scale⌉)`` above, ``best_pruned`` still bounds its
+score, and the same scans prove ``Σ score − λ · broken`` optimal over all
+feasible pairs. Pairs added by a scan are never current.
+
 Every test above is a proof, not a heuristic: the loop stops only when each
 left-out pair's slack is known to be non-negative, so the result is the same
 exact optimum as that of the solver given every feasible pair (also checked by
@@ -40,8 +51,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching.flow import FlowSolution
 from matching.scoring import SCORE_TOLERANCE, parallel_map
-from matching.solver import FlowSolution, solve_arrays
+from matching.solver import solve_arrays
 from tandem.progress import Progress, report
 
 #: A mentee with an improving left-out pair also gets up to this many of its most attractive
@@ -96,6 +108,8 @@ def solve_certified(
     best_pruned: np.ndarray,
     block_pairs: int = BLOCK_PAIRS,
     progress: Progress | None = None,
+    current: np.ndarray | None = None,
+    change_cost: float | None = None,
 ) -> CertifiedSolution:
     """Solve on the offered pairs and extend them until the optimum is proven over all feasible pairs.
 
@@ -119,6 +133,11 @@ def solve_certified(
     progress : callable, optional
         ``progress("Подбор пар", fraction)`` after each solve; the number of
         rounds is not known ahead, so round k reports ``1 − 2^−k``.
+    current : bool array, shape (E,), optional
+        The offered pairs that are pairs in force (every feasible one must be
+        offered); requires ``change_cost``.
+    change_cost : float ≥ 0, optional
+        Score units lost per current pair not chosen (see above).
 
     Returns
     -------
@@ -133,7 +152,12 @@ def solve_certified(
     is_active = model.r_consent & model.r_capacity
     active = np.flatnonzero(is_active)
     e, r, s = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64), np.asarray(scores, float)
-    sol = solve_arrays(e, r, s, M, capacity, potentials=True)
+    cur = None if current is None else np.asarray(current, bool)
+    if cur is not None and change_cost is None:
+        raise ValueError(
+            "current pairs need a change_cost for the certificate (kept pairs are fixed instead)"
+        )
+    sol = solve_arrays(e, r, s, M, capacity, potentials=True, current=cur, change_cost=change_cost)
     report(progress, "Подбор пар", 0.5)
     out = CertifiedSolution(sol, e, r, s)
     # Per mentee: smallest slack among its left-out pairs as of its last scan, and the round of it.
@@ -188,9 +212,21 @@ def solve_certified(
         e = np.concatenate([e, *new_e])
         r = np.concatenate([r, *new_r])
         s = np.concatenate([s, *new_s])
+        if cur is not None:
+            cur = np.concatenate([cur, np.zeros(n_new, bool)])
         # Start the potentials from the last ones: fewer rounds, and they drift less, so more
         # mentees stay certified by their last scan.
-        sol = solve_arrays(e, r, s, M, capacity, potentials=True, start=sol.node_potential)
+        sol = solve_arrays(
+            e,
+            r,
+            s,
+            M,
+            capacity,
+            potentials=True,
+            start=sol.node_potential,
+            current=cur,
+            change_cost=change_cost,
+        )
         report(progress, "Подбор пар", 1 - 0.5 ** (out.rounds + 1))
     out.solution, out.e_idx, out.r_idx, out.scores = sol, e, r, s
     return out

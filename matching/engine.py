@@ -6,6 +6,16 @@ and checked against the hard constraints; every other feasible pair is scored
 the pairs that match the most mentees and, among those, have the highest total
 score; then every pair and every unmatched mentee is explained
 (:mod:`matching.explain`).
+
+Priority tiers and the bottleneck objective (``config.priority``,
+``config.objective``, :mod:`matching.config`) are passed to the solver; an
+unmatched mentee whose fitting mentors went to higher tiers is told so
+(:mod:`matching.priority`).
+
+Continuity (a re-match during the year): with ``current`` (the pairs in
+force) and an optional ``change_cost``, feasible current pairs are kept or
+offered with a bonus, and the others released with their reason; see
+:mod:`matching.continuity`.
 """
 
 from __future__ import annotations
@@ -18,8 +28,11 @@ import pandas as pd
 
 from matching.certificate import solve_certified
 from matching.config import COMPONENTS, MatchConfig
+from matching.continuity import changes_table, check_change_cost, current_frame, current_status
+from matching.explain import EXCLUSION_TEXT as _EXCLUSION_TEXT
 from matching.explain import pair_text, unmatched_reason
 from matching.model import Registry, RegistryError
+from matching.priority import all_feasible_pairs, explain_priority, mentee_tiers
 from matching.scoring import EXCLUSIONS, build_candidates
 from matching.solver import solve_arrays
 from tandem.errors import Issue
@@ -29,18 +42,6 @@ from tandem.progress import Progress, report
 FULL_SCAN_LIMIT = 4_000_000
 #: Candidates kept per mentee when pruning.
 DEFAULT_CANDIDATES = 50
-
-_EXCLUSION_TEXT = {
-    "self": "наставник и наставляемый — один человек",
-    "consent": "у наставника нет согласия",
-    "capacity": "у наставника вместимость 0",
-    "forbidden": "пара запрещена",
-    "same_school": "наставник из той же школы, а настройка это запрещает",
-    "format": "форматы «очно» и «дистанционно» несовместимы",
-    "distance": "для очного формата школы дальше допустимого расстояния",
-    "subject": "нет общего предмета, а настройка его требует",
-    "relevance": "наставник не закрывает ни одного дефицита и не ведёт предметы наставляемого",
-}
 
 
 @dataclass
@@ -61,7 +62,9 @@ class MatchResult:
         ``explanation`` (str).
     unmatched : DataFrame
         ``mentee_id``, ``mentee_name``, ``school_id``, ``reason_code``
-        (``no_consent`` / ``no_candidate`` / ``mentors_busy``), ``reason``.
+        (``no_consent`` / ``no_candidate`` / ``mentors_busy`` /
+        ``priority_busy``: with priority tiers, every fitting mentor is full
+        of mentees of higher tiers), ``reason``.
     load : DataFrame
         Per mentor who gave consent (or has a pair): ``mentor_id``,
         ``mentor_name``, ``school_id``, ``consent`` (bool), ``capacity``,
@@ -85,6 +88,17 @@ class MatchResult:
     overrides : DataFrame
         Manual locks / bans given to this run on top of the registry:
         ``mentee_id``, ``mentor_id``, ``action`` (``lock`` / ``forbid``).
+    changes : DataFrame or None
+        Only when :func:`match` was given ``current`` (else None): one row per
+        mentee who is in ``current`` or matched now, sorted by ``mentee_id``:
+        ``mentee_id``, ``mentor_before``, ``mentor_after`` (str, "" when
+        none), ``change`` (one of :data:`matching.explain.CHANGE_KINDS`:
+        сохранена / новая / другой наставник / снята), ``reason`` (Russian).
+        A mentee of ``current`` who left the registry (or is no longer a
+        mentee) is only here, as «снята».
+    change_cost : float or None
+        The price of breaking a feasible pair in force (score units), or
+        None (such pairs are kept).
     """
 
     pairs: pd.DataFrame
@@ -100,6 +114,8 @@ class MatchResult:
         default_factory=lambda: pd.DataFrame(columns=["mentee_id", "mentor_id", "action"])
     )
     method: str = ""
+    changes: pd.DataFrame | None = None
+    change_cost: float | None = None
 
     @property
     def n_groups(self) -> int:
@@ -138,6 +154,8 @@ def _pairs_frame(df) -> pd.DataFrame:
 def match(
     registry: Registry,
     config: MatchConfig | None = None,
+    current: pd.DataFrame | None = None,
+    change_cost: float | None = None,
     *,
     extra_locked: pd.DataFrame | None = None,
     extra_forbidden: pd.DataFrame | None = None,
@@ -152,6 +170,14 @@ def match(
         From :func:`matching.load_registry`.
     config : MatchConfig, optional
         Weights and constraints; defaults documented in :mod:`matching.config`.
+    current : DataFrame, optional
+        The pairs in force: ``mentee_id``, ``mentor_id`` (str), at most one
+        row per mentee; ids need not be in the registry any more. See
+        :mod:`matching.continuity`; the result then has
+        ``changes``.
+    change_cost : float ≥ 0, optional
+        Score units lost for each feasible pair of ``current`` that is not
+        kept. ``None`` (default): every feasible current pair is kept.
     extra_locked, extra_forbidden : DataFrame, optional
         Manual overrides (``mentee_id``, ``mentor_id``) added to the
         registry's «Закрепления» / «Запреты» sheets for this run (e.g. from
@@ -171,19 +197,24 @@ def match(
     Returns
     -------
     MatchResult
-        Exact optimum: the most mentees matched, then the highest total score
-        (:mod:`matching.solver`), with every mentee in ``pairs`` or
-        ``unmatched`` exactly once.
+        Exact optimum: the most mentees matched (with ``config.priority``:
+        of each tier in turn, tier 1 first), then (``config.objective ==
+        "bottleneck"``) the largest score of the weakest pair, then the
+        highest total score (:mod:`matching.solver`), with every mentee in
+        ``pairs`` or ``unmatched`` exactly once.
 
     Raises
     ------
     RegistryError
         A locked pair breaks a hard constraint (consent, capacity, format,
         distance, subject, relevance, forbidden), or an override names an
-        unknown teacher.
+        unknown teacher; ``current`` without its columns or naming a mentee
+        twice; ``change_cost`` not a number ≥ 0.
     """
     config = config or MatchConfig()
     t0 = time.perf_counter()
+    lam = check_change_cost(change_cost)
+    cur = current_frame(current)
     mentees = registry.mentees
     mentors = registry.mentors
     xl, xf = _pairs_frame(extra_locked), _pairs_frame(extra_forbidden)
@@ -210,6 +241,13 @@ def match(
     locked = locked.drop_duplicates("mentee_id", keep="last")
 
     active = mentees[mentees["consent"]]
+    cap = mentors.set_index("teacher_id")["capacity"]
+    locked_load = locked["mentor_id"].value_counts()
+    status = None
+    if cur is not None:
+        status, current_rows = current_status(cur, registry, config, forbidden, locked, cap, locked_load, lam)
+        if lam is None:  # kept pairs are fixed before the solve: their mentees need no candidates
+            active = active[~active["teacher_id"].isin(status.loc[status["keep"], "mentee_id"])]
     n_active_mentors = int((mentors["consent"] & (mentors["capacity"] > 0)).sum())
     if candidates == "auto":
         candidates = None if len(active) * n_active_mentors <= FULL_SCAN_LIMIT else DEFAULT_CANDIDATES
@@ -222,6 +260,7 @@ def match(
         config,
         top_k=candidates,
         progress=progress,
+        mentor_preferences=registry.mentor_preferences,
     )
 
     # Locked pairs must be feasible under every hard constraint (checked pair by pair on the same
@@ -250,8 +289,6 @@ def match(
                 column="Наставник" if row else None,
             )
         )
-    locked_load = locked["mentor_id"].value_counts()
-    cap = mentors.set_index("teacher_id")["capacity"]
     over = locked_load[locked_load > cap.reindex(locked_load.index).fillna(0)]
     for mid, n in over.items():
         issues.append(
@@ -261,13 +298,29 @@ def match(
         raise RegistryError(issues)
 
     remaining = (cap - locked_load.reindex(cap.index).fillna(0)).astype(int)
+    fixed = status[status["keep"]] if status is not None and lam is None else None
+    offered = status[status["feasible"]] if status is not None and lam is not None else None
+    if fixed is not None:
+        remaining -= fixed["mentor_id"].value_counts().reindex(cap.index).fillna(0).astype(int)
     report(progress, "Подбор пар", 0.0)
-    chosen, method = _solve(cand, set(locked["mentee_id"]), remaining, progress)
+    tiers = mentee_tiers(active, registry.schools, config.priority)
+    chosen, method = _solve(
+        cand,
+        set(locked["mentee_id"]),
+        remaining,
+        progress,
+        offered,
+        lam,
+        tier=tiers if config.priority.tiers else None,
+        objective=config.objective,
+    )
     report(progress, "Подбор пар", 1.0)
     locked_rows = model.pairs(np.array(lock_e, np.int64), np.array(lock_r, np.int64))
-    result_pairs = pd.concat(
-        [locked_rows.assign(locked=True), chosen.assign(locked=False)], ignore_index=True
-    )
+    parts = [locked_rows.assign(locked=True), chosen.assign(locked=False)]
+    if fixed is not None and len(fixed):
+        rows = current_rows[current_rows["mentee_id"].isin(fixed["mentee_id"])]
+        parts.insert(1, rows.assign(locked=False))
+    result_pairs = pd.concat(parts, ignore_index=True)
     solve_seconds = time.perf_counter() - t0
 
     report(progress, "Объяснения", 0.0)
@@ -282,33 +335,97 @@ def match(
         overrides=pd.concat([xl.assign(action="lock"), xf.assign(action="forbid")], ignore_index=True),
     )
     result.method = method
+    if config.priority.tiers:
+        tier_of = dict(zip(active["teacher_id"], tiers.tolist()))
+        result.unmatched = explain_priority(
+            result.unmatched, cand, result.pairs, tier_of, cap, config.priority
+        )
+    if status is not None:
+        result.changes = changes_table(status, result.pairs, lam)
+        result.change_cost = lam
     return result
 
 
-def _solve(cand, locked_mentees: set, remaining: pd.Series, progress=None) -> tuple[pd.DataFrame, str]:
+def _solve(
+    cand,
+    locked_mentees: set,
+    remaining: pd.Series,
+    progress=None,
+    current=None,
+    lam=None,
+    *,
+    tier: np.ndarray | None = None,
+    objective: str = "total",
+) -> tuple[pd.DataFrame, str]:
     """The optimal free pairs (locked mentees excluded) and a description of how optimality is known.
 
     Without pruning, every feasible pair is offered to the exact solver. With
     top-K pruning, :func:`matching.certificate.solve_certified` extends the
     offered pairs until the solver's node potentials prove the optimum over
-    all feasible pairs.
+    all feasible pairs. ``current`` (``mentee_id``, ``mentor_id``: feasible
+    pairs in force, none of a locked mentee) are always offered, with the
+    bonus ``lam`` (the change cost); pruned ones are added back here, so the
+    pairs left out are still bounded by ``best_pruned``.
+
+    Priority tiers (``tier``: per model mentee position) and the bottleneck
+    ``objective`` go to :func:`matching.solver.solve_arrays`. The certificate
+    covers the plain objective only, so with pruned candidates these solves
+    get every feasible pair (:func:`matching.priority.all_feasible_pairs`).
     """
     model = cand.model
-    M = model.M
+    M, N = model.M, model.N
     e_index, r_index = pd.Index(model.e_id), pd.Index(model.r_id)
     free = ~cand.pairs["mentee_id"].isin(locked_mentees).to_numpy()
     e = e_index.get_indexer(cand.pairs["mentee_id"])[free]
     r = r_index.get_indexer(cand.pairs["mentor_id"])[free]
     s = cand.pairs["score"].to_numpy(float)[free]
+    is_current = None
+    if current is not None:
+        ce = e_index.get_indexer(current["mentee_id"]).astype(np.int64)
+        cr = r_index.get_indexer(current["mentor_id"]).astype(np.int64)
+        ckey = ce * N + cr
+        missing = ~np.isin(ckey, e.astype(np.int64) * N + r)
+        e = np.concatenate([e, ce[missing]])
+        r = np.concatenate([r, cr[missing]])
+        s = np.concatenate([s, model.score_pairs(ce[missing], cr[missing])])
+        is_current = np.isin(e.astype(np.int64) * N + r, ckey)
     capacity = remaining.reindex(model.r_id).fillna(0).to_numpy(np.int64)
     best_pruned = cand.exclusions["best_pruned"].to_numpy(float)
     is_locked = np.isin(model.e_id, list(locked_mentees))
     pruned = np.flatnonzero(~np.isnan(best_pruned) & ~is_locked)
-    if not len(pruned):
-        sol = solve_arrays(e, r, s, M, capacity)
+    plain = tier is None and objective == "total"
+    if not plain:
+        extra = {"tier": tier, "objective": objective, "current": is_current, "change_cost": lam}
+        method = "все допустимые пары переданы точному решателю"
+        if len(pruned):
+            fe, fr, fs = all_feasible_pairs(model, ~is_locked)
+            key, fkey = e.astype(np.int64) * N + r, fe * N + fr
+            new = ~np.isin(fkey, key)  # current pairs stay as offered above (with their flag)
+            e, r, s = np.concatenate([e, fe[new]]), np.concatenate([r, fr[new]]), np.concatenate([s, fs[new]])
+            if is_current is not None:
+                extra["current"] = np.concatenate([is_current, np.zeros(int(new.sum()), bool)])
+            method = f"все допустимые пары ({len(e)}) переданы точному решателю"
+        sol = solve_arrays(e, r, s, M, capacity, **extra)
+        if tier is not None:
+            method += "; приоритет наставляемых по уровням"
+        if objective == "bottleneck":
+            method += "; цель — лучший балл самой слабой пары"
+    elif not len(pruned):
+        sol = solve_arrays(e, r, s, M, capacity, current=is_current, change_cost=lam)
         method = "все допустимые пары переданы точному решателю"
     else:
-        cert = solve_certified(model, e, r, s, capacity, pruned, best_pruned, progress=progress)
+        cert = solve_certified(
+            model,
+            e,
+            r,
+            s,
+            capacity,
+            pruned,
+            best_pruned,
+            progress=progress,
+            current=is_current,
+            change_cost=lam,
+        )
         sol, e, r = cert.solution, cert.e_idx, cert.r_idx
         method = (
             f"лучшие {int(cand.pairs.groupby('mentee_id').size().max())} кандидатов на наставляемого "
@@ -326,7 +443,15 @@ def _why_infeasible(mentee_id, mentor_id, registry: Registry, config: MatchConfi
     one_r = registry.teachers[registry.teachers["teacher_id"] == mentor_id]
     if not bool(one_e["consent"].iloc[0]):
         return "нет согласия наставляемого"
-    c = build_candidates(one_e, one_r, registry.schools, forbidden, registry.preferences, config)
+    c = build_candidates(
+        one_e,
+        one_r,
+        registry.schools,
+        forbidden,
+        registry.preferences,
+        config,
+        mentor_preferences=registry.mentor_preferences,
+    )
     row = c.exclusions.iloc[0]
     for k in EXCLUSIONS:
         if row[k]:

@@ -1,7 +1,9 @@
 """The output workbook of a matching run (docs/formats.md §5).
 
 Sheets: «Тандемы» (one row per mentee–mentor pair), «Нераспределённые»
-(every unmatched mentee with the reason), «Нагрузка» (per mentor),
+(every unmatched mentee with the reason), after a re-match with pairs in
+force «Изменения» (per mentee: mentor before and after, the change and its
+reason), «Нагрузка» (per mentor),
 «Покрытие дефицитов» (per deficit), «Параметры» (weights, constraints,
 solver status, objective, input SHA-256, package version, manual overrides).
 Every mentee of the input appears exactly once in «Тандемы» or
@@ -18,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from matching.config import COMPONENT_LABELS, COMPONENTS
+from matching.config import COMPONENT_LABELS, COMPONENTS, OBJECTIVE_LABELS
 from matching.engine import MatchResult
 from matching.model import Registry
 from tandem import __version__
@@ -40,6 +42,16 @@ PAIR_HEADERS = {
     "locked": "Закреплена вручную",
     "group_size": "Наставляемых у наставника",
     "explanation": "Почему эта пара",
+}
+
+
+#: Headers of «Изменения» (the changes of a re-match), read back by :mod:`mentoring.result_io`.
+CHANGE_HEADERS = {
+    "mentee_id": "Код наставляемого",
+    "mentor_before": "Наставник до",
+    "mentor_after": "Наставник после",
+    "change": "Изменение",
+    "reason": "Причина",
 }
 
 
@@ -89,13 +101,13 @@ def result_tables(result: MatchResult, registry: Registry) -> dict[str, pd.DataF
             "covered": "Из них дефицит закрыт",
         }
     )
-    return {
-        "Тандемы": pairs,
-        "Нераспределённые": unmatched,
-        "Нагрузка": load,
-        "Покрытие дефицитов": cov,
-        "Параметры": parameters_table(result, registry),
-    }
+    tables = {"Тандемы": pairs, "Нераспределённые": unmatched}
+    if result.changes is not None:
+        tables["Изменения"] = result.changes[list(CHANGE_HEADERS)].rename(columns=CHANGE_HEADERS)
+    tables.update(
+        {"Нагрузка": load, "Покрытие дефицитов": cov, "Параметры": parameters_table(result, registry)}
+    )
+    return tables
 
 
 def parameters_table(
@@ -143,6 +155,25 @@ def parameters_table(
             "другую школу" if cfg.scales.school_preference == "other" else "ту же школу",
         ),
     ]
+    if cfg.objective != "total":
+        rows.append(("Цель подбора", OBJECTIVE_LABELS[cfg.objective]))
+    if cfg.priority.tiers:
+        rows.append(("Приоритет наставляемых (уровни)", cfg.priority.describe()))
+    if result.changes is not None:
+        kinds = result.changes["change"].value_counts()
+        rows += [
+            (
+                "Цена смены наставника, баллов",
+                "без смены: допустимые действующие пары сохраняются"
+                if result.change_cost is None
+                else result.change_cost,
+            ),
+            ("Действующих пар до подбора", int((result.changes["mentor_before"] != "").sum())),
+            ("Пар сохранено", int(kinds.get("сохранена", 0))),
+            ("Сменили наставника", int(kinds.get("другой наставник", 0))),
+            ("Пар снято", int(kinds.get("снята", 0))),
+            ("Новых пар", int(kinds.get("новая", 0))),
+        ]
     for r in result.overrides.itertuples(index=False):
         what = "Закреплено вручную" if r.action == "lock" else "Запрещено вручную"
         rows.append((what, f"{r.mentee_id} — {r.mentor_id}"))

@@ -9,9 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from tandem.errors import InputError
+
+
+def empty_mentor_preferences() -> pd.DataFrame:
+    """The «Пожелания наставников» frame without rows (``mentor_id``, ``mentee_id``, ``rank``, ``excel_row``)."""
+    return pd.DataFrame(
+        {
+            "mentor_id": pd.Series(dtype=object),
+            "mentee_id": pd.Series(dtype=object),
+            "rank": pd.Series(dtype=np.int64),
+            "excel_row": pd.Series(dtype=np.int64),
+        }
+    )
 
 
 class RegistryError(InputError):
@@ -47,6 +60,21 @@ class Registry:
         SHA-256 of the input file (folder: of its CSV files).
     sheet_titles : dict
         English sheet name → sheet title as written in the file.
+    deficit_levels : DataFrame or None
+        The diagnosis, when the registry has the sheet «Уровни дефицитов»
+        (docs/formats.md §3): one row per (teacher, deficit) assessed,
+        ``teacher_id``, ``code`` (str), ``level`` (int 0–3: 0 не владею, 1
+        владею частично, 2 владею, 3 владею свободно), ``severity`` (int ≥ 0:
+        threshold − level for a deficit, 0 when not a deficit), ``excel_row``.
+        The deficits themselves stay in ``teachers["deficits"]``; a level row
+        with ``severity`` ≥ 1 is one of them. With the sheet, ``teachers``
+        also carries ``deficit_weights`` (tuple of int ≥ 1, one per item of
+        ``deficits``: its severity, 1 when not assessed). ``None`` without
+        the sheet.
+    mentor_preferences : DataFrame
+        The optional sheet «Пожелания наставников»: ``mentor_id``,
+        ``mentee_id``, ``rank`` (int ≥ 1; 1 = the mentor's first wish),
+        ``excel_row``; empty (same columns) without the sheet.
     """
 
     schools: pd.DataFrame
@@ -58,6 +86,8 @@ class Registry:
     source: str | None = None
     sha256: str | None = None
     sheet_titles: dict = field(default_factory=dict)
+    deficit_levels: pd.DataFrame | None = None
+    mentor_preferences: pd.DataFrame = field(default_factory=lambda: empty_mentor_preferences())
 
     @property
     def mentors(self) -> pd.DataFrame:

@@ -16,10 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from matching.schema import SHEETS, Sheet
+from matching.schema import DEFICIT_LEVELS, MENTOR_PREFERENCES, SHEETS, Sheet
 from tandem.xlsx_write import atomic_save, atomic_write, new_workbook, streaming_workbook, write_table
 
 __all__ = ["write_registry_xlsx", "write_registry_csv", "WRITE_ONLY_ROWS"]
+
+#: Every sheet a registry may have: the contract's, then the optional «Пожелания наставников» and
+#: the diagnosis «Уровни дефицитов».
+ALL_SHEETS: tuple[Sheet, ...] = (*SHEETS, MENTOR_PREFERENCES, DEFICIT_LEVELS)
 
 #: Frames longer than this are written with openpyxl's write-only mode.
 WRITE_ONLY_ROWS = 20_000
@@ -32,7 +36,7 @@ def _sheets_to_write(frames: Mapping[str, pd.DataFrame]) -> list[tuple[Sheet, pd
     sheet); optional ones only when they have rows.
     """
     out = []
-    for sheet in SHEETS:
+    for sheet in ALL_SHEETS:
         df = frames.get(sheet.name)
         if df is None:
             if sheet.required:
@@ -64,7 +68,8 @@ def write_registry_xlsx(
     ----------
     frames : mapping of str to DataFrame
         English sheet name (``schools``, ``teachers``, ``deficits``, ``locked``,
-        ``forbidden``, ``preferences``) → table with English column names, as
+        ``forbidden``, ``preferences``, and the optional ``deficit_levels``) →
+        table with English column names, as
         returned by :func:`matching.synthetic.generate_registry`. The three
         required sheets must be present; optional ones that are missing or
         empty are omitted.
@@ -132,7 +137,7 @@ def write_registry_csv(frames: Mapping[str, pd.DataFrame], folder: str | os.Path
             lambda tmp, df=df: df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"),
         )
         written.add(sheet.name)
-    for sheet in SHEETS:
+    for sheet in ALL_SHEETS:
         stale = folder / f"{sheet.name}.csv"
         if not sheet.required and sheet.name not in written and stale.exists():
             stale.unlink()

@@ -165,8 +165,49 @@ PREFERENCES = Sheet(
     key=("mentee_id", "mentor_id"),
 )
 
+#: Optional sheet «Пожелания наставников»: a mentor's wishes for mentees (mutual interest,
+#: docs/sources.md [Тетюши-2022] §4.3). Not part of :data:`SHEETS` (older registries and the
+#: sample stay as they were); read by :func:`matching.registry.validate_tables`, written by
+#: :mod:`matching.registry_writer` when it has rows and given an empty one by the template.
+MENTOR_PREFERENCES = Sheet(
+    "mentor_preferences",
+    "Пожелания наставников",
+    (
+        Column("mentor_id", "Наставник", hint="код педагога-наставника"),
+        Column("mentee_id", "Наставляемый", hint="код педагога-наставляемого"),
+        Column("rank", "Приоритет", "int", hint="1 — первое пожелание наставника"),
+    ),
+    required=False,
+    key=("mentor_id", "mentee_id"),
+)
+
 #: All sheets in the order they appear in a registry workbook.
 SHEETS: tuple[Sheet, ...] = (SCHOOLS, TEACHERS, DEFICITS, LOCKED, FORBIDDEN, PREFERENCES)
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
 
 LIST_SEPARATOR = ";"
+
+#: Levels of mastery of a competence in a diagnosis questionnaire (0 — не владею … 3 — владею свободно).
+LEVEL_NAMES = ("не владею", "владею частично", "владею", "владею свободно")
+
+#: Optional sheet «Уровни дефицитов»: the diagnosed level of each (teacher, deficit) and its severity.
+#: Not part of :data:`SHEETS` (older registries and the template stay as they were); read by
+#: :func:`matching.registry.validate_tables` and written by :mod:`matching.registry_writer` when present.
+DEFICIT_LEVELS = Sheet(
+    "deficit_levels",
+    "Уровни дефицитов",
+    (
+        Column("teacher_id", "Код педагога", hint="код из листа «Педагоги»"),
+        Column("code", "Код дефицита", hint="код из листа «Дефициты»"),
+        Column("level", "Уровень", "int", hint="0 — не владею, 1 — частично, 2 — владею, 3 — свободно"),
+        Column(
+            "severity",
+            "Острота",
+            "int",
+            False,
+            hint="порог минус уровень для дефицита (≥ 1), 0 — не дефицит; пусто — 2 минус уровень, не меньше 0",
+        ),
+    ),
+    required=False,
+    key=("teacher_id", "code"),
+)

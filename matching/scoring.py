@@ -11,7 +11,13 @@ Components (``c_i``) and where they come from
 ---------------------------------------------
 coverage
     ``|D ∩ S| / |D|``: share of the mentee's deficits ``D`` covered by the
-    mentor's strengths ``S`` (0 when the mentee lists no deficit).
+    mentor's strengths ``S`` (0 when the mentee lists no deficit). With
+    ``scales.coverage_by_severity`` (off by default) each deficit counts with
+    its severity from the diagnosis (threshold − level, the registry's
+    ``deficit_weights``; 1 when not assessed): ``Σ_{d∈D∩S} s_d / Σ_{d∈D} s_d``,
+    so a mentor who covers the mentee's gravest gap scores higher
+    (docs/sources.md [Тетюши-2022] §4.3, the mentor answers «запросам
+    наставляемого»).
     docs/sources.md [Жигалово-2021] п. 1.6: tandems are formed «по решению
     выявленных профессиональных дефицитов»; [Тетюши-2022] §4.3: the mentor's
     profile «должен соответствовать запросам наставляемого».
@@ -43,9 +49,15 @@ distance
     1, with ``L`` = ``scales.distance_scale_km``; 0.5 when coordinates are
     missing.
 preference
-    ``1 / rank`` when the mentee named this mentor with priority ``rank``
-    (1 = first wish), else 0 (docs/sources.md [Тетюши-2022] §4.3:
-    «взаимный интерес»).
+    Mutual interest (docs/sources.md [Тетюши-2022] §4.3: «взаимный интерес
+    и симпатия»). With ``a = 1 / rank`` when the mentee named this mentor
+    with priority ``rank`` (1 = first wish), else 0, and ``b = 1 / rank``
+    likewise for the mentor's wish (the optional sheet «Пожелания
+    наставников»): when the registry holds no mentor wish at all the
+    component is ``a`` (as before mentor wishes existed); otherwise it is
+    ``1/2 + (a + b) / 4`` for a mutual wish (both > 0, in (1/2, 1]),
+    ``max(a, b) / 2`` for a one-sided one (in (0, 1/2]) and 0 without a
+    wish — so a mutual wish always weighs more than any one-sided wish.
 network
     1 when the mentor works at another school (network mentoring,
     docs/sources.md [Жигалово-2021] п. 1.6), else 0; reversed when ``scales.school_preference`` is ``same``.
@@ -179,10 +191,22 @@ def _one_hot(lists: pd.Series, vocab: dict[str, int]) -> np.ndarray:
     return out
 
 
+def _weighted_hot(lists: pd.Series, weights: pd.Series, vocab: dict[str, int]) -> np.ndarray:
+    """Like :func:`_one_hot`, each code's cell holding its weight (a missing or short weights tuple: 1)."""
+    out = np.zeros((len(lists), len(vocab)), dtype=np.float32)
+    for i, (items, w) in enumerate(zip(lists, weights)):
+        w = tuple(w) if isinstance(w, tuple) else ()
+        for k, c in enumerate(items):
+            out[i, vocab[c]] = float(w[k]) if k < len(w) else 1.0
+    return out
+
+
 class _Model:
     """Arrays of both sides, built once; ids become integer positions."""
 
-    def __init__(self, mentees, mentors, schools, forbidden, preferences, config: MatchConfig):
+    def __init__(
+        self, mentees, mentors, schools, forbidden, preferences, config: MatchConfig, mentor_preferences=None
+    ):
         self.config = config
         self.weights = np.array([getattr(config.weights, c) for c in COMPONENTS], dtype=float)
         self.wsum = float(self.weights.sum())
@@ -224,6 +248,11 @@ class _Model:
         self.subj_e, self.subj_r = _one_hot(mentees["subjects"], subj), _one_hot(mentors["subjects"], subj)
         self.def_e, self.str_r = _one_hot(mentees["deficits"], codes), _one_hot(mentors["strengths"], codes)
         self.n_def = self.def_e.sum(axis=1)
+        # Coverage counts each deficit with its weight: 1, or its severity when configured.
+        self.def_w = self.def_e
+        if config.scales.coverage_by_severity and "deficit_weights" in mentees.columns:
+            self.def_w = _weighted_hot(mentees["deficits"], mentees["deficit_weights"], codes)
+        n_weighted = self.def_w.sum(axis=1)
 
         e_pos = {t: i for i, t in enumerate(self.e_id)}
         r_pos = {t: i for i, t in enumerate(self.r_id)}
@@ -238,12 +267,7 @@ class _Model:
             )
 
         self.fb_e, self.fb_r, _ = pair_positions(forbidden)
-        pe, pr, pf = pair_positions(preferences)
-        key = pe * max(self.N, 1) + pr
-        order = np.argsort(key, kind="stable")
-        self.pref_key = key[order]
-        self.pref_val = (1.0 / pf["rank"].to_numpy(float))[order] if len(pf) else np.zeros(0)
-        self.pref_e, self.pref_r = pe[order], pr[order]
+        self._set_preferences(pair_positions, preferences, mentor_preferences)
 
         # Lookup tables: everything that depends only on the two schools and the pair's format layer
         # (FORMAT_LAYER: очно, дистанционно, смешанно, or 3 for an incompatible очно–дистанционно pair).
@@ -266,12 +290,53 @@ class _Model:
         if not cons.allow_same_school:
             hard[:, np.arange(S), np.arange(S)] = _CODE["same_school"]
         self.hard = hard.ravel()
-        self.inv_nd = np.where(self.n_def > 0, 1.0 / np.maximum(self.n_def, 1), 0.0)
+        self.inv_nd = np.where(self.n_def > 0, 1.0 / np.maximum(n_weighted, 1), 0.0)
         # geo_index parts: per mentee format f and mentor j, layer(f, j)·S² + school_j; per mentee school_i·S.
         self._geo_base = FORMAT_LAYER[:, self.r_fmt].astype(np.int64) * S * S + self.r_sch[None, :]
         self._e_geo = self.e_sch * S
         self._mentor_of_teacher = {t: j for j, t in enumerate(self.r_tid)}
         self._table_cache: dict[str, dict[str, np.ndarray]] = {}
+
+    def _set_preferences(self, pair_positions, preferences, mentor_preferences) -> None:
+        """Sorted keys ``mentee · N + mentor`` of the wished pairs, the preference component of each
+        (module docstring) and the two ranks (0: no wish of that side)."""
+        n = max(self.N, 1)
+        pe, pr, pf = pair_positions(preferences)
+        rank_e = pf["rank"].to_numpy(float) if len(pf) else np.zeros(0)
+        mutual_mode = mentor_preferences is not None and len(mentor_preferences) > 0
+        if mutual_mode:
+            me, mr, mf = pair_positions(mentor_preferences)
+            rank_m = mf["rank"].to_numpy(float) if len(mf) else np.zeros(0)
+        else:
+            me = mr = np.zeros(0, np.int64)
+            rank_m = np.zeros(0)
+        key = np.unique(np.concatenate([pe * n + pr, me * n + mr]))
+        a, b = np.zeros(len(key)), np.zeros(len(key))
+        # reversed: of a pair given twice, its first row counts
+        a[np.searchsorted(key, pe * n + pr)[::-1]] = rank_e[::-1]
+        b[np.searchsorted(key, me * n + mr)[::-1]] = rank_m[::-1]
+        inv_a = np.divide(1.0, a, out=np.zeros(len(a)), where=a > 0)
+        inv_b = np.divide(1.0, b, out=np.zeros(len(b)), where=b > 0)
+        if not mutual_mode:
+            val = inv_a
+        else:
+            val = np.where((a > 0) & (b > 0), 0.5 + (inv_a + inv_b) / 4, np.maximum(inv_a, inv_b) / 2)
+        self.pref_key, self.pref_val = key, val
+        self.pref_rank_e, self.pref_rank_m = a, b
+        self.pref_e, self.pref_r = key // n, key % n
+
+    def wish_ranks(self, ei, ri) -> tuple[np.ndarray, np.ndarray]:
+        """The mentee's and the mentor's wish rank of each pair (int64, 0: no wish)."""
+        ei, ri = np.asarray(ei, np.int64), np.asarray(ri, np.int64)
+        if not len(self.pref_key) or not len(ei):
+            return np.zeros(len(ei), np.int64), np.zeros(len(ei), np.int64)
+        key = ei * max(self.N, 1) + ri
+        pos = np.minimum(np.searchsorted(self.pref_key, key), len(self.pref_key) - 1)
+        hit = self.pref_key[pos] == key
+        return (
+            np.where(hit, self.pref_rank_e[pos], 0).astype(np.int64),
+            np.where(hit, self.pref_rank_m[pos], 0).astype(np.int64),
+        )
 
     # -- per-pair quantities (ei, ri broadcast: (B,1)&(1,N) blocks or (P,)&(P,) lists) ---------
 
@@ -381,7 +446,7 @@ class _Model:
         if not len(ei):
             return np.zeros(0)
         shared = np.einsum("ij,ij->i", self.subj_e[ei], self.subj_r[ri]) > 0
-        covered = np.einsum("ij,ij->i", self.def_e[ei], self.str_r[ri])
+        covered = np.einsum("ij,ij->i", self.def_w[ei], self.str_r[ri])
         score = self.fast_score(ei, ri, shared, covered)
         if self.wsum > 0:
             score = score + self._w("preference") / self.wsum * self.preference(ei, ri)
@@ -420,7 +485,7 @@ class _Model:
         ri = active[None, :]
         B = len(rows)
         shared = (self.subj_e[rows] @ self.subj_r[active].T) > 0
-        covered = self.def_e[rows] @ self.str_r[active].T
+        covered = self.def_w[rows] @ self.str_r[active].T
         geo_idx = self._geo_block(rows, active)
         code = self.hard[geo_idx]  # same_school, format, distance: the first one broken
         if cons.require_subject_match:
@@ -457,11 +522,15 @@ class _Model:
     def pairs(self, ei: np.ndarray, ri: np.ndarray) -> pd.DataFrame:
         """The pairs frame for explicit (mentee position, mentor position) lists."""
         shared = np.einsum("ij,ij->i", self.subj_e[ei], self.subj_r[ri]) > 0 if len(ei) else np.zeros(0, bool)
-        covered = np.einsum("ij,ij->i", self.def_e[ei], self.str_r[ri]) if len(ei) else np.zeros(0)
+        covered = np.einsum("ij,ij->i", self.def_w[ei], self.str_r[ri]) if len(ei) else np.zeros(0)
+        n_covered = covered
+        if self.def_w is not self.def_e and len(ei):
+            n_covered = np.einsum("ij,ij->i", self.def_e[ei], self.str_r[ri])
         comps = self.components(ei, ri, shared, covered)
         score = self.fast_score(ei, ri, shared, covered)
         if self.wsum > 0:
             score = score + self._w("preference") / self.wsum * comps["preference"]
+        wish_e, wish_r = self.wish_ranks(ei, ri)
         return pd.DataFrame(
             {
                 "mentee_id": self.e_id[ei] if len(ei) else np.array([], dtype=object),
@@ -474,8 +543,10 @@ class _Model:
                 ]
                 if len(ei)
                 else np.array([], dtype=object),
-                "n_covered": np.asarray(covered).astype(np.int64),
+                "n_covered": np.asarray(n_covered).astype(np.int64),
                 "n_deficits": self.n_def[ei].astype(np.int64),
+                "wish_mentee": wish_e,
+                "wish_mentor": wish_r,
             }
         )
 
@@ -540,6 +611,7 @@ def build_candidates(
     config: MatchConfig,
     top_k: int | None = None,
     progress: Progress | None = None,
+    mentor_preferences: pd.DataFrame | None = None,
 ) -> Candidates:
     """Score every feasible (mentee, mentor) pair, or the ``top_k`` best per mentee.
 
@@ -559,12 +631,18 @@ def build_candidates(
         then mentor order); ``None`` keeps all.
     progress : callable, optional
         ``progress(step, fraction)`` after each block (:mod:`tandem.progress`).
+    mentor_preferences : DataFrame, optional
+        ``mentor_id``, ``mentee_id``, ``rank``: the mentors' wishes
+        (:attr:`Registry.mentor_preferences`); with any row the preference
+        component becomes the mutual one of the module docstring.
 
     Returns
     -------
     Candidates
+        ``pairs`` also has ``wish_mentee`` and ``wish_mentor`` (int, the
+        rank of each side's wish; 0 = none).
     """
-    model = _Model(mentees, mentors, schools, forbidden, preferences, config)
+    model = _Model(mentees, mentors, schools, forbidden, preferences, config, mentor_preferences)
     M, N = model.M, model.N
     no_consent = ~model.r_consent
     zero_cap = model.r_consent & ~model.r_capacity

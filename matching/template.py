@@ -71,7 +71,8 @@ def write_template(path: str | os.PathLike) -> Path:
     lines = [
         "Реестр педагогов для формирования наставнических пар (Тандем)",
         "",
-        "Заполните листы «Школы», «Педагоги», «Дефициты»; листы «Закрепления», «Запреты», «Пожелания» — по желанию.",
+        "Заполните листы «Школы», «Педагоги», «Дефициты»; листы «Закрепления», «Запреты», «Пожелания», "
+        "«Пожелания наставников» — по желанию.",
         "Списки в одной ячейке разделяйте точкой с запятой «;», например: математика; информатика.",
         "Коды (ОО, педагогов, дефицитов) должны быть уникальны и совпадать между листами.",
         "Значения из списков выбирайте в выпадающем меню ячейки.",
@@ -83,7 +84,7 @@ def write_template(path: str | os.PathLike) -> Path:
     info.append(["Лист", "Столбец", "Обязательный", "Что указать"])
     for c in info[info.max_row]:
         c.font = HEADER_FONT
-    for sheet in schema.SHEETS:
+    for sheet in (*schema.SHEETS, schema.MENTOR_PREFERENCES):
         for col in sheet.columns:
             what = col.hint or ("одно из: " + " / ".join(col.choices) if col.choices else "")
             if col.kind == "choice" and col.hint:
@@ -91,7 +92,7 @@ def write_template(path: str | os.PathLike) -> Path:
             info.append([sheet.title, col.header, "да" if col.required and sheet.required else "нет", what])
     for letter, width in zip("ABCD", (16, 22, 14, 100)):
         info.column_dimensions[letter].width = width
-    for sheet in schema.SHEETS:
+    for sheet in (*schema.SHEETS, schema.MENTOR_PREFERENCES):
         ws = wb.create_sheet(sheet.title)
         for j, col in enumerate(sheet.columns, 1):
             c = set_cell(ws.cell(row=1, column=j), col.header)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import ipywidgets as W
 import pandas as pd
+from itables.widget import ITable
 
 from matching.config import COMPONENT_LABELS, COMPONENTS, MatchConfig, config_from_dict
 from matching.engine import MatchResult, match
@@ -25,6 +26,7 @@ from matching.export import result_bytes, result_tables
 from matching.model import Registry
 from matching.registry import load_registry
 from matching.views import (
+    GRID_OPTIONS,
     SORTS,
     changes_frame,
     changes_text,
@@ -32,6 +34,7 @@ from matching.views import (
     coverage_chart_html,
     filter_table,
     frame_html,
+    grid_frame,
     load_chart_html,
     pair_label,
     school_map_svg,
@@ -192,13 +195,8 @@ class TandemApp:
         self.changes = W.HTML()
         self.download = W.HTML()
 
-        # Manual overrides.
-        self.pair_choice = W.Dropdown(
-            options=[],
-            description="Пара из таблицы:",
-            style={"description_width": "130px"},
-            layout=W.Layout(width="720px"),
-        )
+        # Manual overrides: a row selected in the grid, or a mentee and a mentor chosen by name.
+        self.pair_details = W.HTML()
         self.mentee_choice = W.Dropdown(
             options=[],
             description="Наставляемый:",
@@ -229,7 +227,6 @@ class TandemApp:
             description="Сбросить ручные изменения", icon="undo", layout=W.Layout(width="auto")
         )
         self.overrides_view = W.HTML()
-        self.pair_choice.observe(self._on_pair_choice, names="value")
         self.lock_button.on_click(lambda _: self.lock(self.mentee_choice.value, self.mentor_choice.value))
         self.forbid_button.on_click(lambda _: self.forbid(self.mentee_choice.value, self.mentor_choice.value))
         self.clear_button.on_click(lambda _: self.clear_overrides())
@@ -244,13 +241,15 @@ class TandemApp:
         self.pairs_sort = W.Dropdown(
             options=list(SORTS), description="Порядок:", layout=W.Layout(width="340px")
         )
-        self.pairs_view = W.HTML()
+        self.pairs_note = W.HTML()
+        self.pairs_grid = ITable(grid_frame(pd.DataFrame(columns=_PAGE_PAIR_COLUMNS)), **GRID_OPTIONS)
+        self.pairs_grid.observe(self._on_row_selected, names="selected_rows")
         self.pairs_filter.observe(lambda _: self._show_pairs(), names="value")
         self.pairs_sort.observe(lambda _: self._show_pairs(), names="value")
         self.tab_views = {t: W.HTML() for t in TABS[1:]}
         self.tabs = W.Tab(
             children=[
-                W.VBox([W.HBox([self.pairs_filter, self.pairs_sort]), self.pairs_view]),
+                W.VBox([W.HBox([self.pairs_filter, self.pairs_sort]), self.pairs_note, self.pairs_grid]),
                 *self.tab_views.values(),
             ]
         )
@@ -412,13 +411,29 @@ class TandemApp:
         if change["new"]:
             self.source.index = 1
 
-    def _on_pair_choice(self, change) -> None:
-        if change["new"]:
-            mentee_id, mentor_id = change["new"]
-            if mentee_id in dict(self.mentee_choice.options).values():
-                self.mentee_choice.value = mentee_id
-            if mentor_id in dict(self.mentor_choice.options).values():
-                self.mentor_choice.value = mentor_id
+    def selected_row(self) -> pd.Series | None:
+        """The row of the tandems grid selected by a click (columns of the «Тандемы» tab), or None."""
+        rows, shown = self.pairs_grid.selected_rows, self.pairs_grid.df
+        if not rows or shown is None or rows[0] >= len(shown):
+            return None
+        return shown.iloc[rows[0]]
+
+    def _on_row_selected(self, _change=None) -> None:
+        """A selected row fills the mentee and the mentor that «Закрепить» / «Запретить» act on."""
+        row = self.selected_row()
+        if row is None:
+            self.pair_details.value = "<i>Выберите пару щелчком по строке таблицы «Тандемы».</i>"
+            return
+        for choice, key in (
+            (self.mentee_choice, "Код наставляемого"),
+            (self.mentor_choice, "Код наставника"),
+        ):
+            if row[key] in dict(choice.options).values():
+                choice.value = row[key]
+        self.pair_details.value = (
+            f"<b>Выбрана пара:</b> {html.escape(pair_label(row))}<br>"
+            f"<b>Почему эта пара:</b> {html.escape(str(row['Почему эта пара']))}"
+        )
 
     def _update_choices(self, registry: Registry, result: MatchResult) -> None:
         me, mr = registry.mentees, registry.mentors
@@ -427,19 +442,16 @@ class TandemApp:
             choice.options = [(f"{n} ({i})", i) for i, n in zip(df["teacher_id"], df["full_name"])]
             if keep in set(df["teacher_id"]):
                 choice.value = keep  # the last choice survives a re-run
-        self.pair_choice.options = [
-            (pair_label(r), (r["mentee_id"], r["mentor_id"])) for r in result.pairs.to_dict("records")
-        ]
-        self.pair_choice.value = None
 
     def _show_pairs(self) -> None:
         shown = filter_table(self.pairs_table, self.pairs_filter.value, self.pairs_sort.value)
-        note = (
-            f"<p>Найдено пар: {len(shown)} из {len(self.pairs_table)}.</p>"
+        self.pairs_note.value = (
+            f"<p style='margin:2px 0'>Найдено пар: {len(shown)} из {len(self.pairs_table)}.</p>"
             if self.pairs_filter.value.strip()
             else ""
         )
-        self.pairs_view.value = note + frame_html(shown)
+        self.pairs_grid.update(grid_frame(shown), selected_rows=[], **GRID_OPTIONS)
+        self._on_row_selected()
 
     def _show_overrides(self) -> None:
         names = {}
@@ -480,11 +492,12 @@ class TandemApp:
         overrides = W.VBox(
             [
                 W.HTML(
-                    "<h3 style='margin:8px 0 2px'>Ручные изменения</h3><p style='margin:0'>Выберите пару из таблицы "
-                    "(или наставляемого и наставника), нажмите «Закрепить» или «Запретить», затем "
-                    "«Сформировать пары» — программа пересчитает остальные пары и покажет, что изменилось.</p>"
+                    "<h3 style='margin:8px 0 2px'>Ручные изменения</h3><p style='margin:0'>Щёлкните строку "
+                    "таблицы «Тандемы» ниже (или выберите наставляемого и наставника), нажмите «Закрепить» "
+                    "или «Запретить», затем «Сформировать пары» — программа пересчитает остальные пары "
+                    "и покажет, что изменилось.</p>"
                 ),
-                self.pair_choice,
+                self.pair_details,
                 W.HBox([self.mentee_choice, self.mentor_choice]),
                 W.HBox([self.lock_button, self.forbid_button, self.clear_button]),
                 self.overrides_view,

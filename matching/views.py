@@ -30,6 +30,43 @@ SORTS = {
 
 _CLUSTER_COLORS = {"ШНОР": "#d9534f", "ШСОР": "#f0ad4e", "ШВОР": "#5cb85c"}
 
+#: Rows of the tandems grid shown at once (more on the next pages or with «Показывать»).
+GRID_PAGE = 20
+
+#: Options of the tandems grid (``itables.widget.ITable``, DataTables in the page): one
+#: row selected at a time by a click, :data:`GRID_PAGE` one-line rows a page, sorting by a
+#: click anywhere on a header, every row sent to the page (no downsampling), Russian texts.
+#: DataTables' own search box is hidden: the page's box filters with :func:`filter_table`
+#: («ё» = «е», every word must occur).
+GRID_OPTIONS = {
+    "select": {"style": "single", "info": False},
+    "pageLength": GRID_PAGE,
+    "lengthMenu": [[GRID_PAGE, 50, 100, -1], [GRID_PAGE, 50, 100, "все"]],
+    "layout": {"topStart": "pageLength", "topEnd": None, "bottomStart": "info", "bottomEnd": "paging"},
+    "maxBytes": 0,
+    "scrollX": True,
+    "text_in_header_can_be_selected": False,
+    "showIndex": False,
+    "classes": "display compact nowrap cell-border tandem-grid",
+    "style": "table-layout:auto;width:100%;margin:0;caption-side:bottom",
+    "css": (
+        ".tandem-grid{font-size:13px}"
+        ".tandem-grid td{max-width:260px;overflow:hidden;text-overflow:ellipsis}"
+        ".tandem-grid thead th{background:#ddebf7}"
+        ".tandem-grid tbody tr{cursor:pointer}"
+    ),
+    "language": {
+        "lengthMenu": "Показывать по _MENU_ пар",
+        "info": "Пары _START_–_END_ из _TOTAL_",
+        "infoEmpty": "Пар нет",
+        "infoFiltered": "",
+        "emptyTable": "Пар нет",
+        "zeroRecords": "Нет пар, подходящих под отбор",
+        "orderClear": "Отменить сортировку",
+        "aria": {"sortAscending": ": по возрастанию", "sortDescending": ": по убыванию"},
+    },
+}
+
 
 def frame_html(df: pd.DataFrame, max_rows: int = 500) -> str:
     """A DataFrame as an escaped HTML table in a scrollable box."""
@@ -78,6 +115,31 @@ def filter_table(df: pd.DataFrame, text: str = "", sort: str | None = None) -> p
         key = None if pd.api.types.is_numeric_dtype(out[col]) else (lambda c: c.astype(str).map(_fold))
         out = out.sort_values(col, ascending=asc, kind="stable", na_position="last", key=key)
     return out.reset_index(drop=True)
+
+
+def grid_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The tandems table as the grid shows it: scores to 2 decimals, distances to 0.1 km.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows of the page's tandems table (columns as in the «Тандемы» sheet,
+        docs/formats.md); ``Итоговый балл пары`` and ``Расстояние, км`` are
+        float when present.
+
+    Returns
+    -------
+    DataFrame
+        The same rows and columns with a fresh ``RangeIndex`` (the grid's
+        selected rows are positions in it); a missing distance is an empty cell.
+    """
+    out = table.reset_index(drop=True).copy()
+    if "Итоговый балл пары" in out.columns:
+        out["Итоговый балл пары"] = out["Итоговый балл пары"].astype(float).round(2)
+    if "Расстояние, км" in out.columns:
+        km = out["Расстояние, км"].astype(float).round(1)
+        out["Расстояние, км"] = km.astype(object).where(km.notna(), "")
+    return out
 
 
 def _fold(text: str) -> str:
@@ -318,8 +380,15 @@ def school_map_svg(registry: Registry, pairs: pd.DataFrame, width: int = 720, he
 
 
 def pair_label(row) -> str:
-    """A pair as one line for the overrides drop-down."""
+    """A row of the tandems table (the grid's selection) as one line of HTML-free text.
+
+    Parameters
+    ----------
+    row : Mapping
+        ``Код наставляемого``, ``Наставляемый``, ``Код наставника``,
+        ``Наставник``, ``Итоговый балл пары`` (float) of one pair.
+    """
     return (
-        f"{row['mentee_name']} ({row['mentee_id']}) ← {row['mentor_name']} ({row['mentor_id']}), "
-        f"балл {row['score']:.2f}"
+        f"{row['Наставляемый']} ({row['Код наставляемого']}) ← {row['Наставник']} ({row['Код наставника']}), "
+        f"балл {float(row['Итоговый балл пары']):.2f}"
     )

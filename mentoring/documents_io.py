@@ -22,16 +22,12 @@ byte-identical for the same input (fixed zip timestamps).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 
-import jinja2
 import pandas as pd
-from docxtpl import DocxTemplate
 from openpyxl.styles import Alignment
 
 from matching import Registry
@@ -41,102 +37,24 @@ from mentoring.documents import (
     RegistryIndex,
     annex_context,
     checked_in_force,
-    meeting_dates,
     network_links,
-    programme_context,
 )
 from mentoring.lifecycle import RegisterError
+from mentoring.programme import meeting_dates, programme_context
 from mentoring.register import Register
-from tandem.errors import InputError, Issue
+from tandem.docx import Renderer, render_docx, template_bytes, zip_members
+from tandem.errors import InputError
 from tandem.xlsx import atomic_save, new_workbook, write_table
+from tandem.xlsx_write import print_setup
 
 #: The folder of the default templates.
 TEMPLATES = Path(__file__).resolve().parent.parent / "data" / "templates"
 ANNEX_TEMPLATE, PROGRAMME_TEMPLATE = "annex.docx", "programme.docx"
 ANNEX_FILE, PROGRAMMES_DIR, NETWORK_FILE = "Приложение к приказу.docx", "Программы", "Сетевые договоры.xlsx"
-_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def _template_bytes(templates: str | os.PathLike | None, name: str) -> bytes:
-    path = Path(templates or TEMPLATES) / name
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise InputError(Issue(f"нет шаблона Word «{name}» в папке «{path.parent}»", file=name)) from None
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise InputError(Issue("шаблон должен быть документом Word .docx", file=name))
-    return data
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """The same zip with fixed timestamps, so the same input gives the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            info = zipfile.ZipInfo(item.filename, _ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, zin.read(item.filename))
-    return out.getvalue()
-
-
-class _Environment(jinja2.Environment):
-    """A Jinja environment that compiles each template text once (docxtpl compiles on every render)."""
-
-    def __init__(self):
-        super().__init__(autoescape=True)
-        self.compiled: dict[str, jinja2.Template] = {}
-
-    def from_string(self, source, globals=None, template_class=None):
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        if source not in self.compiled:
-            self.compiled[source] = super().from_string(source)
-        return self.compiled[source]
-
-
-class _Template(DocxTemplate):
-    """A docxtpl template whose tag clean-up (a pure text transformation) is remembered per text."""
-
-    def __init__(self, data: bytes, patched: dict[str, str]):
-        super().__init__(io.BytesIO(data))
-        self._patched = patched
-
-    def patch_xml(self, src_xml):
-        if src_xml not in self._patched:
-            self._patched[src_xml] = super().patch_xml(src_xml)
-        return self._patched[src_xml]
-
-
-class Renderer:
-    """Renders one Word template many times (the parsed tags and compiled Jinja kept between renders)."""
-
-    def __init__(self, template: bytes, name: str = "шаблон"):
-        self.template, self.name = template, name
-        self.env, self.patched = _Environment(), {}
-
-    def __call__(self, context: dict) -> bytes:
-        """The .docx bytes of the template filled with ``context`` (see :func:`render_docx`)."""
-        doc = _Template(self.template, self.patched)
-        try:
-            doc.render(context, jinja_env=self.env, autoescape=True)
-        except jinja2.TemplateError as e:
-            raise InputError(Issue(f"ошибка в тегах шаблона: {e}", file=self.name)) from None
-        buf = io.BytesIO()
-        doc.save(buf)
-        return _stable_zip(buf.getvalue())
-
-
-def render_docx(template: bytes, context: dict, name: str = "шаблон") -> bytes:
-    """Fill a docxtpl template with ``context`` and return the .docx bytes.
-
-    Raises
-    ------
-    InputError
-        The template's Jinja tags are broken (e.g. after editing in Word),
-        naming the template file.
-    """
-    return Renderer(template, name)(context)
+    return template_bytes(Path(templates or TEMPLATES) / name)
 
 
 def _check_weeks(weeks) -> None:
@@ -217,12 +135,7 @@ def network_workbook(register: Register, registry: Registry, on: dt.date):
         for row in ws.iter_rows(min_row=2):
             for c in row:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "1:1"
-        ws.oddFooter.center.text = "Страница &P из &N"
+        print_setup(ws, landscape=True, title_rows=1)
     return wb
 
 
@@ -357,14 +270,8 @@ def school_zip(
 
 
 def _zip(docs: dict[str, bytes], school_id: str) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for rel, data in docs.items():
-            name = f"Приложение к приказу ({school_id}).docx" if rel == ANNEX_FILE else rel
-            info = zipfile.ZipInfo(name, _ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
-    return buf.getvalue()
+    annex = f"Приложение к приказу ({school_id}).docx"
+    return zip_members({annex if rel == ANNEX_FILE else rel: data for rel, data in docs.items()})
 
 
 def school_zips(

@@ -197,10 +197,9 @@ def overlapping_in_force(pairs: pd.DataFrame) -> list[tuple[int, int]]:
     """
     live = pairs.reset_index(drop=True)
     live = live[live["status"].isin(IN_FORCE_STATUSES)]
+    live = live[live["mentee_id"].duplicated(keep=False)]  # only mentees with two or more such rows
     out = []
     for _, group in live.groupby("mentee_id", sort=False):
-        if len(group) < 2:
-            continue
         rows = list(group.itertuples())
         for a in range(len(rows)):
             for b in range(a + 1, len(rows)):

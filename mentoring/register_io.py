@@ -41,6 +41,7 @@ from mentoring.register import (
 from tandem.errors import InputError, Issue
 from tandem.tables import DATE_MARK, RawTable, norm_header, read_xlsx, sha256_of
 from tandem.xlsx import atomic_save, new_workbook, write_table
+from tandem.xlsx_write import print_setup
 
 PAIRS_SHEET, LOG_SHEET, SNAPSHOT_SHEET = "Пары", "Журнал", "_снимок"
 _SHEET_NAMES = {"pairs": (PAIRS_SHEET, "pairs"), "log": (LOG_SHEET, "log")}
@@ -252,13 +253,44 @@ def _parse_log(table: RawTable | None, issues: list[Issue]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(LOG_COLUMNS)) if records else empty_log()
 
 
+#: Header of the snapshot's single column; each cell holds one pair, fields joined by tabs, dates ISO.
+SNAPSHOT_COLUMN = "Снимок"
+
+
+def _snapshot_cells(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The snapshot as written: one text cell per pair (compact: a ninth of the cells of the pairs sheet)."""
+    cols = list(PAIR_COLUMNS)
+    rows = pairs[cols].to_dict("records")
+    cells = ["\t".join(_iso(r[c]) for c in cols) for r in rows]
+    return pd.DataFrame({SNAPSHOT_COLUMN: cells})
+
+
+def _iso(v) -> str:
+    return v.isoformat() if isinstance(v, dt.date) else str(v or "")
+
+
 def _snapshot(tables: dict[str, RawTable]) -> pd.DataFrame | None:
+    """The pairs as the program last wrote them; None when there is no readable snapshot."""
     table = tables.get(SNAPSHOT_SHEET)
     if table is None:
         return None
-    ignore: list[Issue] = []
-    df = _parse_pairs(table, ignore)
-    return None if ignore else df
+    if table.headers[:1] != [SNAPSHOT_COLUMN]:  # the first layout: the pairs sheet copied whole
+        ignore: list[Issue] = []
+        df = _parse_pairs(table, ignore)
+        return None if ignore else df
+    cols = list(PAIR_COLUMNS)
+    records = []
+    for row in table.rows:
+        parts = row[0].split("\t")
+        if len(parts) > len(cols):
+            return None
+        parts += [""] * (len(cols) - len(parts))  # the reader strips a cell, so trailing empty fields go
+        rec = dict(zip(cols, parts))
+        rec["start"], rec["end"] = parse_date(rec["start"]), parse_date(rec["end"])
+        if rec["start"] is None or rec["end"] is None:
+            return None
+        records.append(rec)
+    return pd.DataFrame(records, columns=cols)
 
 
 def _key(r) -> tuple:
@@ -273,9 +305,9 @@ def hand_edits(snapshot: pd.DataFrame, pairs: pd.DataFrame, today: dt.date) -> l
     sheet, then the removed rows in snapshot order.
     """
     fields = [c for c in PAIR_COLUMNS if c not in ("mentee_id", "mentor_id")]
-    old = {_key(r): r for _, r in snapshot.iterrows()}
+    old = {_key(r): r for r in snapshot.to_dict("records")}
     events, seen = [], set()
-    for _, r in pairs.iterrows():
+    for r in pairs.to_dict("records"):
         k = _key(r)
         seen.add(k)
         if k not in old:
@@ -376,17 +408,6 @@ def load_register(path: str | Path, today: dt.date | None = None) -> Register:
     return Register(pairs, log, source=path.name, sha256=sha256_of(path))
 
 
-def _page_setup(ws: Worksheet, landscape: bool = True) -> None:
-    """A4, fitted to the page width, header row repeated on every page, page numbers in the footer."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.oddFooter.center.text = "Страница &P из &N"
-
-
 def _write_dated(ws: Worksheet, df: pd.DataFrame, headers: dict, dates) -> None:
     """:func:`write_table` with the ``dates`` columns as Excel dates shown as 01.09.2026."""
     out = df.copy()
@@ -413,11 +434,11 @@ def write_register(register: Register, path: str | Path) -> Path:
     pairs = register.pairs[list(PAIR_COLUMNS)].sort_values(["start", "mentee_id", "mentor_id"], kind="stable")
     ws = wb.create_sheet(PAIRS_SHEET)
     _write_dated(ws, pairs, PAIR_COLUMNS, ("start", "end"))
-    _page_setup(ws)
+    print_setup(ws, landscape=True, title_rows=1)
     ws = wb.create_sheet(LOG_SHEET)
     _write_dated(ws, register.log[list(LOG_COLUMNS)], LOG_COLUMNS, ("date",))
-    _page_setup(ws)
+    print_setup(ws, landscape=True, title_rows=1)
     ws = wb.create_sheet(SNAPSHOT_SHEET)
-    _write_dated(ws, pairs, PAIR_COLUMNS, ("start", "end"))
+    write_table(ws, _snapshot_cells(pairs), freeze=False, autofilter=False)
     ws.sheet_state = "veryHidden"
     return atomic_save(wb, path)

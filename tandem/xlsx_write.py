@@ -303,3 +303,122 @@ def atomic_write(path: str | os.PathLike, write) -> Path:
             pass
         raise
     return path
+
+
+def print_setup(
+    ws: Worksheet,
+    *,
+    landscape: bool = True,
+    title_rows: str | int | None = 1,
+    sheet_name: bool = False,
+    header: str | None = None,
+    margins_cm: tuple[float, float] = (1.5, 1.5),
+) -> None:
+    """Make ``ws`` print readably on A4: one page wide, header rows on every page, page numbers.
+
+    A4 paper; portrait or landscape; scaled to fit the page width
+    (``fitToWidth=1``) with as many pages down as the table needs
+    (``fitToHeight=0``); the rows ``title_rows`` repeated at the top of every
+    printed page (print titles); «Страница N из M» in the middle of the
+    footer and, with ``sheet_name``, the sheet's name on its left (so a
+    printed workbook shows which sheet a page belongs to). Column widths and
+    wrapping are the caller's: the scale is page width / table width, so a
+    table meant for paper should keep its columns narrow and its text wrapped.
+
+    Parameters
+    ----------
+    ws : Worksheet
+    landscape : bool
+        Landscape (wide tables) or portrait.
+    title_rows : str, int or None
+        Rows to repeat: ``"7:10"``, a single row number, or ``None`` for none.
+    sheet_name : bool
+        Print the sheet's name in the footer (``&A``).
+    header : str, optional
+        A line printed at the top of every page (e.g. the document's title),
+        as text (``&`` is not read as a header code).
+    margins_cm : (float, float)
+        Left/right and top/bottom page margins, in centimetres (header and
+        footer sit 0.8 cm from the edge).
+    """
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows is not None:
+        ws.print_title_rows = f"{title_rows}:{title_rows}" if isinstance(title_rows, int) else title_rows
+    inch = 2.54
+    side, top = margins_cm
+    m = ws.page_margins
+    m.left = m.right = side / inch
+    m.top = m.bottom = top / inch
+    m.header = m.footer = 0.8 / inch
+    ws.oddFooter.center.text = "Страница &P из &N"
+    ws.oddFooter.center.size = 9
+    if sheet_name:
+        ws.oddFooter.left.text = "&A"
+        ws.oddFooter.left.size = 9
+    if header:
+        ws.oddHeader.center.text = header.replace("&", "&&")
+        ws.oddHeader.center.size = 9
+
+
+def _wrapped_lines(text: str, capacity: int) -> int:
+    """Lines ``text`` takes when wrapped at word boundaries into lines of ``capacity`` characters."""
+    lines = 0
+    for paragraph in text.split("\n"):
+        n, used = 1, 0
+        for word in paragraph.split():
+            while len(word) > capacity:  # a word longer than the line is broken
+                if used:
+                    n, used = n + 1, 0
+                word = word[capacity:]
+                n += 1
+            need = len(word) + (1 if used else 0)
+            if used + need > capacity:
+                n, used = n + 1, len(word)
+            else:
+                used += need
+        lines += n
+    return lines
+
+
+def column_width(ws: Worksheet, column: int) -> float:
+    """The width of a column in characters (Excel's default 8.43 when not set)."""
+    dim = ws.column_dimensions.get(get_column_letter(column))
+    return dim.width if dim is not None and dim.width else 8.43
+
+
+def wrap_rows(ws: Worksheet, min_row: int, max_row: int, max_col: int, *, line_height: float = 14.0) -> None:
+    """Wrap the text of a block of cells (top-aligned) and make every row tall enough for its lines.
+
+    Neither Excel nor LibreOffice grows a row for wrapped text written by a
+    program, so each row gets an explicit height: the most lines any of its
+    cells takes when its text is wrapped at word boundaries into its column's
+    width (about 1.05 characters per unit of width: letters are narrower than
+    the digits Excel measures widths in; a bold or larger font counts as
+    wider), times ``line_height`` (points, for an 11-point font; scaled with
+    the cell's font size), plus a point. Set the column widths first.
+
+    Parameters
+    ----------
+    ws : Worksheet
+    min_row, max_row, max_col : int
+        The block ``A{min_row}:{max_col}{max_row}`` (1-based, inclusive).
+    line_height : float
+        Points per line of 11-point text.
+    """
+    widths = [column_width(ws, j) for j in range(1, max_col + 1)]
+    for row in ws.iter_rows(min_row=min_row, max_row=max_row, max_col=max_col):
+        lines = 1.0
+        for cell, width in zip(row, widths):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.value is None:
+                continue
+            size = float(cell.font.sz or 11) if cell.font is not None else 11.0
+            scale = size / 11 * (1.1 if cell.font is not None and cell.font.b else 1.0)
+            text = str(cell.value) if not isinstance(cell.value, float) else f"{cell.value:.2f}"
+            capacity = max(1, int((width - 1) * 1.05 / scale))
+            lines = max(lines, _wrapped_lines(text, capacity) * size / 11)
+        ws.row_dimensions[row[0].row].height = round(lines * line_height + 1, 1)

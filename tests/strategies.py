@@ -318,17 +318,38 @@ def long_score_csv(
 
 
 @st.composite
-def continuity_instances(draw, max_mentees=7, max_mentors=5, max_capacity=3, max_tier=3):
+def crowded_instances(draw, max_mentees=7, max_mentors=4, max_capacity=2):
+    """(edges, capacity) where mentees compete: at least as many mentees as mentors,
+    capacities 1..max_capacity, about three pairs in four allowed, integer scores in
+    [-5, 20] that are mostly low with a few high ones — so that the assignments of the
+    largest size often trade their smallest score against their total."""
+    n = draw(st.integers(1, max_mentors))
+    m = draw(st.integers(n, max(n, max_mentees)))
+    present = draw(st.lists(st.integers(0, 3), min_size=m * n, max_size=m * n))
+    scores = draw(st.lists(st.sampled_from([-5, 0, 1, 2, 3, 4, 15, 20]), min_size=m * n, max_size=m * n))
+    caps = draw(st.lists(st.integers(1, max_capacity), min_size=n, max_size=n))
+    rows = [(f"e{i}", f"r{j}", scores[i * n + j]) for i in range(m) for j in range(n) if present[i * n + j]]
+    return pd.DataFrame(rows, columns=["mentee_id", "mentor_id", "score"]), {
+        f"r{j}": caps[j] for j in range(n)
+    }
+
+
+@st.composite
+def continuity_instances(draw, max_mentees=7, max_mentors=5, max_capacity=3, max_tier=3, crowded=False):
     """(edges, capacity, current, priority) for :func:`matching.solve_assignment` with the
     pairs in force and priority tiers; integer scores in [-5, 20] (exact oracles).
 
-    edges may repeat a pair with a lower score; current: DataFrame[mentee_id, mentor_id]
+    edges (:func:`assignment_instances`, or :func:`crowded_instances` with ``crowded``)
+    may repeat a pair with a lower score; current: DataFrame[mentee_id, mentor_id]
     with at most one row per mentee, whose mentor is one of the mentee's edges, any
     mentor (possibly not an edge of that mentee) or an unknown id, and possibly a mentee
     without edges; priority: None or {mentee_id: 1..max_tier} over some mentees (and
     possibly an id that is not a mentee).
     """
-    edges, capacity = draw(assignment_instances(max_mentees, max_mentors, max_capacity))
+    if crowded:
+        edges, capacity = draw(crowded_instances(max_mentees, max_mentors, max_capacity))
+    else:
+        edges, capacity = draw(assignment_instances(max_mentees, max_mentors, max_capacity))
     if len(edges) and draw(st.booleans()):
         extra = draw(st.lists(st.integers(0, len(edges) - 1), max_size=3))
         dup = edges.iloc[extra].copy()

@@ -52,12 +52,16 @@ FILE_CALLS = {
 #: The algorithms: matching, scoring, ranking, statistics, the register's rules.
 ALGORITHMS = [
     "matching.solver",
+    "matching.flow",
+    "matching.objectives",
     "matching.engine",
     "matching.scoring",
     "matching.certificate",
     "matching.explain",
+    "matching.continuity",
     "matching.config",
     "matching.model",
+    "matching.priority",
     "contest.assign",
     "contest.jury_plans",
     "contest.advance",
@@ -74,8 +78,16 @@ ALGORITHMS = [
     "contest.sheet_format",
     "contest.severity",
     "contest.reconcile",
+    "contest.entries",
     "mentoring.register",
     "mentoring.lifecycle",
+    "mentoring.documents",
+    "mentoring.programme",
+    "mentoring.views",
+    "mentoring.views_diagnosis",
+    "mentoring.rematch",
+    "mentoring.diagnosis",
+    "mentoring.report",
 ]
 
 

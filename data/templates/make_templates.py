@@ -1,13 +1,15 @@
 """Regenerate the Word templates of the mentoring documents.
 
 Writes ``annex.docx`` (the annex to the order «О закреплении наставнических
-пар», A4 landscape) and ``programme.docx`` (a personalised mentoring
-programme, A4 portrait) next to this script. They are ordinary Word files
+пар», A4 landscape), ``programme.docx`` (a personalised mentoring
+programme, A4 portrait) and ``protocol.docx`` (the protocol of a contest's
+jury, A4 portrait) next to this script. They are ordinary Word files
 with Jinja tags (``{{ … }}``, ``{%tr for … %}``) filled by ``docxtpl``; a
 methodologist may edit the wording, fonts and layout in Word and keep the
 tags. The variables each template receives are listed in
-:func:`mentoring.documents.annex_context` and
-:func:`mentoring.documents.programme_context`.
+:func:`mentoring.documents.annex_context`,
+:func:`mentoring.documents.programme_context` and
+:func:`contest.protocol_docx.protocol_context`.
 
 Printing rules built in: A4, margins 2 cm, Times New Roman 12 (tables 11),
 every table with a fixed layout, an explicit width equal to the text width
@@ -357,9 +359,91 @@ def make_programme(path: Path) -> Path:
     return path
 
 
+# --------------------------------------------------------------------------- the contest protocol
+PROTOCOL_WIDTHS = [1.4, 1.3, 3.7, 3.9, 1.9, 2.4, 2.4]  # 17 cm = 21 − 2 × 2
+PROTOCOL_HEADERS = [
+    "Место",
+    "Код",
+    "Название работы",
+    "Наставник; наставляемый",
+    "Итоговый балл",
+    "Награда",
+    "Примечание",
+]
+
+
+def _mono(table, column: int, size: float) -> None:
+    """The runs of a table column in Courier New (checksums)."""
+    for row in table.rows[1:]:
+        for p in row.cells[column].paragraphs:
+            for r in p.runs:
+                r.font.name = "Courier New"
+                r.font.size = Pt(size)
+
+
+def make_protocol(path: Path) -> Path:
+    """The protocol of a contest's jury: the ranking, the input files' checksums, the signatures."""
+    doc = _document(landscape=False)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(doc, "ПРОТОКОЛ", bold=True, size=14, align=center)
+    _para(doc, "заседания жюри по итогам конкурса", align=center)
+    _para(doc, "«{{ contest }}»", bold=True, align=center, after=6)
+    _para(doc, "Дата: {{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=6)
+    _para(doc, "{{ rule }}", size=11, italic=True, after=6)
+
+    _para(doc, "1. Итоги конкурса", bold=True, before=6, after=4, keep=True)
+    _tag(doc, "{%p for s in sections %}")
+    _if(doc, "s.title", "{{ s.title }}", bold=True, before=6, after=4, keep=True)
+    table = _table(doc, PROTOCOL_WIDTHS, PROTOCOL_HEADERS, size=10)
+    _loop_rows(
+        table,
+        "r in s.rows",
+        [
+            "{{ r.place }}",
+            "{{ r.entry_id }}",
+            "{{ r.title }}",
+            "{{ r.mentor }};\n{{ r.mentee }}",
+            "{{ r.total }}",
+            "{{ r.award }}",
+            "{{ r.note }}",
+        ],
+        align=[center, center, None, None, center, None, None],
+    )
+    _tag(doc, "{%p endfor %}")
+    _if(doc, "tie_note", "{{ tie_note }}", size=10, italic=True, before=4)
+
+    p = _para(doc, "2. Исходные данные", bold=True, before=10, after=4, keep=True)
+    p.add_run().add_break()
+    r = p.add_run("Версия описания конкурса: {{ version }}. Контрольные суммы (SHA-256) входных файлов:")
+    r.font.size = Pt(11)
+    widths = [5.8, 11.2]
+    t = _table(doc, widths, ["Файл", "SHA-256"], size=9)
+    _loop_rows(t, "f in files", ["{{ f.label }}", "{{ f.sha256 }}"])
+    _mono(t, 1, 8)
+
+    _para(doc, "3. Подписи членов жюри", bold=True, before=10, after=8, keep=True)
+    t = _table(doc, [3.8, 7.2, 6.0], [], borders=False, size=11)
+    _row(t, ["{%tr for j in jury %}", "", ""])
+    signed = _row(
+        t,
+        ["{{ j.role }}", "{{ j.name }}\n{{ j.organization }}", "______________________"],
+        bold=(1,),
+        before=12,
+    )
+    for cell in signed.cells:  # the signatures and the date kept together on one page
+        for par in cell.paragraphs:
+            par.paragraph_format.keep_with_next = True
+    _row(t, ["{%tr endfor %}", "", ""])
+    _fix_widths(t, [3.8, 7.2, 6.0])
+    _para(doc, "Дата «____» ________________ 20___ г.", before=14)
+    doc.save(path)
+    return path
+
+
 def main() -> None:
     print(make_annex(HERE / "annex.docx"))
     print(make_programme(HERE / "programme.docx"))
+    print(make_protocol(HERE / "protocol.docx"))
 
 
 if __name__ == "__main__":

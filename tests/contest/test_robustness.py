@@ -1,4 +1,4 @@
-"""Robustness of the result: each juror left out, the other aggregation rules (docs/contest_rules.md §1.5)."""
+"""Robustness of the result: each juror left out, the other aggregation rules (docs/contest_rules.md §1.6)."""
 
 from __future__ import annotations
 

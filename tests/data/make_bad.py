@@ -46,155 +46,16 @@ from contest.assign import assign_jury  # noqa: E402
 from contest.people import make_people  # noqa: E402
 from contest.sheets import FIRST_COL, FIRST_ROW, MAIN, META, build_sheets  # noqa: E402
 from matching import schema  # noqa: E402
+from tandem.xlsx import OLE_MAGIC  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "bad"
 SEED = 20260601
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 #: An OLE2 compound-file header: how both old .xls files and password-protected .xlsx files start.
-OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 
 # --------------------------------------------------------------------------- base registry
-SCHOOLS = [
-    ("ОО-1", "Школа 1", "Район", "ШВОР", 55.00, 48.00),
-    ("ОО-2", "Школа 2", "Район", "ШСОР", 55.10, 48.00),
-    ("ОО-3", "Школа 3", "Район", "ШНОР", 55.00, 48.80),
-    ("ОО-4", "Школа 4", "Район", "ШНОР", 55.05, 48.10),
-]
-DEFICITS = [
-    ("Д1", "Формирующее оценивание", "методические"),
-    ("Д2", "Функциональная грамотность", "методические"),
-    ("Д3", "Работа с детьми с ОВЗ", "психолого-педагогические"),
-    ("Д4", "Цифровые ресурсы", "цифровые"),
-]
-TEACHERS = [
-    (
-        "Т1",
-        "Иванова Анна Петровна",
-        "ОО-1",
-        "наставник",
-        "математика",
-        25,
-        "высшая",
-        "",
-        "Д1; Д2",
-        2,
-        "смешанно",
-        "да",
-    ),
-    (
-        "Т2",
-        "Петров Борис Ильич",
-        "ОО-2",
-        "наставник",
-        "русский язык",
-        15,
-        "первая",
-        "",
-        "Д3",
-        1,
-        "очно",
-        "да",
-    ),
-    (
-        "Т3",
-        "Сидорова Вера Олеговна",
-        "ОО-1",
-        "наставник",
-        "физика",
-        30,
-        "педагог-наставник",
-        "",
-        "Д4; Д1",
-        1,
-        "дистанционно",
-        "да",
-    ),
-    (
-        "Т4",
-        "Кузнецов Глеб Юрьевич",
-        "ОО-2",
-        "наставник",
-        "химия",
-        20,
-        "высшая",
-        "",
-        "Д1; Д2; Д3",
-        3,
-        "смешанно",
-        "нет",
-    ),
-    (
-        "Н1",
-        "Орлова Дарья Сергеевна",
-        "ОО-3",
-        "наставляемый",
-        "математика",
-        1,
-        "без категории",
-        "Д1; Д2",
-        "",
-        "",
-        "смешанно",
-        "да",
-    ),
-    (
-        "Н2",
-        "Лебедев Егор Ильич",
-        "ОО-4",
-        "наставляемый",
-        "русский язык",
-        2,
-        "без категории",
-        "Д3",
-        "",
-        "",
-        "очно",
-        "да",
-    ),
-    (
-        "Н3",
-        "Морозова Жанна Ивановна",
-        "ОО-4",
-        "наставляемый",
-        "физика",
-        0.5,
-        "без категории",
-        "Д4",
-        "",
-        "",
-        "дистанционно",
-        "да",
-    ),
-    (
-        "Н4",
-        "Волков Захар Петрович",
-        "ОО-3",
-        "наставляемый",
-        "химия",
-        12,
-        "первая",
-        "Д3",
-        "",
-        "",
-        "очно",
-        "да",
-    ),
-    (
-        "Н5",
-        "Зайцева Ирина Львовна",
-        "ОО-2",
-        "наставляемый",
-        "математика",
-        1,
-        "без категории",
-        "Д2",
-        "",
-        "",
-        "смешанно",
-        "нет",
-    ),
-]
-PREFERENCES = [("Н1", "Т1", 1)]
+from tests.small_registry import DEFICITS, PREFERENCES, SCHOOLS, TEACHERS  # noqa: E402
+
 COL = {c.name: i for i, c in enumerate(schema.TEACHERS.columns)}  # teachers column → index
 
 
@@ -1364,9 +1225,11 @@ def make_contest_cases() -> None:
 
 
 def main() -> None:
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
+    # only this script's folders: tests/data/bad/register/ is made by make_bad_register.py
+    for sub in ("registry", "contest"):
+        if (OUT / sub).exists():
+            shutil.rmtree(OUT / sub)
+    OUT.mkdir(parents=True, exist_ok=True)
     make_registry_cases()
     make_contest_cases()
     with open(OUT / "manifest.csv", "w", encoding="utf-8", newline="") as f:

@@ -163,3 +163,16 @@ def test_xls_extension_refused(tmp_path):
     p.write_bytes(b"x")
     with pytest.raises(Exception, match=r"\.xls"):
         load_registry(p)
+
+
+def test_optional_mentor_wishes_sheet_by_english_name(tmp_path):
+    tables = base_tables()
+    tables["mentor_preferences"] = [("Т1", "Н1", 1), ("Т2", "Н2", 3)]
+    reg = load_registry(write_xlsx(tmp_path / "en.xlsx", tables, russian=False))
+    assert reg.mentor_preferences[["mentor_id", "mentee_id", "rank"]].values.tolist() == [
+        ["Т1", "Н1", 1],
+        ["Т2", "Н2", 3],
+    ]
+    assert reg.mentor_preferences["rank"].dtype == "int64"
+    assert reg.sheet_titles.get("mentor_preferences") is None  # optional: not among the contract's sheets
+    assert load_registry(write_xlsx(tmp_path / "none.xlsx", base_tables())).mentor_preferences.empty

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from matching import solve_assignment
-from matching.solver import integer_scores, solve_arrays, sorted_codes
+from matching.flow import integer_scores
+from matching.solver import solve_arrays, sorted_codes
 from tests.strategies import assignment_instances
 
 #: OR-Library assignment instances and their published optima, gzip-compressed

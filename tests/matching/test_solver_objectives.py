@@ -149,7 +149,14 @@ def test_priority_tiers_match_oracle(instance, change_cost):
 
 
 @settings(max_examples=300, deadline=None)
-@given(continuity_instances(max_mentees=6, max_mentors=4), st.sampled_from(LAMBDAS), st.booleans())
+@given(
+    st.one_of(
+        continuity_instances(max_mentees=6, max_mentors=4),
+        continuity_instances(max_mentees=7, max_mentors=4, max_capacity=2, crowded=True),
+    ),
+    st.sampled_from(LAMBDAS),
+    st.booleans(),
+)
 def test_bottleneck_matches_oracle(instance, change_cost, use_priority):
     _run_against_oracle(instance, change_cost, use_priority=use_priority, bottleneck=True)
 
@@ -323,7 +330,7 @@ _E = pd.DataFrame([("a", "x", 1.0), ("b", "x", 2.0)], columns=["mentee_id", "men
         ),
         (
             dict(current=pd.DataFrame({"mentee_id": ["a", "b"], "mentor_id": ["x", "x"]})),
-            "exceed the capacity.*\\[1\\]",
+            "exceed the capacity.*'x': '2 > 1'",
         ),
     ],
 )
@@ -379,3 +386,19 @@ def test_bottleneck_without_options_is_max_min(instance):
         low,
         total,
     )
+
+
+def test_bottleneck_threshold_may_equal_the_lowest_kept_pair():
+    """Kept pairs score 0; the free mentees can be placed at −5 / 15 or at 1 / 1: the worst pair is then 0, not −5."""
+    edges = pd.DataFrame(
+        {
+            "mentee_id": ["e0", "e0", "e3", "e3", "e4", "e4", "e5", "e5"],
+            "mentor_id": ["r1", "r2", "r0", "r3", "r0", "r1", "r0", "r3"],
+            "score": [-5, 0, -5, 1, -5, 0, 1, 15],
+        }
+    )
+    current = pd.DataFrame({"mentee_id": ["e0", "e4"], "mentor_id": ["r2", "r1"]})
+    out = solve_assignment(
+        edges, dict.fromkeys(["r0", "r1", "r2", "r3"], 1), current=current, objective="bottleneck"
+    )
+    assert len(out) == 4 and out["score"].min() == 0 and out["score"].sum() == 2

@@ -18,7 +18,8 @@ def test_runs_on_the_sample_at_start():
     assert app.result is not None and app.error is None
     assert "Сформировано" in app.summary.value and "тандем" in app.summary.value
     assert "download=" in app.download.value and "base64," in app.download.value
-    assert "<table" in app.pairs_view.value
+    assert len(app.pairs_grid.df) == len(app.result.pairs) > 15
+    assert app.pairs_grid.selected_rows == [] and "Выберите пару" in app.pair_details.value
     assert app.registry.source == SAMPLE_REGISTRY.name
 
 
@@ -85,6 +86,11 @@ from matching.views import (  # noqa: E402
 )
 
 
+def _row_of(app, mentee_id: str) -> int:
+    """Position of the mentee's pair in the tandems grid (what a click selects)."""
+    return int(app.pairs_grid.df.index[app.pairs_grid.df["Код наставляемого"] == mentee_id][0])
+
+
 def _workbook(app):
     payload = app.download.value.split("base64,")[1].split('"')[0]
     return load_workbook(io.BytesIO(base64.b64decode(payload)))
@@ -96,8 +102,9 @@ def test_lock_from_the_table_rerun_shows_changes_and_records_override(registry_p
     assert app.previous is None and app.changes.value == ""
     before = {r.mentee_id: r.mentor_id for r in first.pairs.itertuples()}
     assert before["Н1"] == "Т1"
-    app.pair_choice.value = ("Н1", "Т1")
+    app.pairs_grid.selected_rows = [_row_of(app, "Н1")]
     assert (app.mentee_choice.value, app.mentor_choice.value) == ("Н1", "Т1")
+    assert "Выбрана пара:" in app.pair_details.value and "(Н1) ← " in app.pair_details.value
     app.forbid_button.click()
     assert app.forbidden == [("Н1", "Т1")] and "запрещена" in app.overrides_view.value
     app.run_button.click()
@@ -186,7 +193,10 @@ def test_filter_and_sort_table():
 def test_page_filter_widget_filters_the_pairs(registry_path):
     app = TandemApp(sample=registry_path)
     app.pairs_filter.value = "Орлова"
-    assert "Найдено пар: 1 из" in app.pairs_view.value and "Орлова" in app.pairs_view.value
+    assert "Найдено пар: 1 из" in app.pairs_note.value
+    assert len(app.pairs_grid.df) == 1 and "Орлова" in " ".join(app.pairs_grid.df.iloc[0].astype(str))
+    app.pairs_filter.value = ""
+    assert app.pairs_note.value == "" and len(app.pairs_grid.df) == len(app.result.pairs)
 
 
 def test_charts_and_map(registry_path):
@@ -229,3 +239,68 @@ def test_upload_switches_source_to_own_file(registry_path):
         },
     )
     assert app.source.index == 1
+
+
+# -- the tandems grid ---------------------------------------------------------------------
+
+import json  # noqa: E402
+
+from itables.widget import ITable  # noqa: E402
+
+from matching.views import GRID_OPTIONS, GRID_PAGE, grid_frame, pair_label  # noqa: E402
+
+
+def _shown_rows(grid) -> int:
+    """Rows the grid sends to the page (itables drops rows when a table is «too large»)."""
+    return len(json.loads(grid._dt_args["data_json"]))
+
+
+def test_grid_pages_at_least_15_rows_selects_one_and_never_drops_rows():
+    assert GRID_PAGE >= 15 and GRID_OPTIONS["pageLength"] == GRID_PAGE
+    assert GRID_OPTIONS["select"]["style"] == "single"
+    app = TandemApp()
+    assert _shown_rows(app.pairs_grid) == len(app.result.pairs)
+    args = app.pairs_grid._dt_args
+    assert args["pageLength"] == GRID_PAGE and args["layout"]["topEnd"] is None  # the page's own search box
+    long = pd.concat([app.pairs_table] * 60, ignore_index=True)  # ~3000 rows, megabytes of explanations
+    grid = ITable(grid_frame(long), **GRID_OPTIONS)
+    assert _shown_rows(grid) == len(long) and "downsampling_warning" not in grid._dt_args
+
+
+def test_selected_row_is_locked_or_forbidden_by_the_buttons(registry_path):
+    app = TandemApp(sample=registry_path)
+    app.pairs_sort.value = "по баллу (сначала слабые)"
+    scores = app.pairs_grid.df["Итоговый балл пары"].tolist()
+    assert scores == sorted(scores)
+    app.pairs_grid.selected_rows = [0]
+    row = app.selected_row()
+    pair = (row["Код наставляемого"], row["Код наставника"])
+    assert (app.mentee_choice.value, app.mentor_choice.value) == pair
+    app.lock_button.click()
+    assert app.locked == [pair] and "закреплена" in app.overrides_view.value
+    app.run_button.click()
+    assert app.pairs_grid.selected_rows == [] and app.selected_row() is None  # a new table, no selection
+    grid = app.pairs_grid.df
+    kept = grid[grid["Код наставляемого"] == pair[0]].iloc[0]
+    assert kept["Код наставника"] == pair[1] and kept["Закреплена вручную"] == "да"
+    app.pairs_grid.selected_rows = [int(kept.name)]
+    app.forbid_button.click()
+    assert app.locked == [] and app.forbidden == [pair]
+
+
+def test_grid_frame_rounds_and_blanks_missing_distances():
+    table = pd.DataFrame(
+        {"Итоговый балл пары": [0.123456, 0.5], "Расстояние, км": [12.345, float("nan")]}, index=[7, 3]
+    )
+    out = grid_frame(table)
+    assert out.index.tolist() == [0, 1]
+    assert out["Итоговый балл пары"].tolist() == [0.12, 0.5]
+    assert out["Расстояние, км"].tolist() == [12.3, ""]
+    row = {
+        "Код наставляемого": "Н1",
+        "Наставляемый": "Иванова Анна",
+        "Код наставника": "Т1",
+        "Наставник": "Петрова Вера",
+        "Итоговый балл пары": 0.876,
+    }
+    assert pair_label(row) == "Иванова Анна (Н1) ← Петрова Вера (Т1), балл 0.88"

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -20,9 +19,7 @@ from mentoring import Register, RegisterError, approve
 from mentoring.documents import (
     annex_context,
     file_name,
-    meeting_dates,
     network_links,
-    programme_context,
     short_name,
 )
 from mentoring.documents_io import (
@@ -34,7 +31,9 @@ from mentoring.documents_io import (
     school_zips,
     write_documents,
 )
+from mentoring.programme import meeting_dates, programme_context
 from tandem.errors import InputError
+from tests.pdf_pages import is_a4, pdf_pages, soffice_pdf
 
 D = dt.date
 ROOT = Path(__file__).resolve().parents[2]
@@ -383,51 +382,6 @@ def test_templates_match_their_generator(tmp_path):
             )
 
 
-def _soffice_pdf(files: list[Path], outdir: Path) -> None:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
-    profile = (outdir / "lo-profile").as_uri()
-    subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            *map(str, files),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-
-def _pdf_pages(pdf: Path) -> list[dict]:
-    """Pages of a PDF as {width, height, words: [(xmin, xmax, text)]} from ``pdftotext -bbox``."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils (pdftotext) is not installed: apt-get install poppler-utils")
-    html = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    pages = []
-    for m in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
-        words = [
-            (float(a), float(b), w)
-            for a, b, w in re.findall(
-                r'<word xMin="([\d.-]+)" yMin="[\d.-]+" xMax="([\d.-]+)" yMax="[\d.-]+">([^<]*)</word>', m[3]
-            )
-        ]
-        pages.append({"width": float(m[1]), "height": float(m[2]), "words": words})
-    return pages
-
-
-def _is_a4(page) -> bool:
-    return sorted((round(page["width"]), round(page["height"]))) == [595, 842]
-
-
 def test_printed_annex_and_programme_fit_a4(written, register, registry, tmp_path):
     out, paths = written
     live = register.in_force(ON)
@@ -436,21 +390,21 @@ def test_printed_annex_and_programme_fit_a4(written, register, registry, tmp_pat
     annex, prog = tmp_path / "annex.docx", tmp_path / "programme.docx"
     shutil.copy(out / ANNEX_FILE, annex)
     shutil.copy(programme, prog)
-    _soffice_pdf([annex, prog], tmp_path)
+    soffice_pdf([annex, prog], tmp_path)
     cm = 72 / 2.54
     for pdf in ("annex.pdf", "programme.pdf"):
-        pages = _pdf_pages(tmp_path / pdf)
+        pages = pdf_pages(tmp_path / pdf)
         assert pages, pdf
         for i, page in enumerate(pages, 1):
-            assert _is_a4(page), f"{pdf}, page {i}: {page['width']}×{page['height']} pt is not A4"
-            outside = [w for w in page["words"] if w[0] < 1.5 * cm or w[1] > page["width"] - 1.5 * cm]
+            assert is_a4(page), f"{pdf}, page {i}: {page['width']}×{page['height']} pt is not A4"
+            outside = [w for w in page["words"] if w[0] < 1.5 * cm or w[2] > page["width"] - 1.5 * cm]
             assert not outside, f"{pdf}, page {i}: words outside the margins: {outside[:5]}"
-    pages = _pdf_pages(tmp_path / "annex.pdf")
+    pages = pdf_pages(tmp_path / "annex.pdf")
     assert len(pages) >= 2 and pages[0]["width"] > pages[0]["height"]
     for i, page in enumerate(pages, 1):  # the table header row is repeated on every page
-        words = {w[2] for w in page["words"]}
+        words = {w[4] for w in page["words"]}
         assert {"Наставляемый", "Формат", "Период"} <= words, f"annex page {i} has no table header"
-    text = " ".join(w[2] for p in _pdf_pages(tmp_path / "programme.pdf") for w in p["words"])
+    text = " ".join(w[4] for p in pdf_pages(tmp_path / "programme.pdf") for w in p["words"])
     mentee, mentor = _teacher(registry, one.mentee_id), _teacher(registry, one.mentor_id)
     names = dict(zip(registry.deficits["code"], registry.deficits["name"]))
     for expected in [mentee["full_name"], mentor["full_name"], *(names[c] for c in mentee["deficits"])]:
