@@ -13,7 +13,14 @@ docs/contest_rules.md; recusal precedent: docs/sources.md [Отвод-ОО]):
   minimises ``max load − min load``;
 * then it maximises the number of distinct juror pairs that score at least
   one entry together, so that the severities of the jurors can be compared
-  through shared entries (linkage, as in many-facet Rasch judging plans).
+  through shared entries (linkage, as in many-facet Rasch judging plans,
+  docs/sources.md [Linacre-plans]);
+* with ``jury.anchors: N`` the N anchor entries of the stage
+  (:func:`contest.jury_plans.anchor_entries`: most admissible jurors first,
+  then by code) are scored by every juror not recused from them, and the
+  rules above plan the other entries. Anchors connect the jurors of small
+  panels, so that the additive severity model (:mod:`contest.severity`) can
+  compare all of them.
 
 The solve is deterministic: one search worker, a fixed random seed and a
 *deterministic* time limit (``max_deterministic_time``), so the same input
@@ -41,6 +48,8 @@ from contest.jury_plans import (  # noqa: F401  (AssignmentStats is part of the 
     _forced_plan,
     _large_plan,
     _pair_variables,
+    _with_anchors,
+    anchor_entries,
 )
 from contest.model import ContestError
 from contest.roster import People
@@ -170,8 +179,8 @@ def plan_jury(
     -------
     JuryPlan
         ``assignment``: columns ``entry_id`` (str), ``juror_id`` (str);
-        ``per_entry`` rows per entry, sorted by ``entry_id`` then
-        ``juror_id``. ``stats``: how the plan was found. When the plan is
+        ``per_entry`` rows per entry (an anchor entry: every admissible
+        juror), sorted by ``entry_id`` then ``juror_id``. ``stats``: how the plan was found. When the plan is
         forced (no entry has more admissible jurors than ``per_entry``) it is
         returned without the solver; a large contest's plan is built greedily
         and certified by bounds (:data:`PAIR_VARIABLE_LIMIT`); see
@@ -207,15 +216,19 @@ def plan_jury(
     bad = conflicts(contest, people)
     _check(entries, jurors, per_entry, bad)
     t0 = time.perf_counter()
-    forced = _forced_plan(entries, jurors, per_entry, bad)
+    anchors = anchor_entries(entries, jurors, bad, int(getattr(contest, "anchors", 0) or 0))
+    rest = [e for e in entries if e not in set(anchors)]
+    forced = _forced_plan(rest, jurors, per_entry, bad) if rest else ([], None)
     if forced is not None:
         rows, stats = forced
     else:
-        ok_of = _admissible(entries, jurors, bad)
-        if planner == "auto" and _pair_variables(entries, jurors, bad, ok_of) > PAIR_VARIABLE_LIMIT:
-            rows, stats = _large_plan(entries, jurors, per_entry, bad, ok_of)
+        ok_of = _admissible(rest, jurors, bad)
+        if planner == "auto" and _pair_variables(rest, jurors, bad, ok_of) > PAIR_VARIABLE_LIMIT:
+            rows, stats = _large_plan(rest, jurors, per_entry, bad, ok_of)
         else:
-            rows, stats = _solve(entries, jurors, per_entry, bad, stage_id)
+            rows, stats = _solve(rest, jurors, per_entry, bad, stage_id)
+    if anchors:
+        rows, stats = _with_anchors(rows, stats, anchors, jurors, bad, per_entry)
     stats.seconds = time.perf_counter() - t0
     out = pd.DataFrame(rows, columns=["entry_id", "juror_id"]).sort_values(["entry_id", "juror_id"])
     return JuryPlan(out.reset_index(drop=True), stats)

@@ -5,6 +5,7 @@
     python -m contest sheets CONTEST.yaml PEOPLE.xlsx --out DIR/ [--stage S1] [--scores SCORES]
     python -m contest results CONTEST.yaml PEOPLE.xlsx SCORES --out PROTOCOL.xlsx
                               [--adjustments ADJ.csv] [--public PUBLIC.xlsx]
+                              [--reconciliation DECISIONS.csv] [--allow-unreconciled]
                               [--docx PROTOCOL.docx [--docx-template TEMPLATE.docx]]
     python -m contest assign CONTEST.yaml PEOPLE.xlsx [--stage S1] [--scores SCORES]
     python -m contest entries (REGISTER.xlsx | RESULT.xlsx) REGISTRY --jury JURY.xlsx --out PEOPLE.xlsx
@@ -59,6 +60,16 @@ def _parser() -> ArgumentParser:
     r.add_argument("--out", required=True, help="файл протокола (.xlsx)")
     r.add_argument("--adjustments", help="бонусы и штрафы (CSV/xlsx: Код работы, Этап, Баллы, Основание)")
     r.add_argument("--public", help="публичный рейтинг (.xlsx) без имён участников, не давших согласие")
+    r.add_argument(
+        "--reconciliation",
+        help="решения председателя по оценкам, расходящимся больше max_spread (CSV/xlsx: Код работы, "
+        "Критерий или Задание, Код эксперта, Новый балл или «оставить», Основание)",
+    )
+    r.add_argument(
+        "--allow-unreconciled",
+        action="store_true",
+        help="подвести итоги, хотя расхождения больше max_spread не согласованы (в протоколе — «не согласовано»)",
+    )
     r.add_argument("--docx", help="протокол для подписи в формате Word (.docx)")
     r.add_argument(
         "--docx-template", help="свой шаблон протокола Word (по умолчанию data/templates/protocol.docx)"
@@ -104,7 +115,15 @@ def cmd_results(args) -> int:
     people = load_people(args.people)
     if args.docx_template and not args.docx:
         raise InputError(Issue("--docx-template задаётся вместе с --docx (файл протокола Word)"))
-    run = run_results(contest, people, args.scores, args.adjustments, people_path=args.people)
+    run = run_results(
+        contest,
+        people,
+        args.scores,
+        args.adjustments,
+        people_path=args.people,
+        reconciliation_path=args.reconciliation,
+        allow_unreconciled=args.allow_unreconciled,
+    )
     made_at = dt.datetime.now(dt.UTC).replace(microsecond=0)  # the same time in both protocols
     protocol = protocol_workbook(run, people, made_at)  # everything built before anything is written
     public = public_workbook(run, people) if args.public else None
@@ -115,6 +134,14 @@ def cmd_results(args) -> int:
     if document is not None:
         write_protocol_docx(args.docx, document)
     print(summary_text(run.results, people, run.scores, out, args.public, args.docx))
+    rec = run.reconciliation
+    if rec is not None and len(rec.flags):
+        print(
+            f"Расхождения больше max_spread: {len(rec.flags)}, решений председателя: {len(rec.decisions)}, "
+            f"не согласовано: {len(rec.open)} (лист «Согласование»)."
+        )
+    for w in run.severity.warnings if run.severity is not None else ():
+        print("Внимание: " + w)
     return 0
 
 

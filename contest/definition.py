@@ -111,11 +111,11 @@ def parse_contest_text(text: str, file: str | None = None, source: str | None = 
 _CONTEST_KEYS = {"name", "description", "stages", "ranking", "awards", "jury", "normalization"}
 _STAGE_KEYS = {"id", "name", "description", "advance", "tasks", "jury"}
 _STAGE_JURY_KEYS = {"per_entry"}
-_TASK_KEYS = {"id", "name", "description", "weight", "aggregation", "trim", "round", "criteria"}
-_CRITERION_KEYS = {"id", "name", "description", "min", "max"}
-_RANKING_KEYS = {"stages", "tie_break"}
+_TASK_KEYS = {"id", "name", "description", "weight", "aggregation", "trim", "round", "criteria", "max_spread"}
+_CRITERION_KEYS = {"id", "name", "description", "min", "max", "max_spread"}
+_RANKING_KEYS = {"stages", "tie_break", "by_nomination"}
 _AWARD_KEYS = {"title", "places", "min_share"}
-_JURY_KEYS = {"per_entry", "recuse"}
+_JURY_KEYS = {"per_entry", "recuse", "anchors"}
 _ADVANCE_KEYS = {"top", "min_share"}
 
 
@@ -273,9 +273,17 @@ class _Parser:
             stage_ids[st.id] = i
             stages.append(st)
 
-        ranking_stages, tie_break = self.ranking(top.get("ranking"), stages)
+        ranking_stages, tie_break, by_nomination = self.ranking(top.get("ranking"), stages)
         awards = self.awards(top.get("awards"))
-        per_entry, recuse = self.jury(top.get("jury"))
+        per_entry, recuse, anchors = self.jury(top.get("jury"))
+        if anchors:
+            sums = [f"{s.id}.{t.id}" for s in stages for t in s.tasks if t.aggregation == "sum"]
+            if sums:
+                self.err(
+                    "jury.anchors",
+                    "опорные работы оценивают все эксперты, а при aggregation: sum их балл зависит от "
+                    f"числа экспертов; задания с sum: {', '.join(sums)}",
+                )
         norm = top.get("normalization", "none")
         if norm is None:
             norm = "none"
@@ -296,6 +304,8 @@ class _Parser:
             per_entry=per_entry,
             recuse=recuse,
             normalization=norm,
+            by_nomination=by_nomination,
+            anchors=anchors,
             source=source,
             version=version,
             description=self.text(top, "description", "description"),
@@ -394,6 +404,7 @@ class _Parser:
         rnd = None
         if "round" in m and m["round"] is not None:
             rnd = self.integer(m["round"], f"{path}.round", 0, MAX_ROUND)
+        spread = self.spread(m, path)
         criteria: list[Criterion] = []
         crit_raw = self.seq(m.get("criteria"), f"{path}.criteria", "критериев")
         if isinstance(m.get("criteria"), list) and not crit_raw:
@@ -423,6 +434,7 @@ class _Parser:
             trim=trim,
             round=rnd,
             description=self.text(m, "description", f"{path}.description"),
+            max_spread=spread,
         )
 
     def criterion(self, raw: Any, path: str) -> Criterion | None:
@@ -444,6 +456,7 @@ class _Parser:
                 f"минимум ({_show(m.get('min'))}) должен быть меньше максимума ({_show(m['max'])})",
             )
             hi = None
+        spread = self.spread(m, path)
         if cid is None or hi is None:
             return None
         return Criterion(
@@ -452,15 +465,32 @@ class _Parser:
             max=hi,
             min=lo,
             description=self.text(m, "description", f"{path}.description"),
+            max_spread=spread,
         )
 
-    def ranking(self, raw: Any, stages: list[Stage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def spread(self, m: dict, path: str) -> float | None:
+        """``max_spread``: a number of points ≥ 0, or absent (no check)."""
+        if m.get("max_spread") is None:
+            return None
+        v = self.number(m["max_spread"], f"{path}.max_spread")
+        if v is not None and v < 0:
+            self.err(f"{path}.max_spread", f"допустимый разброс не может быть отрицательным: «{_show(v)}»")
+            return None
+        return v
+
+    def ranking(self, raw: Any, stages: list[Stage]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
         all_ids = tuple(s.id for s in stages)
         if raw is None:
-            return all_ids, ()
+            return all_ids, (), False
         m = self.mapping(raw, "ranking", _RANKING_KEYS)
         if m is None:
-            return all_ids, ()
+            return all_ids, (), False
+        by_nom = m.get("by_nomination", False)
+        if by_nom is None:
+            by_nom = False
+        if not isinstance(by_nom, bool):
+            self.err("ranking.by_nomination", f"ожидалось true или false, получено «{_show(by_nom)}»")
+            by_nom = False
         known = set(all_ids)
         rs: list[str] = []
         if "stages" in m:
@@ -503,7 +533,7 @@ class _Parser:
                 self.err(f"ranking.tie_break[{i}]", f"ключ «{key}» указан дважды")
             else:
                 tb.append(key)
-        return tuple(rs), tuple(tb)
+        return tuple(rs), tuple(tb), by_nom
 
     def awards(self, raw: Any) -> tuple[Award, ...]:
         out = []
@@ -525,12 +555,16 @@ class _Parser:
                 out.append(Award(title=title, places=places, min_share=share))
         return tuple(out)
 
-    def jury(self, raw: Any) -> tuple[int, str]:
+    def jury(self, raw: Any) -> tuple[int, str, int]:
         if raw is None:
-            return 3, "same_school"
+            return 3, "same_school", 0
         m = self.mapping(raw, "jury", _JURY_KEYS)
         if m is None:
-            return 3, "same_school"
+            return 3, "same_school", 0
+        anchors = 0
+        if m.get("anchors") is not None:
+            a = self.integer(m["anchors"], "jury.anchors", 0)
+            anchors = a if a is not None else 0
         per_entry = 3
         if "per_entry" in m:
             v = self.integer(m["per_entry"], "jury.per_entry", 1)
@@ -544,4 +578,4 @@ class _Parser:
                 f"неизвестное правило отвода «{_show(recuse)}»; допустимо: {', '.join(RECUSE_RULES)}",
             )
             recuse = "same_school"
-        return per_entry, recuse
+        return per_entry, recuse, anchors

@@ -246,3 +246,47 @@ def _least_spread_plan(entries, jurors, per_entry, bad, admissible=None) -> list
         raise ContestError(f"не удалось распределить экспертов: поток вернул статус {status}")
     used = flow.flows(arcs[n_e : n_e + len(e_tail)]) > 0
     return [(entries[t - 1], jurors[h - 1 - n_e]) for t, h in zip(e_tail[used], e_head[used])]
+
+
+def anchor_entries(entries, jurors, bad, n: int) -> list[str]:
+    """The ``jury.anchors`` entries of a stage: scored by every admissible juror.
+
+    Chosen deterministically: the ``n`` entries with the most admissible (not
+    recused) jurors, ties by entry code — so that an anchor links as many
+    jurors as it can (docs/sources.md [Linacre-plans]). Fewer when the stage
+    has fewer entries.
+
+    Returns
+    -------
+    list of str
+        Entry codes, in the order chosen.
+    """
+    if n <= 0:
+        return []
+    ok = {e: sum((e, j) not in bad for j in jurors) for e in entries}
+    return sorted(entries, key=lambda e: (-ok[e], e))[:n]
+
+
+def _with_anchors(rows, stats, anchors, jurors, bad, per_entry) -> tuple[list, AssignmentStats]:
+    """The plan of the other entries plus every admissible juror on each anchor; statistics of the whole."""
+    rows = list(rows) + [(e, j) for e in anchors for j in jurors if (e, j) not in bad]
+    load = {j: 0 for j in jurors}
+    by_entry: dict[str, list[str]] = {}
+    for e, j in rows:
+        load[j] += 1
+        by_entry.setdefault(e, []).append(j)
+    pairs = {(a, b) for js in by_entry.values() for a in js for b in js if a < b}
+    possible = {
+        (a, b)
+        for e in by_entry
+        for a in jurors
+        for b in jurors
+        if a < b and (e, a) not in bad and (e, b) not in bad
+    }
+    return rows, AssignmentStats(
+        status=stats.status if stats is not None else "OPTIMAL",
+        load_spread=max(load.values()) - min(load.values()),
+        pairs_together=len(pairs) if per_entry >= 2 or anchors else 0,
+        pairs_total=len(possible),
+        seconds=0.0,
+    )

@@ -37,8 +37,9 @@ __all__ = [
 
 #: Aggregations of the jurors' task sums (docs/contest_rules.md §1.3).
 AGGREGATIONS = ("mean", "trimmed_mean", "median", "sum")
-#: Score normalisations: none, or z-score per juror and task (docs/contest_rules.md §1.3).
-NORMALIZATIONS = ("none", "zscore")
+#: Score normalisations: none, z-score per juror and task, or the additive juror-severity model
+#: (:mod:`contest.severity`; docs/contest_rules.md §1.3 and §1.6).
+NORMALIZATIONS = ("none", "zscore", "additive")
 #: Conflict-of-interest rules for jury assignment.
 RECUSE_RULES = ("same_school", "none")
 #: Largest number of decimals accepted for ``round``.
@@ -76,6 +77,11 @@ class Criterion:
         Lowest score, points (default 0).
     description : str
         Optional indicators / level descriptors for the sheet.
+    max_spread : float or None
+        Largest admissible difference between the highest and the lowest
+        juror score of one entry on this criterion, points; a larger one must
+        be reconciled before the results (:mod:`contest.reconcile`). None — no
+        check (the task's ``max_spread`` may still apply to the task sums).
     """
 
     id: str
@@ -83,6 +89,7 @@ class Criterion:
     max: float
     min: float = 0.0
     description: str = ""
+    max_spread: float | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,10 @@ class Task:
         Decimals for half-up rounding of the task score and of
         weight × task score; ``None`` = no rounding.
     description : str
+    max_spread : float or None
+        Largest admissible difference between the highest and the lowest
+        juror task sum of one entry, points; a larger one must be reconciled
+        before the results (:mod:`contest.reconcile`). None — no check.
     """
 
     id: str
@@ -116,6 +127,7 @@ class Task:
     trim: int = 1
     round: int | None = None
     description: str = ""
+    max_spread: float | None = None
 
     @property
     def max_points(self) -> float:
@@ -199,7 +211,14 @@ class Contest:
     recuse : str
         ``same_school`` (a juror never scores an entry of their school) or ``none``.
     normalization : str
-        ``none`` or ``zscore``.
+        ``none``, ``zscore`` or ``additive`` (the juror-severity model of
+        :mod:`contest.severity`).
+    by_nomination : bool
+        ``ranking.by_nomination``: places, tie-breaks, awards (and advancement)
+        are decided within each nomination of the entries.
+    anchors : int
+        ``jury.anchors``: entries scored by every admissible juror of a stage,
+        to connect the jurors' severities (:func:`contest.assign.anchor_entries`).
     source : str or None
         Path of the YAML file.
     version : str
@@ -216,6 +235,8 @@ class Contest:
     per_entry: int = 3
     recuse: str = "same_school"
     normalization: str = "none"
+    by_nomination: bool = False
+    anchors: int = 0
     source: str | None = None
     version: str = ""
     description: str = ""

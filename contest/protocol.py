@@ -6,13 +6,21 @@ The protocol workbook follows the documents of the regional regulations
 
 * «Протокол» — the ranking: place, entry code, title, pair names, schools,
   stage totals, final total, award, the flag «требует решения председателя»
-  for ties the rules could not break; the jury list and signature lines; a
-  line pointing to «Параметры» for the input files' SHA-256;
+  for ties the rules could not break (with ``ranking.by_nomination`` one
+  section per nomination); the jury list and signature lines; a line
+  pointing to «Параметры» for the input files' SHA-256;
 * «Сводная ведомость» — every juror's task sum per entry and task, jurors as
   columns, with the aggregated task score;
 * «Баллы по критериям» — every criterion score (long form);
 * «Согласованность» — agreement per task and severity per juror
   (:func:`contest.agreement`);
+* «Строгость экспертов» — the additive model (:mod:`contest.severity`):
+  each juror's severity with its standard error per task, the warnings of
+  plans that do not connect the jurors, and every entry's fair average
+  beside its official task score and raw mean (docs/sources.md [Facets-1990]);
+* «Согласование» — when the contest sets ``max_spread`` or decisions were
+  given: every spread over it, the chair's decisions and what is left open
+  (:mod:`contest.reconcile`);
 * «Устойчивость» — places and awards with each juror left out, the alerts
   when one juror decides an award, the podium under the other aggregation
   rules (:func:`contest.assess_robustness`, docs/contest_rules.md §1.6);
@@ -33,6 +41,7 @@ tables are built by :mod:`contest.report`; this module lays them out.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -42,19 +51,25 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break
 
 from contest.report import (
+    FAIR_HEADERS,
     JUROR_HEADERS,
+    SEVERITY_HEADERS,
     TASK_HEADERS,
     TIE_NOTE,
     criteria_scores_frame,
+    fair_frame,
     parameters_frame,
     public_frame,
     ranking_frame,
+    reconciliation_frames,
+    severity_frame,
     stability_table,
     summary_frame,
     what_if_table,
 )
 from contest.robustness import assess_robustness
 from contest.roster import CHAIR, People
+from contest.severity import fit_severity
 from tandem.xlsx import atomic_save, new_workbook, set_cell, write_table
 from tandem.xlsx_write import column_width, print_setup, wrap_rows
 
@@ -161,6 +176,8 @@ def build_protocol(
     params: list[tuple[str, object]] | None = None,
     made_at: _dt.datetime | None = None,
     source_sha256: str | None = None,
+    reconciliation=None,
+    severity=None,
 ) -> Workbook:
     """The protocol workbook (sheets listed in the module docstring).
 
@@ -179,6 +196,13 @@ def build_protocol(
         Hex SHA-256 of the definition file, recorded after the contest
         version (:func:`tandem.tables.sha256_of` computes it; no file is
         read here).
+    reconciliation : Reconciliation, optional
+        :func:`contest.reconcile.apply_decisions` of the run; the sheet
+        «Согласование» is written when the contest sets ``max_spread`` or
+        there are flags or decisions.
+    severity : Severity, optional
+        :func:`contest.severity.fit_severity` of ``results.juror_tasks``
+        (computed here when not given).
 
     Returns
     -------
@@ -219,15 +243,36 @@ def build_protocol(
         headers[f"total_{s.id}"] = f"{s.id}. {s.name}, баллы"
         fmts[f"total_{s.id}"] = "0.00"
     rf = rf.drop(columns=["last_stage_total"])
-    write_table(ws, rf, headers=headers, number_formats=fmts, start_row=start)
-    _fit(ws, rf, start, {f"total_{s.id}": 11 for s in c.stages})
-    print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
-    # the table's header is repeated on every page when the table does not fit on the first one (and
-    # only then: a repeated header above the signatures alone would read as an empty table)
-    long_table = sum(_height(ws, k) for k in range(1, start + len(rf) + 1)) > _page_height(ws)
-    if long_table:
-        ws.print_title_rows = f"{start}:{start}"
-    r = start + len(rf) + 3
+    long_table = False  # set below for one table; nomination sections do not repeat a header
+    if c.by_nomination and "nomination" in results.ranking.columns:
+        r = start
+        nom = results.ranking["nomination"].to_numpy()
+        for name in dict.fromkeys(nom):
+            set_cell(ws.cell(r, 1), f"Номинация «{name}»").font = Font(bold=True, size=12)
+            part = rf[nom == name].reset_index(drop=True)
+            write_table(
+                ws,
+                part,
+                headers=headers,
+                number_formats=fmts,
+                start_row=r + 1,
+                freeze=False,
+                autofilter=False,
+            )
+            r += len(part) + 3
+        r += 1
+        _fit(ws, rf, start, {f"total_{s.id}": 11 for s in c.stages})
+        print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
+    else:
+        write_table(ws, rf, headers=headers, number_formats=fmts, start_row=start)
+        _fit(ws, rf, start, {f"total_{s.id}": 11 for s in c.stages})
+        print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
+        # the table's header is repeated on every page when the table does not fit on the first one
+        # (and only then: a repeated header above the signatures alone would read as an empty table)
+        long_table = sum(_height(ws, k) for k in range(1, start + len(rf) + 1)) > _page_height(ws)
+        if long_table:
+            ws.print_title_rows = f"{start}:{start}"
+        r = start + len(rf) + 3
     if (rf["note"] != "").any():
         set_cell(
             ws.cell(r - 1, 1),
@@ -364,6 +409,19 @@ def build_protocol(
         wrap_rows(ws, r + 1, r + 1 + len(jdf), len(jdf.columns))
     print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
 
+    _severity_sheet(
+        wb, results, people, severity if severity is not None else fit_severity(results.juror_tasks), head
+    )
+    if reconciliation is not None and (
+        len(reconciliation.flags)
+        or len(reconciliation.decisions)
+        or any(
+            t.max_spread is not None or any(k.max_spread is not None for k in t.criteria)
+            for s in c.stages
+            for t in s.tasks
+        )
+    ):
+        _reconciliation_sheet(wb, reconciliation, head)
     _stability_sheet(wb, results, people, head)
 
     ws = wb.create_sheet("Параметры")
@@ -375,9 +433,86 @@ def build_protocol(
     return wb
 
 
+def _severity_sheet(wb: Workbook, results, people: People, severity, head: str) -> None:
+    """The sheet «Строгость экспертов»: the additive model's severities and the fair averages."""
+    ws = wb.create_sheet("Строгость экспертов")
+    official = results.contest.normalization == "additive"
+    r = _title(
+        ws,
+        [
+            "Строгость экспертов: аддитивная модель «оценка = качество работы − строгость эксперта»",
+            "Модель оценена методом наименьших квадратов по всем оценкам задания (сумма строгостей = 0); "
+            "справедливое среднее — оценка, которую работа получила бы от эксперта средней строгости.",
+            "Итоги конкурса рассчитаны по справедливым средним (normalization: additive)."
+            if official
+            else "Справедливые средние приведены для сведения: итоги конкурса рассчитаны по исходным оценкам.",
+        ],
+    )
+    for w in severity.warnings:
+        set_cell(ws.cell(r - 1, 1), "Внимание: " + w).font = Font(bold=True)
+        r += 1
+    jf = severity_frame(severity, people)
+    write_table(
+        ws,
+        jf,
+        headers=SEVERITY_HEADERS,
+        number_formats={"severity": "0.00", "se": "0.00"},
+        start_row=r,
+        freeze=False,
+        autofilter=False,
+    )
+    r += len(jf) + 3
+    set_cell(ws.cell(r - 1, 1), "Справедливые средние по работам и заданиям").font = Font(bold=True)
+    write_table(
+        ws,
+        fair_frame(results, severity, people),
+        headers=FAIR_HEADERS,
+        number_formats={k: "0.00" for k in ("score", "raw_mean", "fair_average", "difference")},
+        start_row=r,
+        freeze=False,
+        autofilter=False,
+    )
+    print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
+
+
+def _reconciliation_sheet(wb: Workbook, rec, head: str) -> None:
+    """The sheet «Согласование»: the spreads over ``max_spread``, the chair's decisions, what is open."""
+    ws = wb.create_sheet("Согласование")
+    r = _title(
+        ws,
+        [
+            "Согласование оценок, расходящихся больше допустимого (max_spread)",
+            f"Расхождений: {len(rec.flags)}; решений председателя: {len(rec.decisions)}; "
+            f"не согласовано: {len(rec.open)}.",
+        ],
+    )
+    flags, decisions = reconciliation_frames(rec)
+    if len(flags):
+        write_table(ws, flags, number_formats={"Расхождение, баллы": "0.00"}, start_row=r)
+        r += len(flags) + 3
+    else:
+        set_cell(ws.cell(r, 1), "Оценок, расходящихся больше допустимого, нет.")
+        r += 2
+    set_cell(ws.cell(r - 1, 1), "Решения председателя жюри").font = Font(bold=True)
+    if len(decisions):
+        write_table(ws, decisions, start_row=r, freeze=False, autofilter=False)
+    else:
+        set_cell(ws.cell(r, 1), "Решений нет.")
+    print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
+
+
 def _stability_sheet(wb: Workbook, results, people: People, head: str) -> None:
     """The sheet «Устойчивость»: each juror left out, the alerts, the other rules (A4 landscape)."""
-    rob = assess_robustness(results)
+    if results.contest.normalization == "additive":
+        ws = wb.create_sheet("Устойчивость")
+        set_cell(
+            ws.cell(1, 1),
+            "Проверка устойчивости для normalization: additive не выполняется: пересчёт без эксперта "
+            "требует заново оценить модель строгости.",
+        )
+        print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
+        return
+    rob = _robustness(results)
     ws = wb.create_sheet("Устойчивость")
     start = _title(
         ws,
@@ -397,6 +532,35 @@ def _stability_sheet(wb: Workbook, results, people: People, head: str) -> None:
     set_cell(ws.cell(r, 1), "Места и награды при других правилах подсчёта").font = Font(bold=True)
     write_table(ws, what_if_table(rob), start_row=r + 1, freeze=False, autofilter=False)
     print_setup(ws, landscape=True, title_rows=start, sheet_name=True, header=head)
+
+
+def _robustness(results):
+    """:func:`assess_robustness`, nomination by nomination under ``ranking.by_nomination``.
+
+    Each nomination is a contest of its own (rule 9 of :mod:`contest.scoring`), so
+    its robustness is that of the nomination's entries alone.
+    """
+    c = results.contest
+    if not c.by_nomination or "nomination" not in results.ranking.columns:
+        return assess_robustness(results)
+    parts = []
+    for name in dict.fromkeys(results.ranking["nomination"]):
+        ids = set(results.ranking.loc[results.ranking["nomination"] == name, "entry_id"])
+        sub = replace(
+            results,
+            contest=replace(c, by_nomination=False),
+            ranking=results.ranking[results.ranking["entry_id"].isin(ids)].reset_index(drop=True),
+            scores=results.scores[results.scores["entry_id"].isin(ids)].reset_index(drop=True),
+            adjustments=results.adjustments[results.adjustments["entry_id"].isin(ids)].reset_index(drop=True),
+        )
+        parts.append(assess_robustness(sub))
+    return replace(
+        parts[0],
+        leave_one_out=pd.concat([p.leave_one_out for p in parts], ignore_index=True),
+        summary=pd.concat([p.summary for p in parts], ignore_index=True),
+        alerts=[a for p in parts for a in p.alerts],
+        what_if=pd.concat([p.what_if for p in parts], ignore_index=True),
+    )
 
 
 def build_public(results, people: People) -> Workbook:
@@ -433,10 +597,12 @@ def build_public(results, people: People) -> Workbook:
 
 
 def write_protocol(
-    path, results, agreement, people: People, params=None, source_sha256: str | None = None
+    path, results, agreement, people: People, params=None, source_sha256: str | None = None, **sheets
 ) -> Path:
     """Build and save the protocol atomically (arguments of :func:`build_protocol`); returns the path."""
-    return atomic_save(build_protocol(results, agreement, people, params, source_sha256=source_sha256), path)
+    return atomic_save(
+        build_protocol(results, agreement, people, params, source_sha256=source_sha256, **sheets), path
+    )
 
 
 def write_public(path, results, people: People) -> Path:

@@ -238,12 +238,18 @@ def parameters_frame(
     rows += [
         (
             "Нормализация",
-            {"none": "нет", "zscore": "z-оценки по эксперту и заданию"}.get(c.normalization, c.normalization),
+            {
+                "none": "нет",
+                "zscore": "z-оценки по эксперту и заданию",
+                "additive": "аддитивная модель строгости экспертов: оценка задания — справедливое среднее",
+            }.get(c.normalization, c.normalization),
         ),
         ("Экспертов на работу", "; ".join(f"{st.id}: {c.per_entry_of(st.id)}" for st in c.stages)),
         ("Отвод экспертов", {"same_school": "эксперт не оценивает работы своей ОО"}.get(c.recuse, "нет")),
         ("Этапы итоговой суммы", ", ".join(c.ranking_stages)),
         ("Правила разрешения равенства", ", ".join(c.tie_break) or "нет"),
+        ("Места и награды", "в каждой номинации" if c.by_nomination else "общий рейтинг"),
+        ("Опорные работы (оценивают все эксперты)", str(c.anchors) if c.anchors else "нет"),
         ("Версия пакета «Тандем»", tandem.__version__),
         ("Сформировано (UTC)", made_at.strftime("%Y-%m-%d %H:%M:%S")),
     ]
@@ -365,3 +371,88 @@ def what_if_table(rob, max_rank: int = 3) -> pd.DataFrame:
     wide = wide.reset_index().rename(columns={"entry_id": "Код работы"})
     wide.columns.name = None
     return wide
+
+
+SEVERITY_HEADERS = {
+    "stage_id": "Этап",
+    "task_id": "Задание",
+    "juror_id": "Код эксперта",
+    "full_name": "ФИО",
+    "n_entries": "Работ оценено",
+    "severity": "Строгость, баллы (+ строже коллег, − мягче)",
+    "se": "Стандартная ошибка",
+    "group": "Группа связанных экспертов",
+}
+FAIR_HEADERS = {
+    "entry_id": "Код работы",
+    "title": "Название",
+    "stage_id": "Этап",
+    "task_id": "Задание",
+    "n_jurors": "Экспертов",
+    "score": "Оценка задания (официальная)",
+    "raw_mean": "Среднее оценок экспертов",
+    "fair_average": "Справедливое среднее",
+    "difference": "Разница (справедливое − среднее)",
+}
+
+
+def severity_frame(severity, people: People) -> pd.DataFrame:
+    """Severity per task and juror from the additive model (:func:`contest.severity.fit_severity`).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :attr:`contest.severity.Severity.jurors` with the
+        juror's ``full_name`` (str) after ``juror_id``.
+    """
+    j = severity.jurors.copy()
+    j.insert(3, "full_name", j["juror_id"].map(dict(zip(people.jury["juror_id"], people.jury["full_name"]))))
+    return j
+
+
+def fair_frame(results, severity, people: People) -> pd.DataFrame:
+    """Fair averages beside the raw ones, per entry and task, entries in ranking order.
+
+    Returns
+    -------
+    DataFrame
+        ``entry_id, title, stage_id, task_id`` (str), ``n_jurors`` (int),
+        ``score`` (float, the official task score of ``results``),
+        ``raw_mean``, ``fair_average`` (float, points; NaN when the task's
+        plan does not connect the jurors) and ``difference`` (fair − raw mean).
+    """
+    titles = dict(zip(people.entries["entry_id"], people.entries["title"]))
+    f = severity.entries.merge(
+        results.tasks[["entry_id", "stage_id", "task_id", "score"]],
+        on=["entry_id", "stage_id", "task_id"],
+        how="left",
+    )
+    f.insert(1, "title", f["entry_id"].map(titles).fillna(""))
+    f["difference"] = (f["fair_average"] - f["raw_mean"]).round(9)
+    order = {e: i for i, e in enumerate(results.ranking["entry_id"])}
+    f = f.assign(_o=f["entry_id"].map(order)).sort_values(["_o", "stage_id", "task_id"], kind="stable")
+    return f[list(FAIR_HEADERS)].reset_index(drop=True)
+
+
+RECONCILE_HEADERS = {
+    "entry_id": "Код работы",
+    "stage_id": "Этап",
+    "task_id": "Задание",
+    "criterion_id": "Критерий (пусто — сумма по заданию)",
+    "juror_id": "Код эксперта",
+    "scores": "Оценки экспертов",
+    "spread": "Расхождение, баллы",
+    "max_spread": "Допустимо, баллы",
+    "status": "Итог согласования",
+    "old_score": "Было",
+    "new_score": "Стало",
+    "decision": "Решение",
+    "reason": "Основание",
+}
+
+
+def reconciliation_frames(rec) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The flags (with their status) and the chair's decisions of a
+    :class:`~contest.reconcile.Reconciliation`, under Russian headers."""
+    flags = rec.flags.drop(columns=["jurors"])
+    return flags.rename(columns=RECONCILE_HEADERS), rec.decisions.rename(columns=RECONCILE_HEADERS)

@@ -21,7 +21,13 @@ docs/contest_rules.md §1.3):
    the pooled within-juror standard deviation of the task
    (``sqrt(mean((raw − mean_j)²))`` over all its scores). A juror's constant
    shift changes neither z nor ``sd_within`` and moves ``mean_all`` equally for
-   every entry, so it cannot change the ranking. Otherwise ``value = raw``.
+   every entry, so it cannot change the ranking. With ``normalization:
+   additive`` each raw score is replaced by ``value = raw + severity_j``, the
+   juror's severity in that task from the additive model fitted on every
+   score of the task (:mod:`contest.severity`, solved exactly, the value
+   rounded half-up to 9 more decimals than the scores have); with ``mean``
+   the task score is then the entry's fair average. A task whose plan does
+   not connect its jurors is an error. Otherwise ``value = raw``.
 3. The task score is the aggregation of the values over the jurors who scored
    the entry: ``mean``, ``median``, ``sum``, or ``trimmed_mean`` — the ``trim``
    highest and ``trim`` lowest values are dropped when more than 2 × ``trim``
@@ -55,11 +61,19 @@ docs/contest_rules.md §1.3):
    nothing); ``min_share: x`` gives it to every entry not yet titled whose
    final total ≥ x × :meth:`Contest.max_total`. Only entries that took part in
    a ranking stage can be titled.
+9. With ``ranking.by_nomination: true`` every nomination of the entries is
+   scored as a contest of its own by rules 3–8: advancement, ranks, tie-breaks
+   and awards (``places: N`` per nomination, ``min_share`` against the same
+   :meth:`Contest.max_total`) are decided among the entries of the
+   nomination; the ranking lists the nominations in text order, each best
+   first, with a ``nomination`` column. Normalisation (rule 2) still uses
+   every score of the task, so that a juror's severity is estimated from all
+   the entries they scored. Every entry must have a nomination.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -68,6 +82,7 @@ import pandas as pd
 from contest.exact import codes, to_float
 from contest.model import Contest, ContestError, mul_round, round_half_up
 from contest.panels import NOISE_DECIMALS, Prepared, Run, prepare, run_panels, snap
+from contest.severity import additive_prepared
 from contest.validate import id_set, to_text, validate_adjustments, validate_scores
 from tandem.errors import Issue
 
@@ -87,14 +102,16 @@ class Results:
         1, 2, 2, 4), ``award`` (str, ``""`` when none), ``tie_flag`` (bool,
         equal after every tie-break key — for the jury chair), ``last_stage``
         (str, the last ranking stage the entry took part in, ``""`` if none),
-        ``reached_stage`` (str, the last stage of the contest it took part in).
+        ``reached_stage`` (str, the last stage of the contest it took part in);
+        with ``ranking.by_nomination`` also ``nomination`` (str), and ranks,
+        ties and awards are within the nomination (rule 9).
         Places and ties are decided on the exact totals (rule 0); ``total`` is
         the exact total shown as a float rounded to 9 decimals.
     stages : DataFrame
         One row per entry and stage it took part in: ``entry_id, stage_id``
         (str), ``score`` (Σ weighted task scores), ``adjustment``, ``total``
         (float, points), ``max`` (stage maximum), ``rank`` (int, within the
-        stage, shared), ``advanced`` (bool, passed to the next stage; False
+        stage — and the nomination under rule 9 — shared), ``advanced`` (bool, passed to the next stage; False
         for the last stage).
     tasks : DataFrame
         ``entry_id, stage_id, task_id`` (str), ``score`` (aggregated task
@@ -144,7 +161,8 @@ def score(
         ``source_file, source_sheet, source_row`` locate rows in messages.
     entries : DataFrame with ``entry_id``, Series or iterable, optional
         Known entries: scores of others are errors; entries without scores
-        appear last in the ranking.
+        appear last in the ranking. With ``ranking.by_nomination`` a
+        DataFrame with ``entry_id`` and ``nomination`` (str) is required.
     jury : DataFrame with ``juror_id``, Series or iterable, optional
         Known jurors: scores of others are errors.
     adjustments : DataFrame, optional
@@ -162,7 +180,9 @@ def score(
     ContestError
         Every problem of the scores (see :func:`contest.validate.validate_scores`),
         of the adjustments, scores of entries that did not advance to that
-        stage, adjustments for an entry that did not take part in the stage.
+        stage, adjustments for an entry that did not take part in the stage;
+        ``normalization: additive`` with a task whose plan does not connect its
+        jurors; ``by_nomination`` with an entry without a nomination.
 
     Notes
     -----
@@ -171,26 +191,110 @@ def score(
     known_entries = id_set(entries, "entry_id")
     df = validate_scores(contest, scores, known_entries, id_set(jury, "juror_id"), source)
     adj = validate_adjustments(contest, adjustments, known_entries)
+    nominations = _nominations(contest, entries, df)
     prep = prepare(contest, df, adj, known_entries)
-    jt = prep.jt.assign(p=np.zeros(len(prep.jt), dtype=np.int64))
-    run = run_panels(prep, jt, 1)
-    issues = stage_issues(contest, df, adj, prep, run)
+    if contest.normalization == "additive":
+        prep = additive_prepared(prep)
+    parts = _split(prep, nominations) if nominations is not None else [("", prep)]
+    warnings: list[str] = []
+    frames: dict[str, list] = {"stages": [], "tasks": [], "ranking": [], "jt": []}
+    issues: list[Issue] = []
+    for name, part in parts:
+        run = run_panels(part, part.jt.assign(p=np.zeros(len(part.jt), dtype=np.int64)), 1)
+        issues += stage_issues(contest, df, adj, part, run)
+        if issues:
+            continue
+        st, tk = _stage_frames(part, run, warnings)
+        ranking = _ranking_frame(part, run).drop(columns=["p"])
+        if nominations is not None:
+            ranking.insert(1, "nomination", name)
+        frames["stages"].append(st)
+        frames["tasks"].append(tk)
+        frames["ranking"].append(ranking)
+        frames["jt"].append(_juror_frame(part, run, contest.normalization))
     if issues:
         raise ContestError(issues)
-    warnings: list[str] = []
-    stages, tasks = _stage_frames(prep, run, warnings)
-    ranking = _ranking_frame(prep, run)
-    ranking = ranking.drop(columns=["p"]).reset_index(drop=True)
+    if nominations is None:
+        stages, tasks, ranking, jt_frame = (frames[k][0] for k in ("stages", "tasks", "ranking", "jt"))
+    else:
+        stages, tasks, jt_frame = (_concat(frames[k], key) for k, key in _SORTS)
+        ranking = pd.concat(frames["ranking"], ignore_index=True)
     return Results(
         contest=contest,
-        ranking=ranking,
+        ranking=ranking.reset_index(drop=True),
         stages=stages,
         tasks=tasks,
-        juror_tasks=_juror_frame(prep, run),
+        juror_tasks=jt_frame,
         scores=to_text(df.drop(columns=["crit_pos"])),
         adjustments=adj.drop(columns=["row"]),
         warnings=warnings,
     )
+
+
+_SORTS = (
+    ("stages", ["stage_id", "entry_id"]),
+    ("tasks", ["entry_id", "stage_id", "task_id"]),
+    ("jt", ["entry_id", "stage_id", "task_id", "value", "juror_id"]),
+)
+
+
+def _concat(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
+    """The frames of the nominations as one, in the order of the single-contest frame."""
+    out = pd.concat(frames, ignore_index=True)
+    if key[0] == "stage_id":  # stages: stage by stage, entries in code order within a stage
+        order = {s: i for i, s in enumerate(dict.fromkeys(out["stage_id"]))}
+        out = out.assign(_k=out["stage_id"].map(order)).sort_values(["_k", "entry_id"], kind="stable")
+        out = out.drop(columns=["_k"])
+    else:
+        out = out.sort_values(key, kind="stable")
+    out = out.reset_index(drop=True)
+    for col in out.columns:
+        if col.endswith("_id"):
+            out[col] = _text(out[col].to_numpy())
+    return out
+
+
+def _nominations(contest: Contest, entries: Any, df: pd.DataFrame) -> dict[str, str] | None:
+    """``entry_id → nomination`` under ``ranking.by_nomination`` (rule 9), else None."""
+    if not contest.by_nomination:
+        return None
+    if not isinstance(entries, pd.DataFrame) or "nomination" not in entries.columns:
+        raise ContestError(
+            Issue(
+                "ranking.by_nomination: true — места присуждаются в каждой номинации, но номинации "
+                "заявок не переданы (столбец «Номинация» листа «Участники»)"
+            )
+        )
+    nom = {str(e): str(n).strip() for e, n in zip(entries["entry_id"], entries["nomination"].fillna(""))}
+    scored = set(df["entry_id"].astype(str))
+    missing = sorted(e for e in set(nom) | scored if not nom.get(e))
+    if missing:
+        raise ContestError(
+            Issue(
+                "ranking.by_nomination: true, но у заявок не указана номинация: " + ", ".join(missing),
+                column="nomination",
+            )
+        )
+    return nom
+
+
+def _split(prep: Prepared, nominations: dict[str, str]) -> list[tuple[str, Prepared]]:
+    """One :class:`Prepared` per nomination (text order), entries re-coded within it."""
+    names = sorted(set(nominations[e] for e in prep.universe))
+    out = []
+    for n, name in enumerate(names):
+        keep = [i for i, e in enumerate(prep.universe) if nominations[e] == name]
+        code = np.full(len(prep.universe) + 1, -1, dtype=np.int64)  # the last slot: code −1
+        code[keep] = np.arange(len(keep))
+        jt = prep.jt[code[prep.jt["e"].to_numpy()] >= 0]
+        jt = jt.assign(e=code[jt["e"].to_numpy()]).reset_index(drop=True)
+        ae = prep.adj["e"].to_numpy()
+        # an adjustment of an entry without any score (code −1) is reported once, with the first nomination
+        sel = (code[ae] >= 0) | ((ae < 0) & (n == 0))
+        adj = prep.adj[sel]
+        adj = adj.assign(e=np.where(adj["e"].to_numpy() >= 0, code[adj["e"].to_numpy()], -1))
+        out.append((name, replace(prep, universe=[prep.universe[i] for i in keep], jt=jt, adj=adj)))
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -319,12 +423,14 @@ def _ranking_frame(prep: Prepared, run: Run) -> pd.DataFrame:
     return r
 
 
-def _juror_frame(prep: Prepared, run: Run) -> pd.DataFrame:
+def _juror_frame(prep: Prepared, run: Run, normalization: str = "none") -> pd.DataFrame:
     """``Results.juror_tasks`` of panel 0: sorted by entry, stage, task, value, juror."""
     rows = pd.concat(run.rows, ignore_index=True)
     rows = rows[rows["p"].to_numpy() == 0]
     t = rows["t"].to_numpy()
-    zs = prep.contest.normalization == "zscore"
+    zs = normalization == "zscore"
+    if normalization == "additive":
+        corrected = snap(to_float(rows["units"].to_numpy(), 10**prep.d))
     out = pd.DataFrame(
         {
             "entry_id": np.asarray(prep.universe, dtype=object)[rows["e"].to_numpy()],
@@ -334,6 +440,8 @@ def _juror_frame(prep: Prepared, run: Run) -> pd.DataFrame:
             "raw": rows["raw"].to_numpy(dtype=float),
             "value": snap(rows["value"].to_numpy() / 10**NOISE_DECIMALS)
             if zs
+            else corrected
+            if normalization == "additive"
             else rows["raw"].to_numpy(dtype=float),
             "used": rows["used"].to_numpy(dtype=bool),
         }

@@ -7,9 +7,13 @@ check the same things and give the same protocol:
 * :func:`stage_plan` — the jury plan of a stage; for a later stage the
   entries that advanced, from the scores of the earlier stages (which must be
   given and hold the previous stage's scores);
-* :func:`run_results` — scores and adjustments read and checked, the contest
-  scored, agreement computed, and the audit rows of the protocol: SHA-256 of
-  the definition, the people workbook, every score file and the adjustments;
+* :func:`run_results` — scores and adjustments read and checked, the spreads
+  over ``max_spread`` found and the chair's reconciliation decisions applied
+  (:mod:`contest.reconcile`: open flags stop the run unless explicitly
+  accepted), the contest scored, agreement and the additive severity model
+  computed (:mod:`contest.severity`), and the audit rows of the protocol:
+  SHA-256 of the definition, the people workbook, every score file, the
+  adjustments and the reconciliation file;
 * :func:`protocol_workbook`, :func:`public_workbook` — the workbooks of a run,
   in memory (the caller saves them or offers them for download);
 * :func:`protocol_document` — the protocol of a run as Word bytes, from the
@@ -36,10 +40,13 @@ from contest.assign import JuryPlan, plan_jury
 from contest.model import Contest, ContestError
 from contest.protocol import build_protocol, build_public
 from contest.protocol_docx import protocol_docx
+from contest.reconcile import Reconciliation, apply_decisions, flags_message
+from contest.reconcile_io import load_decisions
 from contest.roster import People
 from contest.scores import ScoreSet
 from contest.scores_io import load_adjustments, load_scores
 from contest.scoring import Results, score
+from contest.severity import Severity, fit_severity
 from tandem.errors import Issue
 from tandem.tables import sha256_of
 
@@ -124,6 +131,13 @@ class ResultsRun:
         of every score file and of the adjustments file (:func:`audit_rows`).
     source_sha256 : str or None
         SHA-256 of the definition file (``contest.source``), when it exists.
+    reconciliation : Reconciliation or None
+        The flags over ``max_spread``, the chair's decisions and the flags
+        left open (:func:`contest.reconcile.apply_decisions`); the results
+        were scored on its ``scores``.
+    severity : Severity or None
+        The additive severity model of the scored juror task sums
+        (:func:`contest.severity.fit_severity`).
     """
 
     results: Results
@@ -132,10 +146,14 @@ class ResultsRun:
     adjustments: pd.DataFrame | None = None
     audit: list = field(default_factory=list)
     source_sha256: str | None = None
+    reconciliation: Reconciliation | None = None
+    severity: Severity | None = None
 
 
-def audit_rows(people_path=None, score_files=(), adjustments_path=None) -> list[tuple[str, str]]:
-    """«Параметры» rows naming every input file with its SHA-256, in the order people, scores, adjustments."""
+def audit_rows(
+    people_path=None, score_files=(), adjustments_path=None, reconciliation_path=None
+) -> list[tuple[str, str]]:
+    """«Параметры» rows naming every input file with its SHA-256: people, scores, adjustments, reconciliation."""
     rows = []
     if people_path is not None:
         rows.append((f"SHA-256 файла участников и жюри «{Path(people_path).name}»", sha256_of(people_path)))
@@ -145,11 +163,24 @@ def audit_rows(people_path=None, score_files=(), adjustments_path=None) -> list[
         rows.append(
             (f"SHA-256 файла корректировок «{Path(adjustments_path).name}»", sha256_of(adjustments_path))
         )
+    if reconciliation_path is not None:
+        rows.append(
+            (
+                f"SHA-256 файла согласования «{Path(reconciliation_path).name}»",
+                sha256_of(reconciliation_path),
+            )
+        )
     return rows
 
 
 def run_results(
-    contest: Contest, people: People, scores_path, adjustments_path=None, people_path=None
+    contest: Contest,
+    people: People,
+    scores_path,
+    adjustments_path=None,
+    people_path=None,
+    reconciliation_path=None,
+    allow_unreconciled: bool = False,
 ) -> ResultsRun:
     """Read and check scores and adjustments, score the contest, compute agreement and the audit rows.
 
@@ -163,6 +194,12 @@ def run_results(
         Bonuses and penalties (CSV/xlsx: Код работы, Этап, Баллы, Основание).
     people_path : str or Path, optional
         The people workbook ``people`` was read from (for its SHA-256).
+    reconciliation_path : str or Path, optional
+        The chair's decisions on the flagged spreads (CSV/xlsx,
+        :func:`contest.reconcile_io.load_decisions`), applied before scoring.
+    allow_unreconciled : bool
+        Score even with flags left open (they are printed in the protocol as
+        «не согласовано»); otherwise open flags are an error.
 
     Returns
     -------
@@ -172,14 +209,23 @@ def run_results(
     ------
     ContestError
         Every problem of the scores or of the adjustments; problems of
-        adjustment rows found while scoring name the adjustments file.
+        adjustment rows found while scoring name the adjustments file; a bad
+        reconciliation decision (file, row, column); flags over ``max_spread``
+        left open without ``allow_unreconciled`` (the list of entries,
+        criteria and jurors).
     """
     ss = load_scores(scores_path, contest, people)
     adj = load_adjustments(adjustments_path, contest, people) if adjustments_path else None
+    decisions, where = load_decisions(reconciliation_path) if reconciliation_path else (None, {})
+    rec = apply_decisions(
+        contest, ss.scores[["entry_id", "juror_id", "criterion_id", "score"]], decisions, **where
+    )
+    if len(rec.open) and not allow_unreconciled:
+        raise ContestError(flags_message(rec.open))
     try:
         res = score(
             contest,
-            ss.scores[["entry_id", "juror_id", "criterion_id", "score"]],
+            rec.scores,
             entries=people.entries,
             jury=people.jury,
             adjustments=adj,
@@ -193,15 +239,21 @@ def run_results(
         ) from None
     source = contest.source
     source_sha = sha256_of(source) if source and Path(source).exists() else None
-    return ResultsRun(
-        res, agreement(res), ss, adj, audit_rows(people_path, ss.files, adjustments_path or None), source_sha
-    )
+    audit = audit_rows(people_path, ss.files, adjustments_path or None, reconciliation_path or None)
+    return ResultsRun(res, agreement(res), ss, adj, audit, source_sha, rec, fit_severity(res.juror_tasks))
 
 
 def protocol_workbook(run: ResultsRun, people: People, made_at: _dt.datetime | None = None) -> Workbook:
     """The protocol of a run (:func:`contest.protocol.build_protocol` with the run's audit rows)."""
     return build_protocol(
-        run.results, run.agreement, people, run.audit, made_at=made_at, source_sha256=run.source_sha256
+        run.results,
+        run.agreement,
+        people,
+        run.audit,
+        made_at=made_at,
+        source_sha256=run.source_sha256,
+        reconciliation=run.reconciliation,
+        severity=run.severity,
     )
 
 

@@ -76,6 +76,8 @@ ALGORITHMS = [
     "contest.validate",
     "contest.report",
     "contest.sheet_format",
+    "contest.severity",
+    "contest.reconcile",
     "contest.entries",
     "mentoring.register",
     "mentoring.lifecycle",

@@ -38,6 +38,7 @@ def test_protocol_sheets_and_values(duet, tmp_path):
         "Сводная ведомость",
         "Баллы по критериям",
         "Согласованность",
+        "Строгость экспертов",
         "Устойчивость",
         "Параметры",
     ]
@@ -113,7 +114,14 @@ def test_public_ranking_hides_names_without_consent(duet, tmp_path):
 def test_sheets_meant_for_paper_print_on_a4_one_page_wide(duet):
     c, p, res, agr = duet
     wb = build_protocol(res, agr, p, [("SHA-256 файла баллов «x.csv»", "ab" * 32)])
-    landscape = {"Протокол", "Сводная ведомость", "Согласованность", "Устойчивость"}
+    landscape = {
+        "Протокол",
+        "Сводная ведомость",
+        "Согласованность",
+        "Устойчивость",
+        "Строгость экспертов",
+        "Согласование",
+    }
     for ws in [*wb.worksheets, build_public(res, p)["Рейтинг"]]:
         assert int(ws.page_setup.paperSize) == 9, ws.title  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title

@@ -73,6 +73,7 @@ def test_cli_and_app_give_the_same_protocol(tmp_path, capsys, label, stem, score
             "Сводная ведомость",
             "Баллы по критериям",
             "Согласованность",
+            "Строгость экспертов",
             "Устойчивость",
             "Параметры",
         ]
