@@ -21,9 +21,13 @@ re-solved exactly (:func:`matching.solver.solve_arrays`, the same edges in
 the same order as :func:`matching.match` would give it, so the same
 tie-breaking); it is kept only when the mentee then has a mentor. At most
 :data:`FIXES_PER_MENTEE` are kept, with the number of other mentees whose
-mentor changes. Only the first :data:`MAX_FIX_MENTEES` unmatched mentees
-(by id) are examined, each re-solve costing one min-cost flow. After a
-pruned match the re-solves use the pairs the solver was offered.
+mentor changes. Each try is one min-cost flow, so the unmatched mentees are
+examined in order of id while the re-solves stay within a budget
+(:data:`FIX_BUDGET` pairs × re-solves, at most :data:`MAX_FIX_MENTEES`
+mentees): all of them on a district-sized registry with few unmatched, the
+first few on a large one (``attrs["examined"]`` of the result says how many
+of ``attrs["unmatched"]``). After a pruned match the re-solves use the pairs
+the solver was offered.
 
 Pure: arrays and DataFrames in and out.
 """
@@ -43,9 +47,12 @@ from matching.solver import solve_arrays
 #: Fixes kept per unmatched mentee.
 FIXES_PER_MENTEE = 3
 #: Mentors (or pairs) tried per kind of fix.
-TRIES_PER_KIND = 3
-#: Unmatched mentees examined (first by id); each try is one exact re-solve.
+TRIES_PER_KIND = 2
+#: Unmatched mentees examined at most (first by id); each try is one exact re-solve.
 MAX_FIX_MENTEES = 100
+#: Work budget: re-solves × pairs offered to the solver. Mentees are examined (by id) while the
+#: re-solves so far stay under it, so a large run stops early (deterministically, by size).
+FIX_BUDGET = 4_000_000
 FIX_COLUMNS = ["mentee_id", "fix", "detail", "pairs_changed", "code", "mentor_id", "value"]
 
 
@@ -82,9 +89,15 @@ def fixes(result) -> pd.DataFrame:
     left = sorted(m for m in result.unmatched["mentee_id"] if m in e_pos)[:MAX_FIX_MENTEES]
     helper = _Fixer(state) if left else None
     rows = []
+    budget = max(1, FIX_BUDGET // max(len(state.e), 1))
     for mid in left:
+        if helper.solves >= budget:
+            break
         rows += helper.for_mentee(e_pos[mid])[:FIXES_PER_MENTEE]
-    return pd.DataFrame(rows, columns=FIX_COLUMNS)
+    out = pd.DataFrame(rows, columns=FIX_COLUMNS)
+    out.attrs["examined"] = helper.examined if helper else 0
+    out.attrs["unmatched"] = len([m for m in result.unmatched["mentee_id"] if m in e_pos])
+    return out
 
 
 class _Fixer:
@@ -101,6 +114,7 @@ class _Fixer:
         self.active = np.flatnonzero(m.r_consent & m.r_capacity)
         self.e_rank = pd.Index(m.e_id).argsort().argsort()
         self.r_rank = pd.Index(m.r_id).argsort().argsort()
+        self.solves = self.examined = 0
 
     def person(self, j) -> str:
         rid = self.model.r_id[j]
@@ -121,11 +135,12 @@ class _Fixer:
             s = np.concatenate([s[keep], sc])
             if cur is not None:
                 was = set(zip(st.e[st.current].tolist(), st.r[st.current].tolist()))
-                cur = np.concatenate([cur[keep], [(i, int(c)) in was for c in cols]])
+                cur = np.concatenate([cur[keep], np.array([(i, int(c)) in was for c in cols], bool)])
             order = np.lexsort((self.r_rank[r], self.e_rank[e]))  # the order match() offers them in
             e, r, s = e[order], r[order], s[order]
             cur = cur[order] if cur is not None else None
         cap = st.capacity if cap is None else cap
+        self.solves += 1
         sol = solve_arrays(e, r, s, self.model.M, cap, current=cur, change_cost=st.lam)
         new_of = np.full(self.model.M, -1, np.int64)
         new_of[e[sol.chosen]] = r[sol.chosen]
@@ -142,6 +157,7 @@ class _Fixer:
     # -- the kinds ---------------------------------------------------------------------------------
 
     def for_mentee(self, i):
+        self.examined += 1
         found = []
         for kind in (self.capacity, self.format, self.distance, self.rule):
             found += kind(i)
