@@ -314,7 +314,12 @@ def shortest_to(res: Residual, targets, limit: float = np.inf, predecessors: boo
     if len(res.reduced) and res.reduced.max() >= _EXACT:
         raise RuntimeError("reduced costs too large for exact float64 shortest paths")
     limit = float(min(limit, _EXACT))
-    graph = csr_matrix((res.reduced.astype(float), (res.heads, res.tails)), shape=(res.n_nodes, res.n_nodes))
+    graph = res.__dict__.get("_reversed")
+    if graph is None:  # built once per residual graph
+        shape = (res.n_nodes, res.n_nodes)
+        graph = res.__dict__["_reversed"] = csr_matrix(
+            (res.reduced.astype(float), (res.heads, res.tails)), shape=shape
+        )
     out = dijkstra(
         graph,
         directed=True,

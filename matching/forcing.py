@@ -65,6 +65,7 @@ class Network:
         where = np.full(M, -1, np.int64)
         where[self.e[self.chosen]] = np.flatnonzero(self.chosen)
         self.chosen_edge = where  # edge position of each matched mentee's pair, −1 unmatched
+        self._to_sink = None
 
     # -- nodes and reduced costs (c(u, v) + π_u − π_v of residual arcs) ------------------------
 
@@ -99,20 +100,12 @@ class Network:
 
     def upper_to_target(self, j, target):
         """An upper bound of the reduced distance mentor ``j`` → mentor node ``target`` (which has a
-        mentee, so the arc sink → target exists): through the sink directly when ``j`` has room,
-        else by dropping one of its mentees (mentor → mentee → source → sink); inf when ``j`` has
-        neither room nor a mentee."""
-        pi, t = self.pi, self.sink
-        jn = self.mentor_node(j)
-        some = np.full(self.N, -1, np.int64)
-        some[self.r[self.chosen]] = np.flatnonzero(self.chosen)
-        room = self.load[j] < self.capacity[j]
-        k = some[j]
-        direct = (pi[jn] - pi[t]).astype(float)
-        # j → i' (reverse pair arc) → source (reverse source arc) → sink (reverse return arc).
-        via = (self.big + self.ints[np.maximum(k, 0)] + pi[jn] - pi[t]).astype(float)
-        best = np.where(room, direct, np.where(k >= 0, via, np.inf))
-        return best + (pi[t] - pi[target])
+        mentee, so the arc sink → target exists): a shortest path ``j`` → sink (one Dijkstra run
+        for all mentors, cached), then sink → target; inf when ``j`` cannot reach the sink."""
+        if self._to_sink is None:
+            self._to_sink = shortest_to(self.res, [self.sink])[0][self.mentor_node(np.arange(self.N))]
+        pi = self.pi
+        return self._to_sink[j] + (pi[self.sink] - pi[target])
 
     def split(self, delta):
         """Cost changes → (matched_change, integer score change), exactly (see the module docstring)."""

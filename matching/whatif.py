@@ -37,7 +37,7 @@ path ``j → j₀`` passes through ``i``. With node potentials ``π`` (reduced
 costs ``c(u, v) + π_u − π_v ≥ 0``) every such distance comes from one
 Dijkstra run per target ``j₀`` on the reversed graph: one run answers every
 mentee of ``j₀`` and every alternative mentor at once. A bound per mentor
-(a direct path through the sink, or through dropping one of its mentees)
+(its shortest path to the sink, all from one run, then sink → ``j₀``)
 caps each run at the third-best change, so a run only settles nearby nodes.
 
 The cycle itself is the re-optimised assignment: every mentee on it changes
