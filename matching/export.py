@@ -108,7 +108,7 @@ def result_tables(result: MatchResult, registry: Registry) -> dict[str, pd.DataF
     if result.changes is not None:
         tables["Изменения"] = result.changes[list(CHANGE_HEADERS)].rename(columns=CHANGE_HEADERS)
     tables.update({"Нагрузка": load, "Покрытие дефицитов": cov})
-    if result.flow_state is not None:
+    if result.flow_state is not None and not result.flow_state.pruned:  # a region: too slow, API only
         tables[ALTERNATES_SHEET] = alternates_table(result, registry)
         tables[FIXES_SHEET] = fixes_table(result, registry)
     tables["Параметры"] = parameters_table(result, registry)
