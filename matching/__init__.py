@@ -7,6 +7,7 @@ Public API::
     result.pairs, result.unmatched, result.objective
     matching.write_result(result, registry, "out/tandems.xlsx")
     matching.solve_assignment(edges, capacity)
+    result.alternates, result.fixes, matching.why_not(result, mentee_id, mentor_id)
 
 ``write_result`` writes the same workbook as ``python -m matching run``.
 
@@ -39,6 +40,8 @@ _HOMES = {
     "load_registry": "matching.registry",
     "solve_assignment": "matching.solver",
     "write_result": "matching.export",
+    "why_not": "matching.whatif",
+    "WhyNot": "matching.whatif",
 }
 
 __all__ = sorted([*_HOMES, "__version__"])

@@ -35,6 +35,7 @@ from matching.model import Registry, RegistryError
 from matching.priority import all_feasible_pairs, explain_priority, mentee_tiers
 from matching.scoring import EXCLUSIONS, build_candidates
 from matching.solver import solve_arrays
+from matching.whatif import flow_state
 from tandem.errors import Issue
 from tandem.progress import Progress, report
 
@@ -116,6 +117,36 @@ class MatchResult:
     method: str = ""
     changes: pd.DataFrame | None = None
     change_cost: float | None = None
+    #: What the what-if questions need (:class:`matching.whatif.FlowState`); None for a result
+    #: not made by :func:`match`.
+    flow_state: object | None = field(default=None, repr=False, compare=False)
+    _whatif_cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def alternates(self) -> pd.DataFrame:
+        """Next-best mentors of each matched mentee, exact (:func:`matching.whatif.alternates`).
+
+        Computed on first access and kept: ``mentee_id``, ``rank``,
+        ``mentor_id``, ``matched_change``, ``score_change``.
+        """
+        if "alternates" not in self._whatif_cache:
+            from matching.whatif import alternates
+
+            self._whatif_cache["alternates"] = alternates(self)
+        return self._whatif_cache["alternates"]
+
+    @property
+    def fixes(self) -> pd.DataFrame:
+        """Single changes that give an unmatched mentee a mentor (:func:`matching.fixes.fixes`).
+
+        Computed on first access and kept: ``mentee_id``, ``fix``,
+        ``detail``, ``pairs_changed`` (and ``code``, ``mentor_id``, ``value``).
+        """
+        if "fixes" not in self._whatif_cache:
+            from matching.fixes import fixes
+
+            self._whatif_cache["fixes"] = fixes(self)
+        return self._whatif_cache["fixes"]
 
     @property
     def n_groups(self) -> int:
@@ -304,6 +335,10 @@ def match(
         remaining -= fixed["mentor_id"].value_counts().reindex(cap.index).fillna(0).astype(int)
     report(progress, "Подбор пар", 0.0)
     tiers = mentee_tiers(active, registry.schools, config.priority)
+    # the what-if answers (alternates, why_not) are exact for the plain objective only: keep the
+    # solver's flow for them only then
+    plain = not config.priority.tiers and config.objective == "total"
+    flow: dict = {}
     chosen, method = _solve(
         cand,
         set(locked["mentee_id"]),
@@ -311,6 +346,7 @@ def match(
         progress,
         offered,
         lam,
+        flow if plain else None,
         tier=tiers if config.priority.tiers else None,
         objective=config.objective,
     )
@@ -340,6 +376,7 @@ def match(
         result.unmatched = explain_priority(
             result.unmatched, cand, result.pairs, tier_of, cap, config.priority
         )
+    result.flow_state = flow_state(flow, model, result.pairs, forbidden, registry)
     if status is not None:
         result.changes = changes_table(status, result.pairs, lam)
         result.change_cost = lam
@@ -353,6 +390,7 @@ def _solve(
     progress=None,
     current=None,
     lam=None,
+    keep=None,
     *,
     tier: np.ndarray | None = None,
     objective: str = "total",
@@ -365,7 +403,8 @@ def _solve(
     all feasible pairs. ``current`` (``mentee_id``, ``mentor_id``: feasible
     pairs in force, none of a locked mentee) are always offered, with the
     bonus ``lam`` (the change cost); pruned ones are added back here, so the
-    pairs left out are still bounded by ``best_pruned``.
+    pairs left out are still bounded by ``best_pruned``. A dict ``keep`` receives
+    the solver's arrays and solution (for :mod:`matching.whatif`).
 
     Priority tiers (``tier``: per model mentee position) and the bottleneck
     ``objective`` go to :func:`matching.solver.solve_arrays`. The certificate
@@ -432,6 +471,10 @@ def _solve(
             f"+ сертификат оптимальности по всем допустимым парам (дополнений {cert.rounds}, "
             f"проверено пар {cert.scanned_pairs}, добавлено пар {cert.added})"
         )
+    if keep is not None:
+        s = cert.scores if len(pruned) else s
+        keep.update(e=e, r=r, s=s, capacity=capacity, solution=sol, current=is_current, lam=lam)
+        keep["pruned"] = bool(len(pruned))
     chosen_e, chosen_r = e[sol.chosen], r[sol.chosen]
     chosen = model.pairs(chosen_e, chosen_r).sort_values("mentee_id", kind="stable").reset_index(drop=True)
     return chosen, method

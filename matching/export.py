@@ -4,7 +4,10 @@ Sheets: «Тандемы» (one row per mentee–mentor pair), «Нераспр�
 (every unmatched mentee with the reason), after a re-match with pairs in
 force «Изменения» (per mentee: mentor before and after, the change and its
 reason), «Нагрузка» (per mentor),
-«Покрытие дефицитов» (per deficit), «Параметры» (weights, constraints,
+«Покрытие дефицитов» (per deficit), «Запасные наставники» (per matched
+mentee, the next-best mentors and the exact cost of locking each), «Как
+помочь нераспределённым» (single changes that would give an unmatched mentee
+a mentor, each verified by a re-solve), «Параметры» (weights, constraints,
 solver status, objective, input SHA-256, package version, manual overrides).
 Every mentee of the input appears exactly once in «Тандемы» or
 «Нераспределённые». Values only, never formulas (:mod:`tandem.xlsx_write`).
@@ -104,10 +107,57 @@ def result_tables(result: MatchResult, registry: Registry) -> dict[str, pd.DataF
     tables = {"Тандемы": pairs, "Нераспределённые": unmatched}
     if result.changes is not None:
         tables["Изменения"] = result.changes[list(CHANGE_HEADERS)].rename(columns=CHANGE_HEADERS)
-    tables.update(
-        {"Нагрузка": load, "Покрытие дефицитов": cov, "Параметры": parameters_table(result, registry)}
-    )
+    tables.update({"Нагрузка": load, "Покрытие дефицитов": cov})
+    if result.flow_state is not None and not result.flow_state.pruned:  # a region: too slow, API only
+        tables[ALTERNATES_SHEET] = alternates_table(result, registry)
+        tables[FIXES_SHEET] = fixes_table(result, registry)
+    tables["Параметры"] = parameters_table(result, registry)
     return tables
+
+
+ALTERNATES_SHEET = "Запасные наставники"
+FIXES_SHEET = "Как помочь нераспределённым"
+#: Headers of «Запасные наставники».
+ALTERNATE_HEADERS = {
+    "mentee_id": "Код наставляемого",
+    "mentee_name": "Наставляемый",
+    "current": "Наставник сейчас",
+    "rank": "Запасной №",
+    "mentor_id": "Код запасного наставника",
+    "mentor_name": "Запасной наставник",
+    "matched_change": "Изменение числа пар",
+    "score_change": "Изменение суммы баллов",
+}
+#: Headers of «Как помочь нераспределённым».
+FIX_HEADERS = {
+    "mentee_id": "Код наставляемого",
+    "mentee_name": "Наставляемый",
+    "fix": "Что изменить",
+    "detail": "Подробно",
+    "pairs_changed": "Сменится наставник у других",
+}
+
+
+def alternates_table(result: MatchResult, registry: Registry) -> pd.DataFrame:
+    """«Запасные наставники»: per matched mentee the next-best mentors (:attr:`MatchResult.alternates`)
+    with the exact change of the number of pairs and of the total score if that pair were locked."""
+    names = dict(zip(registry.teachers["teacher_id"], registry.teachers["full_name"]))
+    a = result.alternates.copy()
+    now = dict(zip(result.pairs["mentee_id"], result.pairs["mentor_id"]))
+    a["mentee_name"] = a["mentee_id"].map(names)
+    a["current"] = [f"{names.get(now[m], now[m])} ({now[m]})" for m in a["mentee_id"]]
+    a["mentor_name"] = a["mentor_id"].map(names)
+    a["score_change"] = a["score_change"].round(6)
+    return a[list(ALTERNATE_HEADERS)].rename(columns=ALTERNATE_HEADERS)
+
+
+def fixes_table(result: MatchResult, registry: Registry) -> pd.DataFrame:
+    """«Как помочь нераспределённым»: single changes that give an unmatched mentee a mentor
+    (:attr:`MatchResult.fixes`), each verified by a re-solve."""
+    names = dict(zip(registry.teachers["teacher_id"], registry.teachers["full_name"]))
+    f = result.fixes.copy()
+    f["mentee_name"] = f["mentee_id"].map(names)
+    return f[list(FIX_HEADERS)].rename(columns=FIX_HEADERS)
 
 
 def parameters_table(
@@ -196,6 +246,7 @@ def build_workbook(result: MatchResult, registry: Registry) -> Workbook:
         PAIR_HEADERS["score"]: "0.000",
         **{COMPONENT_LABELS[c]: "0.00" for c in COMPONENTS},
         PAIR_HEADERS["distance_km"]: "0.0",
+        ALTERNATE_HEADERS["score_change"]: "0.000",
     }
     tables = result_tables(result, registry)
     if len(result.pairs) + len(result.unmatched) > STREAM_ROWS:

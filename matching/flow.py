@@ -217,3 +217,114 @@ def node_potentials(tails, heads, caps, costs, flows, n_nodes, start=None) -> np
         if (rc + d[rt] - d[rh]).min() < 0:
             raise RuntimeError("potentials: a residual arc has a negative reduced cost")
     return d
+
+
+@dataclass
+class Residual:
+    """The residual graph of an optimal assignment flow, with reduced costs (see :func:`residual_graph`).
+
+    Attributes
+    ----------
+    tails, heads : int64 arrays, shape (A,)
+        Residual arcs (node numbers of :func:`flow_graph`; node ``M + N + 1``
+        is the sink, 0 the source).
+    reduced : int64 array, shape (A,)
+        Reduced cost ``c(u, v) + π_u − π_v ≥ 0`` of each residual arc.
+    cost : int64 array, shape (A,)
+        Its cost ``c(u, v)`` (a backward arc costs minus its forward arc).
+    potential : int64 array, shape (n_nodes,)
+    n_nodes : int
+    """
+
+    tails: np.ndarray
+    heads: np.ndarray
+    reduced: np.ndarray
+    cost: np.ndarray
+    potential: np.ndarray
+    n_nodes: int
+
+
+def residual_graph(e_idx, r_idx, ints, M: int, capacity, chosen, big: int, potential=None) -> Residual:
+    """Residual graph of an optimal assignment in circulation form, with verified potentials.
+
+    The circulation is that of :mod:`matching.solver`: source → mentee
+    (capacity 1, cost 0), mentee → mentor (capacity 1, cost ``−(big + ints)``),
+    mentor → sink (the mentor's capacity, cost 0) and the return arc sink →
+    source (capacity ``M``, cost 0), carrying the flow of the assignment
+    ``chosen``. A residual arc is a forward arc with room left or the reverse
+    of an arc with flow (cost negated). ``potential`` (e.g. the solver's
+    ``node_potential``) is used when given, else computed by
+    :func:`node_potentials`; either way every residual arc is checked to have
+    a non-negative reduced cost (RuntimeError otherwise: the flow is not
+    optimal for these integer costs).
+    """
+    e_idx, r_idx = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64)
+    capacity = np.asarray(capacity, np.int64)
+    chosen = np.asarray(chosen, bool)
+    N = len(capacity)
+    n_nodes = M + N + 2
+    source, sink = 0, M + N + 1
+    tails, heads, caps = flow_graph(e_idx, r_idx, M, capacity)
+    matched = np.bincount(e_idx[chosen], minlength=M)
+    load = np.bincount(r_idx[chosen], minlength=N)
+    m = int(chosen.sum())
+    tails = np.concatenate([tails, [sink]])
+    heads = np.concatenate([heads, [source]])
+    caps = np.concatenate([caps, [M]])
+    costs = np.concatenate(
+        [np.zeros(M, np.int64), -(big + np.asarray(ints, np.int64)), np.zeros(N + 1, np.int64)]
+    )
+    flows = np.concatenate([matched, chosen.astype(np.int64), load, [m]])
+    if potential is None:
+        potential = node_potentials(tails, heads, caps, costs, flows, n_nodes)
+    potential = np.asarray(potential, np.int64)
+    fwd, bwd = flows < caps, flows > 0
+    rt = np.concatenate([tails[fwd], heads[bwd]])
+    rh = np.concatenate([heads[fwd], tails[bwd]])
+    rc = np.concatenate([costs[fwd], -costs[bwd]])
+    reduced = rc + potential[rt] - potential[rh]
+    if len(reduced) and reduced.min() < 0:
+        raise RuntimeError("residual graph: a negative reduced cost (the flow is not optimal)")
+    return Residual(rt, rh, reduced, rc, potential, n_nodes)
+
+
+#: Integers up to this size are exact in float64 sums of two of them (Dijkstra runs in float64).
+_EXACT = 2**52
+
+
+def shortest_to(res: Residual, targets, limit: float = np.inf, predecessors: bool = False):
+    """Shortest reduced-cost distances from every node *to* each target (Dijkstra on the reversed graph).
+
+    Reduced costs are non-negative, so Dijkstra's algorithm applies (Ahuja,
+    Magnanti & Orlin 1993, ch. 4; docs/sources.md [Ahuja-Magnanti-Orlin-1993]);
+    scipy's implementation runs in C. Costs are integers below 2**52 and
+    distances beyond ``limit`` are not computed (``inf``), so every float64
+    distance returned is an exact integer (RuntimeError otherwise).
+
+    Returns
+    -------
+    dist : float array, shape (len(targets), n_nodes)
+        ``dist[k, v]``: the length of a shortest residual path v → targets[k].
+    pred : int32 array, same shape (only with ``predecessors``)
+        ``pred[k, v]``: the node after ``v`` on that path (−9999 at the target / unreachable).
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    if len(res.reduced) and res.reduced.max() >= _EXACT:
+        raise RuntimeError("reduced costs too large for exact float64 shortest paths")
+    limit = float(min(limit, _EXACT))
+    graph = res.__dict__.get("_reversed")
+    if graph is None:  # built once per residual graph
+        shape = (res.n_nodes, res.n_nodes)
+        graph = res.__dict__["_reversed"] = csr_matrix(
+            (res.reduced.astype(float), (res.heads, res.tails)), shape=shape
+        )
+    out = dijkstra(
+        graph,
+        directed=True,
+        indices=np.asarray(targets, np.int64),
+        limit=limit,
+        return_predecessors=predecessors,
+    )
+    return out

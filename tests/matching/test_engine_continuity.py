@@ -217,6 +217,8 @@ def test_workbook_has_changes_and_parameters(tmp_path, tables):
         "Изменения",
         "Нагрузка",
         "Покрытие дефицитов",
+        "Запасные наставники",
+        "Как помочь нераспределённым",
         "Параметры",
     ]
     params = dict(wb["Параметры"].iter_rows(min_row=2, values_only=True))

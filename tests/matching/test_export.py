@@ -25,7 +25,15 @@ def test_output_workbook_contract(registry_path, tmp_path):
     res = match(reg)
     out = write_result(res, reg, tmp_path / "out" / "t.xlsx")
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Тандемы", "Нераспределённые", "Нагрузка", "Покрытие дефицитов", "Параметры"]
+    assert wb.sheetnames == [
+        "Тандемы",
+        "Нераспределённые",
+        "Нагрузка",
+        "Покрытие дефицитов",
+        "Запасные наставники",
+        "Как помочь нераспределённым",
+        "Параметры",
+    ]
     pairs = pd.read_excel(out, sheet_name="Тандемы", engine="calamine")
     unmatched = pd.read_excel(out, sheet_name="Нераспределённые", engine="calamine")
     ids = list(pairs["Код наставляемого"]) + list(unmatched["Код наставляемого"])
@@ -203,7 +211,15 @@ def test_package_write_result_writes_what_the_cli_writes(registry_path, tmp_path
     r = _cli("run", registry_path, "--out", tmp_path / "cli.xlsx", cwd=ROOT)
     assert r.returncode == 0, r.stderr
     api, cli = _cell_values(out), _cell_values(tmp_path / "cli.xlsx")
-    assert list(api) == ["Тандемы", "Нераспределённые", "Нагрузка", "Покрытие дефицитов", "Параметры"]
+    assert list(api) == [
+        "Тандемы",
+        "Нераспределённые",
+        "Нагрузка",
+        "Покрытие дефицитов",
+        "Запасные наставники",
+        "Как помочь нераспределённым",
+        "Параметры",
+    ]
     assert api == cli
 
 
