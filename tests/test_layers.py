@@ -172,7 +172,6 @@ def test_the_edge_is_found():
     edges = _edge_modules()
     assert {
         "tandem.tables",
-        "matching.registry",
         "matching.export",
         "contest.people",
         "contest.protocol",
