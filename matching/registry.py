@@ -47,7 +47,7 @@ import pandas as pd
 
 from matching import schema
 from matching.model import Registry, RegistryError
-from matching.registry_cells import check_unique, find_sheets, header_of, parse_sheet
+from matching.registry_cells import check_unique, find_sheets, header_of, pair_people_issues, parse_sheet
 from matching.registry_extra import deficit_weights, parse_deficit_levels, parse_mentor_preferences
 from tandem.errors import InputError, Issue, describe_lookalikes, lookalike_hint, lookalike_key  # noqa: F401 (InputError: the base of RegistryError)
 from tandem.tables import RawTable, read_tables, sha256_of
@@ -177,29 +177,15 @@ def validate_tables(tables: dict[str, RawTable], source: str | None = None) -> R
     def check_pair_rows(name: str):
         df = frames[name]
         for r in df.itertuples(index=False):
-            for col, roles, what in (
-                ("mentee_id", mentee_roles, "наставляемого"),
-                ("mentor_id", mentor_roles, "наставника"),
-            ):
-                tid = getattr(r, col)
-                if not tid:
-                    continue
-                if tid not in by_id.index:
-                    issues.append(
-                        Issue(
-                            f"педагог с кодом «{tid}» не найден на листе «{found['teachers'].sheet}»"
-                            + lookalike_hint(tid, by_id.index),
-                            **loc(name, r.excel_row, col),
-                        )
-                    )
-                elif by_id.at[tid, "role"] not in roles:
-                    issues.append(
-                        Issue(
-                            f"педагог «{tid}» имеет роль «{by_id.at[tid, 'role']}», а здесь нужна роль {what} "
-                            f"({' / '.join(roles)})",
-                            **loc(name, r.excel_row, col),
-                        )
-                    )
+            issues.extend(
+                pair_people_issues(
+                    r,
+                    by_id,
+                    found["teachers"].sheet,
+                    ("mentee_id", "mentor_id"),
+                    lambda row, col, name=name: loc(name, row, col),
+                )
+            )
             if r.mentee_id and r.mentee_id == r.mentor_id:
                 issues.append(
                     Issue(

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from matching import schema
-from tandem.errors import Issue, describe_lookalikes, lookalike_key
+from tandem.errors import Issue, describe_lookalikes, lookalike_hint, lookalike_key
 from tandem.tables import DATE_MARK, FORMULA_WITHOUT_VALUE, RawTable, norm_header
 
 # ---------------------------------------------------------------------------
@@ -234,3 +234,44 @@ def header_of(table: RawTable, sheet: schema.Sheet, name: str) -> str:
         if norm_header(h) in (norm_header(col.name), norm_header(col.header)):
             return h
     return col.header
+
+
+#: Roles that may stand in each column of a pair sheet (locks, forbids, wishes).
+PAIR_ROLES = {
+    "mentee_id": (("наставляемый", "оба"), "наставляемого"),
+    "mentor_id": (("наставник", "оба"), "наставника"),
+}
+
+
+def pair_people_issues(row, by_id: pd.DataFrame, teachers_sheet: str, columns, where) -> list[Issue]:
+    """Problems with the two people of one row of a pair sheet, in ``columns`` order.
+
+    Each id must be a teacher of the sheet «Педагоги» (with the look-alike
+    letter hint when it is not) and have a role allowed in its column
+    (:data:`PAIR_ROLES`). ``where(excel_row, column)`` gives the position
+    keywords of an :class:`~tandem.errors.Issue`. The self-pair check is the
+    caller's (its wording differs by sheet).
+    """
+    out = []
+    for col in columns:
+        roles, what = PAIR_ROLES[col]
+        tid = getattr(row, col)
+        if not tid:
+            continue
+        if tid not in by_id.index:
+            out.append(
+                Issue(
+                    f"педагог с кодом «{tid}» не найден на листе «{teachers_sheet}»"
+                    + lookalike_hint(tid, by_id.index),
+                    **where(row.excel_row, col),
+                )
+            )
+        elif by_id.at[tid, "role"] not in roles:
+            out.append(
+                Issue(
+                    f"педагог «{tid}» имеет роль «{by_id.at[tid, 'role']}», а здесь нужна роль {what} "
+                    f"({' / '.join(roles)})",
+                    **where(row.excel_row, col),
+                )
+            )
+    return out

@@ -12,7 +12,7 @@ import pandas as pd
 
 from matching import schema
 from matching.model import empty_mentor_preferences
-from matching.registry_cells import find_sheets, header_of, parse_sheet
+from matching.registry_cells import find_sheets, header_of, pair_people_issues, parse_sheet
 from tandem.errors import Issue, lookalike_hint
 from tandem.tables import RawTable, norm_header
 
@@ -38,29 +38,7 @@ def parse_mentor_preferences(tables, source, by_id, teachers_table, issues) -> p
 
     seen: dict[tuple[str, str], int] = {}
     for r in df.itertuples(index=False):
-        for col, roles, what in (
-            ("mentor_id", ("наставник", "оба"), "наставника"),
-            ("mentee_id", ("наставляемый", "оба"), "наставляемого"),
-        ):
-            tid = getattr(r, col)
-            if not tid:
-                continue
-            if tid not in by_id.index:
-                issues.append(
-                    Issue(
-                        f"педагог с кодом «{tid}» не найден на листе «{teachers_table.sheet}»"
-                        + lookalike_hint(tid, by_id.index),
-                        **where(r.excel_row, col),
-                    )
-                )
-            elif by_id.at[tid, "role"] not in roles:
-                issues.append(
-                    Issue(
-                        f"педагог «{tid}» имеет роль «{by_id.at[tid, 'role']}», а здесь нужна роль {what} "
-                        f"({' / '.join(roles)})",
-                        **where(r.excel_row, col),
-                    )
-                )
+        issues.extend(pair_people_issues(r, by_id, teachers_table.sheet, ("mentor_id", "mentee_id"), where))
         if r.mentor_id and r.mentor_id == r.mentee_id:
             issues.append(
                 Issue(
