@@ -22,9 +22,7 @@ matched count against the plain one.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -33,17 +31,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from baselines import sparse_instance  # noqa: E402
+from solver_scale import median_time  # noqa: E402
 
 from matching import solve_assignment  # noqa: E402
-
-
-def median_time(fn, runs: int = 3):
-    times, out = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main() -> None:
