@@ -107,7 +107,9 @@ from matching.objectives import (
     check_current,
     check_objective,
     check_tier,
+    solve_levels,
     solve_objectives,
+    tier_levels,
 )
 
 
@@ -139,8 +141,9 @@ def solve_arrays(
         Capacity of each mentor (≥ 0).
     potentials : bool
         Also compute and verify node potentials (the optimality certificate).
-        Only for the plain objective (no ``tier``, ``objective="total"``,
-        and ``current`` only together with a ``change_cost``).
+        Only for ``objective="total"`` (with or without ``tier``), and
+        ``current`` only together with a ``change_cost``; with tiers the
+        result's ``mentee_bonus`` holds each mentee's bonus ``B_i``.
     start : int array, optional
         Potentials to start the shortest-path rounds from (``node_potential``
         of an earlier solve on the same nodes with the same scaling, e.g.
@@ -178,26 +181,24 @@ def solve_arrays(
     capacity = np.asarray(capacity, np.int64)
     M, N, E = int(n_mentees), len(capacity), len(e_idx)
     scores = np.asarray(scores, float)
-    if tier is not None or objective != "total" or (current is not None and lam is None):
+    tier = check_tier(tier, M)
+    if objective != "total" or (current is not None and lam is None):
         if potentials:
             raise ValueError(
-                "potentials (the optimality certificate) cover the plain objective only; "
-                f"got tier={'given' if tier is not None else None}, objective={objective!r}, "
+                "potentials (the optimality certificate) cover the total objective with pairs in "
+                f"force priced by a change_cost; got objective={objective!r}, "
                 f"current={'given' if current is not None else None} with change_cost={change_cost!r}"
             )
         return solve_objectives(
-            e_idx,
-            r_idx,
-            scores,
-            M,
-            capacity,
-            check_current(current, e_idx),
-            lam,
-            check_tier(tier, M),
-            objective,
+            e_idx, r_idx, scores, M, capacity, check_current(current, e_idx), lam, tier, objective
         )
     if current is not None and lam:
         scores = scores + lam * check_current(current, e_idx)
+    levels, level = tier_levels(tier, M)
+    if levels > 1:
+        return solve_levels(
+            e_idx, r_idx, scores, M, capacity, level, levels, potentials=potentials, start=start
+        )
     if not potentials and E and E == M * N and (capacity == 1).all() and current is None:
         return solve_dense(e_idx, r_idx, scores, M, N)
     n_nodes = M + N + 2
@@ -209,18 +210,19 @@ def solve_arrays(
         source, sink = 0, M + N + 1
         zeros_m, zeros_n = np.zeros(M, np.int64), np.zeros(N, np.int64)
         matched = int(flows[M : M + E].sum())
-        pi = node_potentials(
-            np.concatenate([tails, [sink]]),
-            np.concatenate([heads, [source]]),
-            np.concatenate([caps, [M]]),
-            np.concatenate([zeros_m, -(scaling.big + ints), zeros_n, [0]]),
-            np.concatenate([flows, [matched]]),
-            n_nodes,
-            start,
+        sol.set_potentials(
+            node_potentials(
+                np.concatenate([tails, [sink]]),
+                np.concatenate([heads, [source]]),
+                np.concatenate([caps, [M]]),
+                np.concatenate([zeros_m, -(scaling.big + ints), zeros_n, [0]]),
+                np.concatenate([flows, [matched]]),
+                n_nodes,
+                start,
+            ),
+            M,
+            N,
         )
-        sol.node_potential = pi
-        sol.mentee_potential = pi[1 : 1 + M]
-        sol.mentor_potential = pi[1 + M : 1 + M + N]
     return sol
 
 
