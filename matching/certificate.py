@@ -39,6 +39,16 @@ every left-out pair is an ordinary one: its slack is the plain
 score, and the same scans prove ``Σ score − λ · broken`` optimal over all
 feasible pairs. Pairs added by a scan are never current.
 
+Priority tiers and bonuses alone
+--------------------------------
+With ``tier`` the solver maximises one flow in which mentee ``i`` earns the
+bonus ``B_i = (L − level_i) · B`` (:mod:`matching.solver`, "Priority tiers";
+docs/sources.md [Ahuja-Magnanti-Orlin-1993]); every ``B`` above becomes
+``B_i`` (slack, thresholds and the drift bound). ``bonus_only`` counts the
+scores as 0 (the best tier vector alone) and ``min_score`` makes pairs below
+it nonexistent: both serve the bottleneck threshold of
+:mod:`matching.bottleneck`.
+
 Every test above is a proof, not a heuristic: the loop stops only when each
 left-out pair's slack is known to be non-negative, so the result is the same
 exact optimum as that of the solver given every feasible pair (also checked by
