@@ -19,9 +19,8 @@ Columns: wall time (s, scoring + solve + explanations), ratio to plain
 (target ≤ 2), matched mentees, tier-1 mentees matched (of those in tier 1),
 the weakest pair's score, the total score, and how optimality was
 established (``MatchResult.method``). On the region ``match`` prunes to the
-best candidates and proves the plain optimum with the certificate; the
-certificate covers the plain objective only, so tiers and the bottleneck are
-solved on every feasible pair there. The table is printed and written to
+best candidates and proves the optimum with the certificate, tiers and the
+bottleneck too (``matching/bottleneck.py``). The table is printed and written to
 ``benchmarks/results/<date>_priority.md``.
 """
 

@@ -39,6 +39,16 @@ every left-out pair is an ordinary one: its slack is the plain
 score, and the same scans prove ``Σ score − λ · broken`` optimal over all
 feasible pairs. Pairs added by a scan are never current.
 
+Priority tiers and bonuses alone
+--------------------------------
+With ``tier`` the solver maximises one flow in which mentee ``i`` earns the
+bonus ``B_i = (L − level_i) · B`` (:mod:`matching.solver`, "Priority tiers";
+docs/sources.md [Ahuja-Magnanti-Orlin-1993]); every ``B`` above becomes
+``B_i`` (slack, thresholds and the drift bound). ``bonus_only`` counts the
+scores as 0 (the best tier vector alone) and ``min_score`` makes pairs below
+it nonexistent: both serve the bottleneck threshold of
+:mod:`matching.bottleneck`.
+
 Every test above is a proof, not a heuristic: the loop stops only when each
 left-out pair's slack is known to be non-negative, so the result is the same
 exact optimum as that of the solver given every feasible pair (also checked by
@@ -110,6 +120,9 @@ def solve_certified(
     progress: Progress | None = None,
     current: np.ndarray | None = None,
     change_cost: float | None = None,
+    tier: np.ndarray | None = None,
+    bonus_only: bool = False,
+    min_score: float | None = None,
 ) -> CertifiedSolution:
     """Solve on the offered pairs and extend them until the optimum is proven over all feasible pairs.
 
@@ -138,6 +151,16 @@ def solve_certified(
         offered); requires ``change_cost``.
     change_cost : float ≥ 0, optional
         Score units lost per current pair not chosen (see above).
+    tier : int array, shape (M,), optional
+        Priority tier per mentee position: the lexicographic optimum (tier
+        counts, then the total) as one flow with per-mentee bonuses ``B_i``
+        (see "Priority tiers" above).
+    bonus_only : bool
+        Maximise the bonuses alone (scores count 0; ``current`` is then
+        ignored): the best tier vector (with ``tier``) or the most mentees.
+    min_score : float, optional
+        Only pairs of score ``≥ min_score`` exist: offered pairs below it are
+        dropped and left-out ones below it need no certificate.
 
     Returns
     -------
@@ -152,12 +175,34 @@ def solve_certified(
     is_active = model.r_consent & model.r_capacity
     active = np.flatnonzero(is_active)
     e, r, s = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64), np.asarray(scores, float)
-    cur = None if current is None else np.asarray(current, bool)
+    cur = None if current is None or bonus_only else np.asarray(current, bool)
     if cur is not None and change_cost is None:
         raise ValueError(
             "current pairs need a change_cost for the certificate (kept pairs are fixed instead)"
         )
-    sol = solve_arrays(e, r, s, M, capacity, potentials=True, current=cur, change_cost=change_cost)
+    if min_score is not None:
+        keep = s >= min_score
+        e, r, s = e[keep], r[keep], s[keep]
+        cur = None if cur is None else cur[keep]
+        # a mentee whose left-out pairs all score below min_score has nothing to certify
+        pruned = pruned[best_pruned[pruned] + SCORE_TOLERANCE >= min_score]
+    weight = 0 if bonus_only else 1  # how much a score counts
+
+    def solve(e, r, s, cur, start=None):
+        return solve_arrays(
+            e,
+            r,
+            s * weight,
+            M,
+            capacity,
+            potentials=True,
+            start=start,
+            current=cur,
+            change_cost=None if cur is None else change_cost,
+            tier=tier,
+        )
+
+    sol = solve(e, r, s, cur)
     report(progress, "Подбор пар", 0.5)
     out = CertifiedSolution(sol, e, r, s)
     # Per mentee: smallest slack among its left-out pairs as of its last scan, and the round of it.
@@ -166,12 +211,13 @@ def solve_certified(
     history: list[tuple[np.ndarray, np.ndarray, int, float]] = []
     while True:
         pi_e, pi_r = sol.mentee_potential, sol.mentor_potential
-        big, scale = sol.scaling.big, sol.scaling.scale
+        scale = sol.scaling.scale * weight
+        bonus = sol.bonus(np.arange(M))
         rows = pruned[~_still_certified(sol, pruned, min_slack, scanned_at, history, active)]
         if not len(rows):
             break
         # Threshold t_i: only mentors with π_j > t_i can give mentee i a negative slack.
-        threshold = pi_e[rows] - big - np.ceil(best_pruned[rows] * scale).astype(np.int64)
+        threshold = pi_e[rows] - bonus[rows] - np.ceil(best_pruned[rows] * scale).astype(np.int64)
         order = active[np.argsort(-pi_r[active], kind="stable")]  # mentors by potential, highest first
         ascending = pi_r[order][::-1]
         n_prefix = len(order) - np.searchsorted(ascending, threshold, side="right")
@@ -184,18 +230,20 @@ def solve_certified(
             break
         by_size = np.argsort(n_prefix, kind="stable")
         rows, n_prefix = rows[by_size], n_prefix[by_size]
-        history.append((pi_e.copy(), pi_r.copy(), big, scale))
+        history.append((pi_e.copy(), pi_r.copy(), bonus, sol.scaling.scale))
         new_e, new_r, new_s = [], [], []
 
         def scan(block, sol=sol, known=known, order=order, rows=rows):
             part, width = block
-            return (part, width) + _scan(model, sol, known, rows[part], order[:width])
+            return (part, width) + _scan(model, sol, known, rows[part], order[:width], weight, min_score)
 
         for part, width, pe, pr, ps, rest in parallel_map(scan, _blocks(n_prefix, block_pairs)):
             b_rows = rows[part]
             # Mentors past the prefix: π_j ≤ π of the first of them, scores ≤ best_pruned.
             if width < len(order):
-                outside = pi_e[b_rows] - big - np.ceil(best_pruned[b_rows] * scale) - pi_r[order[width]]
+                outside = (
+                    pi_e[b_rows] - bonus[b_rows] - np.ceil(best_pruned[b_rows] * scale) - pi_r[order[width]]
+                )
                 rest = np.minimum(rest, outside)
             min_slack[b_rows] = rest
             scanned_at[b_rows] = len(history) - 1
@@ -216,17 +264,7 @@ def solve_certified(
             cur = np.concatenate([cur, np.zeros(n_new, bool)])
         # Start the potentials from the last ones: fewer rounds, and they drift less, so more
         # mentees stay certified by their last scan.
-        sol = solve_arrays(
-            e,
-            r,
-            s,
-            M,
-            capacity,
-            potentials=True,
-            start=sol.node_potential,
-            current=cur,
-            change_cost=change_cost,
-        )
+        sol = solve(e, r, s, cur, start=sol.node_potential)
         report(progress, "Подбор пар", 1 - 0.5 ** (out.rounds + 1))
     out.solution, out.e_idx, out.r_idx, out.scores = sol, e, r, s
     return out
@@ -236,10 +274,10 @@ def _still_certified(sol, pruned, min_slack, scanned_at, history, active) -> np.
     """Per pruned mentee: is it certified by its last scan under the current potentials?
 
     A scan at round k left slacks ≥ ``min_slack``; now each is at least
-    ``min_slack + (π_i − π_i^k) − max_j (π_j − π_j^k) − (B − B^k)`` (same scale).
+    ``min_slack + (π_i − π_i^k) − max_j (π_j − π_j^k) − (B_i − B_i^k)`` (same scale).
     """
     ok = np.zeros(len(pruned), bool)
-    for k, (pe, pr, big, scale) in enumerate(history):
+    for k, (pe, pr, bonus, scale) in enumerate(history):
         sel = scanned_at[pruned] == k
         if not sel.any() or scale != sol.scaling.scale:
             continue
@@ -249,7 +287,7 @@ def _still_certified(sol, pruned, min_slack, scanned_at, history, active) -> np.
             min_slack[rows]
             + (sol.mentee_potential[rows] - pe[rows]).astype(float)
             - drift
-            - float(sol.scaling.big - big)
+            - (sol.bonus(rows) - bonus[rows]).astype(float)
         )
         ok[sel] = bound >= 0
     return ok
@@ -288,19 +326,24 @@ def _blocks(n_prefix: np.ndarray, block_pairs: int):
         start = stop
 
 
-def _scan(model, sol: FlowSolution, known: np.ndarray, rows: np.ndarray, cols: np.ndarray):
+def _scan(
+    model, sol: FlowSolution, known: np.ndarray, rows: np.ndarray, cols: np.ndarray, weight=1, min_score=None
+):
     """Score ``rows`` × ``cols``; return the pairs to add (mentee, mentor, exact score) and, per
     row, a lower bound of the smallest slack among the left-out pairs not added (float, inf
-    when none)."""
+    when none). Scores count ``weight`` (1, or 0 for bonuses alone); pairs below ``min_score``
+    do not exist."""
     N = model.N
     feasible, _, score = model.block(rows, cols, counts=False)
     # Block scores are float32 within SCORE_TOLERANCE: the slack is bounded from below with the
     # largest score the pair can have, so a pair is never wrongly left out.
     upper = score.astype(float)
     upper += SCORE_TOLERANCE
-    upper *= sol.scaling.scale
+    if min_score is not None:
+        feasible &= upper >= min_score
+    upper *= sol.scaling.scale * weight
     slack = sol.mentee_potential[rows][:, None] - sol.mentor_potential[cols][None, :]
-    slack -= sol.scaling.big + np.ceil(upper).astype(np.int64)
+    slack -= sol.bonus(rows)[:, None] + np.ceil(upper).astype(np.int64)
     slack[~feasible] = _NONE
     # Offered pairs are not left out.
     owner, mentor = _offered_pairs(known, N, rows)
@@ -325,4 +368,8 @@ def _scan(model, sol: FlowSolution, known: np.ndarray, rows: np.ndarray, cols: n
     rest[rest >= float(_NONE)] = np.inf
     hr, hc = np.nonzero(take)
     pe, pr = rows[hit[hr]], cols[hc]
-    return pe, pr, model.score_pairs(pe, pr), rest  # the solver gets the exact scores
+    ps = model.score_pairs(pe, pr)  # the solver gets the exact scores
+    if min_score is not None:  # a float32 score near the bound: the exact one decides
+        ok = ps >= min_score
+        pe, pr, ps = pe[ok], pr[ok], ps[ok]
+    return pe, pr, ps, rest

@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from matching.bottleneck import solve_certified_objective
 from matching.certificate import solve_certified
 from matching.config import COMPONENTS, MatchConfig
 from matching.continuity import changes_table, check_change_cost, current_frame, current_status
 from matching.explain import EXCLUSION_TEXT as _EXCLUSION_TEXT
 from matching.explain import pair_text, unmatched_reason
 from matching.model import Registry, RegistryError
-from matching.priority import all_feasible_pairs, explain_priority, mentee_tiers
+from matching.priority import explain_priority, mentee_tiers
 from matching.scoring import EXCLUSIONS, build_candidates
 from matching.solver import solve_arrays
 from matching.whatif import flow_state
@@ -407,9 +408,12 @@ def _solve(
     the solver's arrays and solution (for :mod:`matching.whatif`).
 
     Priority tiers (``tier``: per model mentee position) and the bottleneck
-    ``objective`` go to :func:`matching.solver.solve_arrays`. The certificate
-    covers the plain objective only, so with pruned candidates these solves
-    get every feasible pair (:func:`matching.priority.all_feasible_pairs`).
+    ``objective`` go to :func:`matching.solver.solve_arrays` when nothing was
+    pruned; with pruned candidates
+    :func:`matching.bottleneck.solve_certified_objective` proves them over all
+    feasible pairs the same way (tiers as per-mentee bonuses in one flow, the
+    bottleneck threshold searched on the candidates and certified,
+    docs/sources.md [Ahuja-Magnanti-Orlin-1993]).
     """
     model = cand.model
     M, N = model.M, model.N
@@ -433,26 +437,11 @@ def _solve(
     is_locked = np.isin(model.e_id, list(locked_mentees))
     pruned = np.flatnonzero(~np.isnan(best_pruned) & ~is_locked)
     plain = tier is None and objective == "total"
-    if not plain:
-        extra = {"tier": tier, "objective": objective, "current": is_current, "change_cost": lam}
+    if not len(pruned):
+        extra = {"tier": tier, "objective": objective} if not plain else {}
+        sol = solve_arrays(e, r, s, M, capacity, current=is_current, change_cost=lam, **extra)
         method = "все допустимые пары переданы точному решателю"
-        if len(pruned):
-            fe, fr, fs = all_feasible_pairs(model, ~is_locked)
-            key, fkey = e.astype(np.int64) * N + r, fe * N + fr
-            new = ~np.isin(fkey, key)  # current pairs stay as offered above (with their flag)
-            e, r, s = np.concatenate([e, fe[new]]), np.concatenate([r, fr[new]]), np.concatenate([s, fs[new]])
-            if is_current is not None:
-                extra["current"] = np.concatenate([is_current, np.zeros(int(new.sum()), bool)])
-            method = f"все допустимые пары ({len(e)}) переданы точному решателю"
-        sol = solve_arrays(e, r, s, M, capacity, **extra)
-        if tier is not None:
-            method += "; приоритет наставляемых по уровням"
-        if objective == "bottleneck":
-            method += "; цель — лучший балл самой слабой пары"
-    elif not len(pruned):
-        sol = solve_arrays(e, r, s, M, capacity, current=is_current, change_cost=lam)
-        method = "все допустимые пары переданы точному решателю"
-    else:
+    elif plain:
         cert = solve_certified(
             model,
             e,
@@ -471,6 +460,34 @@ def _solve(
             f"+ сертификат оптимальности по всем допустимым парам (дополнений {cert.rounds}, "
             f"проверено пар {cert.scanned_pairs}, добавлено пар {cert.added})"
         )
+    else:
+        found = solve_certified_objective(
+            model,
+            e,
+            r,
+            s,
+            capacity,
+            pruned,
+            best_pruned,
+            tier=tier,
+            objective=objective,
+            current=is_current,
+            change_cost=lam,
+            progress=progress,
+        )
+        sol, e, r = found.cert.solution, found.cert.e_idx, found.cert.r_idx
+        method = (
+            f"лучшие {int(cand.pairs.groupby('mentee_id').size().max())} кандидатов на наставляемого "
+            f"+ сертификат оптимальности по всем допустимым парам"
+            f"{' с приоритетом уровней' if tier is not None else ''}"
+            f"{f' и с порогом самой слабой пары (проверок порога {found.probes})' if found.probes else ''} "
+            f"(дополнений {found.rounds}, проверено пар {found.scanned_pairs}, добавлено пар {found.added})"
+        )
+    if not plain:
+        if tier is not None:
+            method += "; приоритет наставляемых по уровням"
+        if objective == "bottleneck":
+            method += "; цель — лучший балл самой слабой пары"
     if keep is not None:
         s = cert.scores if len(pruned) else s
         keep.update(e=e, r=r, s=s, capacity=capacity, solution=sol, current=is_current, lam=lam)

@@ -32,7 +32,9 @@ class Scaling:
     big: int
 
 
-def integer_scores(scores: np.ndarray, n_mentees: int = 1, n_nodes: int = 2) -> tuple[np.ndarray, Scaling]:
+def integer_scores(
+    scores: np.ndarray, n_mentees: int = 1, n_nodes: int = 2, levels: int = 1
+) -> tuple[np.ndarray, Scaling]:
     """Scale float scores to int64 as described in the module docstring.
 
     Parameters
@@ -42,6 +44,9 @@ def integer_scores(scores: np.ndarray, n_mentees: int = 1, n_nodes: int = 2) -> 
         Number of mentees (bounds how many pairs one assignment has).
     n_nodes : int
         Nodes of the flow graph (bounds the cost range the solver accepts).
+    levels : int
+        Priority levels ``L``: the largest pair bonus is ``L · big``
+        (:func:`level_bonus`), so the scores get ``L`` times less room.
 
     Raises
     ------
@@ -53,8 +58,10 @@ def integer_scores(scores: np.ndarray, n_mentees: int = 1, n_nodes: int = 2) -> 
         raise ValueError("scores must be finite numbers")
     top = float(np.abs(scores).max()) if scores.size else 0.0
     pairs = max(int(n_mentees), 1) + 1
-    # Need (pairs * top * scale * 2 + 1) * (n_nodes + 1) < COST_LIMIT.
-    budget = COST_LIMIT / (2 * pairs * (n_nodes + 1))
+    levels = max(int(levels), 1)
+    # Need about (levels · big) · (n_nodes + 1) < COST_LIMIT, big = 2 · pairs · top · scale + 1 (the
+    # lower-order terms fit in the margin of COST_LIMIT below 2**63).
+    budget = COST_LIMIT / (2 * pairs * levels * (n_nodes + 1))
     if scores.size == 0 or np.allclose(scores, np.round(scores), rtol=0, atol=1e-9):
         if top > budget:
             raise ValueError(f"integer scores up to {top:g} are too large for exact 64-bit costs")
@@ -65,6 +72,16 @@ def integer_scores(scores: np.ndarray, n_mentees: int = 1, n_nodes: int = 2) -> 
     ints = np.round(scores * scale).astype(np.int64)
     big = int(2 * pairs * max(int(np.abs(ints).max()), 1) + 1)
     return ints, Scaling(scale, False, big)
+
+
+def level_bonus(level: np.ndarray, n_levels: int, big: int) -> np.ndarray:
+    """Per mentee, the bonus ``(L − level) · big`` a matched pair of it earns (``level`` 0 is the
+    highest priority; without tiers every mentee has level 0 of ``L = 1``: the bonus ``big``).
+
+    With ``big`` above any score change of one alternating path or cycle, the
+    maximum-weight assignment is the lexicographic optimum (see
+    :mod:`matching.solver`, "Priority tiers")."""
+    return (int(n_levels) - np.asarray(level, np.int64)) * np.int64(big)
 
 
 @dataclass
@@ -82,6 +99,9 @@ class FlowSolution:
     node_potential : ndarray of int64 or None
         All node potentials (source, mentees, mentors, sink), for
         ``solve_arrays(..., start=...)`` on a graph with the same nodes.
+    mentee_bonus : ndarray of int64 or None
+        Per mentee position, the bonus ``B_i`` of its pairs in the
+        certificate (:func:`level_bonus`); ``None``: ``scaling.big`` for all.
     """
 
     chosen: np.ndarray
@@ -89,13 +109,27 @@ class FlowSolution:
     mentee_potential: np.ndarray | None = None
     mentor_potential: np.ndarray | None = None
     node_potential: np.ndarray | None = None
+    mentee_bonus: np.ndarray | None = None
+
+    def set_potentials(self, pi: np.ndarray, M: int, N: int) -> None:
+        """Store the node potentials ``pi`` (nodes of :func:`flow_graph`) and their mentee/mentor parts."""
+        self.node_potential = pi
+        self.mentee_potential = pi[1 : 1 + M]
+        self.mentor_potential = pi[1 + M : 1 + M + N]
+
+    def bonus(self, e_idx: np.ndarray) -> np.ndarray:
+        """The bonus ``B_i`` of mentee positions ``e_idx`` (int64)."""
+        e_idx = np.asarray(e_idx, np.int64)
+        if self.mentee_bonus is None:
+            return np.full(len(e_idx), self.scaling.big, np.int64)
+        return self.mentee_bonus[e_idx]
 
     def slack(self, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """Reduced cost ``π_i − π_j − (B + ⌈x · scale⌉)`` of edges not offered to the solver
+        """Reduced cost ``π_i − π_j − (B_i + ⌈x · scale⌉)`` of edges not offered to the solver
         (int64; negative: adding the edge could improve the optimum)."""
         s = np.ceil(np.asarray(scores, float) * self.scaling.scale).astype(np.int64)  # conservative
         e_idx, r_idx = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64)
-        return self.mentee_potential[e_idx] - self.mentor_potential[r_idx] - (self.scaling.big + s)
+        return self.mentee_potential[e_idx] - self.mentor_potential[r_idx] - (self.bonus(e_idx) + s)
 
     def cannot_improve(self, e_idx: np.ndarray, r_idx: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """For edges not offered to the solver: True where adding the edge could not
@@ -107,7 +141,7 @@ class FlowSolution:
         the optimum, whatever its mentor (uses the largest mentor potential)."""
         s = np.ceil(np.asarray(best_score, float) * self.scaling.scale).astype(np.int64)
         e_idx = np.asarray(e_idx, np.int64)
-        return self.scaling.big + s + self.mentor_potential.max(initial=0) <= self.mentee_potential[e_idx]
+        return self.bonus(e_idx) + s + self.mentor_potential.max(initial=0) <= self.mentee_potential[e_idx]
 
 
 def flow_graph(e_idx, r_idx, M: int, capacity):
@@ -142,6 +176,31 @@ def max_flow_min_cost(e_idx, r_idx, ints, M: int, capacity):
     else:
         flows = np.zeros(len(arcs), np.int64)
     return tails, heads, caps, flows
+
+
+def max_weight_flow(e_idx, r_idx, pair_cost, M: int, capacity):
+    """Min-cost circulation: the arcs of :func:`flow_graph` (pair arcs cost ``pair_cost``, e.g.
+    ``−(B_i + ints)``) plus the return arc sink → source (capacity ``M``, cost 0). Not "max flow
+    first": with per-mentee bonuses the best assignment may match fewer mentees than the most
+    (a tier-1 mentee in place of two others). ``(tails, heads, caps, costs, flows)`` of the
+    circulation, the return arc last."""
+    N = len(capacity)
+    tails, heads, caps = flow_graph(e_idx, r_idx, M, capacity)
+    sink = M + N + 1
+    tails = np.concatenate([tails, [sink]])
+    heads = np.concatenate([heads, [0]])
+    caps = np.concatenate([caps, [M]])
+    costs = np.concatenate(
+        [np.zeros(M, np.int64), np.asarray(pair_cost, np.int64), np.zeros(N + 1, np.int64)]
+    )
+    if not len(e_idx):
+        return tails, heads, caps, costs, np.zeros(len(tails), np.int64)
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    status = smcf.solve()
+    if status != smcf.OPTIMAL:
+        raise RuntimeError(f"min-cost circulation ended with status {status!r}")
+    return tails, heads, caps, costs, np.asarray(smcf.flows(arcs), np.int64)
 
 
 def max_matched(e_idx, r_idx, M: int, capacity) -> int:

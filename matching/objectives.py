@@ -11,14 +11,17 @@ import math
 import numbers
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow
 
 from matching.flow import (
     FlowSolution,
     flow_graph,
     integer_scores,
+    level_bonus,
     max_flow_min_cost,
     max_matched,
+    max_weight_flow,
+    node_potentials,
 )
 
 #: The objectives :func:`solve_assignment` knows.
@@ -103,72 +106,124 @@ def solve_objectives(e_idx, r_idx, scores, M: int, capacity, current, lam, tier,
         free = ~held[e_idx]
     elif current is not None and lam:
         adjusted = scores + lam * current
-    # Priority tiers present among the mentees still to place; prefix maxima R_t.
-    levels = np.unique(tier[e_idx[free]]) if tier is not None else np.zeros(0, np.int64)
-    edge_level = np.searchsorted(levels, tier[e_idx]) if len(levels) > 1 else np.zeros(E, np.int64)
-    n_levels = max(len(levels), 1)
-
-    def prefix_maxima(mask, stop=None):
-        out = []
-        for k in range(n_levels):
-            sub = mask & (edge_level <= k) if n_levels > 1 else mask
-            out.append(max_matched(e_idx[sub], r_idx[sub], M, cap))
-            if stop is not None and out[-1] != stop[k]:
-                break
-        return out
-
-    targets = prefix_maxima(free) if n_levels > 1 or objective == "bottleneck" else None
-    if objective == "bottleneck" and targets[-1] > 0:
-        values = scores[free]
-        if forced.any():
+    n_levels, level = tier_levels(tier, M)
+    if objective == "bottleneck":
+        fe, fr = e_idx[free], r_idx[free]
+        quota = best_counts(fe, fr, M, cap, level, n_levels)
+        if quota.sum() > 0:
             # the minimum counts the kept pairs too: a threshold above their lowest score cannot raise
             # it further, but that score itself is a threshold to try (free scores clipped to it)
-            values = np.minimum(values, scores[forced].min())
-        values = np.unique(values)
-        lo, hi = 0, len(values) - 1  # values[0] is the lowest free score: no restriction
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if prefix_maxima(free & (scores >= values[mid]), targets) == targets:
-                lo = mid
-            else:
-                hi = mid - 1
-        if len(values):
-            free = free & (scores >= values[lo])
-    n_nodes = M + N + 2 + (n_levels if n_levels > 1 else 0)
-    ints, scaling = integer_scores(adjusted[free], M, n_nodes)
+            ceiling = float(scores[forced].min()) if forced.any() else None
+            theta = bottleneck_threshold(fe, fr, scores[free], M, cap, level, quota, ceiling=ceiling)
+            free = free & (scores >= theta)
     fe, fr = e_idx[free], r_idx[free]
-    if n_levels == 1:
-        flows = max_flow_min_cost(fe, fr, ints, M, cap)[3]
+    if n_levels > 1:
+        sol = solve_levels(fe, fr, adjusted[free], M, cap, level, n_levels)
     else:
-        flows = _tiered_min_cost(fe, fr, ints, M, cap, edge_level[free], np.diff(targets, prepend=0))
+        ints, sol = integer_scores(adjusted[free], M, M + N + 2)
+        flows = max_flow_min_cost(fe, fr, ints, M, cap)[3]
+        sol = FlowSolution(chosen=flows[M : M + len(fe)] > 0, scaling=sol)
     chosen = forced.copy()
-    chosen[np.flatnonzero(free)[flows[M : M + len(fe)] > 0]] = True
-    return FlowSolution(chosen=chosen, scaling=scaling)
+    chosen[np.flatnonzero(free)[sol.chosen]] = True
+    sol.chosen = chosen
+    return sol
 
 
-def _tiered_min_cost(e_idx, r_idx, ints, M: int, capacity, edge_level, per_level):
-    """Min cost with exactly ``per_level[k]`` mentees of level ``k`` matched: a hub node per
-    level (node M + N + 2 + k, fed from the source with capacity ``per_level[k]``) feeds its
-    mentees; the supplies are exact, so :meth:`SimpleMinCostFlow.solve` must route them all.
-    Returns the flows on the arcs of :func:`flow_graph` (the source arcs replaced by hub arcs)."""
-    N = len(capacity)
-    L = len(per_level)
+def tier_levels(tier: np.ndarray | None, M: int) -> tuple[int, np.ndarray]:
+    """``(L, level)``: the number of distinct tiers and each mentee's level (0: the smallest
+    tier number, served first). Without tiers: ``(1, zeros)``."""
+    if tier is None or not M:
+        return 1, np.zeros(M, np.int64)
+    values, level = np.unique(tier, return_inverse=True)
+    return len(values), level.astype(np.int64).reshape(M)
+
+
+def solve_levels(
+    e_idx, r_idx, scores, M: int, capacity, level, n_levels: int, potentials=False, start=None
+) -> FlowSolution:
+    """The lexicographic optimum over priority levels in ONE min-cost circulation.
+
+    A pair of mentee ``i`` earns the bonus ``B_i = (L − level_i) · big``
+    (:func:`matching.flow.level_bonus`) on top of its scaled score, and the
+    circulation (:func:`matching.flow.max_weight_flow`) maximises the total;
+    exact by the exchange argument of :mod:`matching.solver` ("Priority
+    tiers"). The result's ``mentee_bonus`` holds ``B_i``. With
+    ``potentials`` the node potentials are computed from ``start`` (or 0)
+    and verified on the circulation, as for the plain objective.
+    """
+    N, E = len(capacity), len(e_idx)
+    n_nodes = M + N + 2
+    ints, scaling = integer_scores(scores, M, n_nodes, n_levels)
+    bonus = level_bonus(level, n_levels, scaling.big)
+    tails, heads, caps, costs, flows = max_weight_flow(e_idx, r_idx, -(bonus[e_idx] + ints), M, capacity)
+    sol = FlowSolution(chosen=flows[M : M + E] > 0, scaling=scaling, mentee_bonus=bonus)
+    if potentials:
+        sol.set_potentials(node_potentials(tails, heads, caps, costs, flows, n_nodes, start), M, N)
+    return sol
+
+
+def best_counts(e_idx, r_idx, M: int, capacity, level, n_levels: int) -> np.ndarray:
+    """Matched mentees per level of the lexicographic optimum (int64, shape (L,)): ``R_k − R_{k−1}``
+    with ``R_k`` the most mentees of levels ``≤ k`` matched together (one max-flow each)."""
+    edge_level = level[e_idx]
+    prefix = [
+        max_matched(e_idx[edge_level <= k], r_idx[edge_level <= k], M, capacity) for k in range(n_levels)
+    ]
+    return np.diff(np.asarray(prefix, np.int64), prepend=0)
+
+
+def reaches(e_idx, r_idx, M: int, capacity, level, quota) -> bool:
+    """Can these edges match ``quota[k]`` mentees of each level ``k`` at once (``quota`` the counts
+    of the lexicographic optimum of a larger edge set)? One max-flow: a hub per level passes at
+    most ``quota[k]``, so the flow reaches ``Σ quota`` exactly when the counts are met."""
+    quota = np.asarray(quota, np.int64)
+    if len(quota) == 1:
+        return max_matched(e_idx, r_idx, M, capacity) == quota[0]
+    if not len(e_idx):
+        return not quota.sum()
+    N, L = len(capacity), len(quota)
     hub = M + N + 2 + np.arange(L, dtype=np.int64)
-    mentee_level = np.full(M, -1, np.int64)
-    mentee_level[e_idx] = edge_level
-    placed = np.flatnonzero(mentee_level >= 0)
     tails, heads, caps = flow_graph(e_idx, r_idx, M, capacity)
     tails = tails.copy()
-    tails[:M][placed] = hub[mentee_level[placed]]  # mentee arcs leave their hub, not the source
-    tails = np.concatenate([tails, np.zeros(L, np.int64)])
-    heads = np.concatenate([heads, hub])
-    caps = np.concatenate([caps, np.asarray(per_level, np.int64)])
-    costs = np.concatenate([np.zeros(M, np.int64), -ints, np.zeros(N + L, np.int64)])
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    total = int(np.sum(per_level))
-    smcf.set_nodes_supplies(np.array([0, M + N + 1], np.int64), np.array([total, -total], np.int64))
-    status = smcf.solve()
-    if status != smcf.OPTIMAL:
-        raise RuntimeError(f"min-cost flow with tier quotas ended with status {status!r}")
-    return np.asarray(smcf.flows(arcs), np.int64)
+    tails[:M] = hub[level]  # mentee arcs leave their level's hub
+    smf = max_flow.SimpleMaxFlow()
+    smf.add_arcs_with_capacity(
+        np.concatenate([tails, np.zeros(L, np.int64)]),
+        np.concatenate([heads, hub]),
+        np.concatenate([caps, quota]),
+    )
+    status = smf.solve(0, M + N + 1)
+    if status != smf.OPTIMAL:
+        raise RuntimeError(f"max-flow with level quotas ended with status {status!r}")
+    return int(smf.optimal_flow()) == int(quota.sum())
+
+
+def bottleneck_threshold(
+    e_idx, r_idx, scores, M: int, capacity, level, quota, ceiling=None, floor=None
+) -> float:
+    """The largest ``θ`` among the distinct ``scores`` (clipped to ``ceiling``) such that the edges of
+    score ``≥ θ`` still :func:`reaches` ``quota``: binary search, monotone in ``θ``. ``floor``: a
+    value known to reach (e.g. the lowest score of an optimal assignment) — the search starts
+    there. Each probe keeps only the edges at or above its ``θ``."""
+    values = np.asarray(scores, float)
+    if ceiling is not None:
+        values = np.minimum(values, ceiling)
+    values = np.unique(values)
+    if floor is not None and len(values):
+        low = floor if ceiling is None else min(floor, ceiling)
+        values = values[values >= min(low, values[-1])]
+    if not len(values):
+        return -np.inf
+    lo, hi = 0, len(values) - 1  # values[lo] reaches (the lowest: no restriction, or the floor)
+    scores = np.asarray(scores, float)
+    e_idx, r_idx = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        keep = scores >= values[mid]
+        if reaches(e_idx[keep], r_idx[keep], M, capacity, level, quota):
+            lo = mid
+            # the surviving edges only from here on
+            e_idx, r_idx, scores = e_idx[keep], r_idx[keep], scores[keep]
+        else:
+            hi = mid - 1
+    return float(values[lo])

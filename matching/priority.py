@@ -1,4 +1,4 @@
-"""Priority tiers of mentees, the full pair scan they need, and the two objectives side by side.
+"""Priority tiers of mentees, why a mentee lost to a higher tier, and the two objectives side by side.
 
 A district may serve some mentees first: young and beginning teachers (the
 traditional form pairs «более опытного и начинающего работника»,
@@ -17,7 +17,6 @@ import pandas as pd
 
 from matching.config import Priority
 from matching.explain import plural
-from matching.scoring import parallel_map
 
 #: Reason code of an unmatched mentee whose fitting mentors are all taken by higher tiers.
 PRIORITY_BUSY = "priority_busy"
@@ -71,37 +70,6 @@ def tier_label(priority: Priority, tier: int) -> str:
     if 1 <= tier <= len(priority.tiers):
         return priority.tiers[tier - 1].describe()
     return "остальные"
-
-
-def all_feasible_pairs(model, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every feasible pair of the mentees ``keep`` (bool per mentee position), exact scores.
-
-    The objectives that the optimality certificate does not cover (tiers,
-    bottleneck) need every feasible pair when the candidates were pruned:
-    the combinations are scored block by block (:meth:`_Model.block`, float32,
-    for feasibility only) and the feasible ones rescored exactly
-    (:meth:`_Model.score_pairs`).
-
-    Returns
-    -------
-    (e_idx, r_idx, scores) : int64, int64, float64 arrays
-        Mentee and mentor positions of the model, in (mentee, mentor) order.
-    """
-    active = np.flatnonzero(model.r_consent & model.r_capacity)
-    rows_all = np.flatnonzero(keep)
-    block = max(1, 2_000_000 // max(len(active), 1))
-
-    def one(start: int):
-        rows = rows_all[start : start + block]
-        feasible, _, _ = model.block(rows, active, counts=False)
-        bi, bj = np.nonzero(feasible)
-        e, r = rows[bi], active[bj]
-        return e, r, model.score_pairs(e, r)
-
-    parts = list(parallel_map(one, range(0, len(rows_all) if len(active) else 0, block)))
-    if not parts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
 
 
 def priority_blocked(

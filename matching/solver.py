@@ -21,31 +21,44 @@ Continuity, priority tiers, bottleneck
 --------------------------------------
 :func:`solve_assignment` also takes the pairs in force (``current``), a
 price for breaking one (``change_cost``), priority tiers of mentees and a
-bottleneck objective. None of them uses a big-M weight:
+bottleneck objective. Kept pairs and the bottleneck use no weights;
+tiers use one bonus per level:
 
 * a current pair that must be kept is fixed in advance (its mentee leaves the
   problem, its mentor's capacity drops by one); a price ``λ`` for breaking a
   current pair is a bonus ``λ`` on that pair's score (``Σ s − λ·broken`` and
   ``Σ s + λ·kept`` differ by the constant ``λ·|current|``);
-* tiers: the mentees that can be matched form a transversal matroid, so the
-  lexicographic optimum (most tier-1 mentees, then most tier-2, …) is the
-  greedy one, and the greedy basis meets every prefix of tiers in a set of
-  the largest possible size (J. Edmonds & D. R. Fulkerson, "Transversals and
-  matroid partition", J. Res. NBS 69B, 1965; J. Edmonds, "Matroids and the
-  greedy algorithm", Math. Programming 1, 1971). Hence
-  the optimum matches exactly ``R_t − R_{t−1}`` mentees of tier ``t``, where
-  ``R_t`` is the maximum number of mentees of tiers ``≤ t`` that can be
-  matched together — one max-flow per tier. The final solve is a min-cost
-  flow with a hub node per tier that must pass exactly that many units
-  (exact supplies, no weights), so every tier vector is met and the total
-  score is optimal among such assignments. Every tier-optimal assignment is
-  also a maximum one (a matroid basis);
+* tiers (``L`` distinct tiers, level ``k = 0 … L − 1``, 0 served first): one
+  min-cost circulation in which a pair of a mentee of level ``k`` earns the
+  bonus ``B_k = (L − k) · B`` on top of its scaled score, ``B`` larger than
+  the scores of any alternating path or cycle can change (the ``big`` of the
+  plain objective). Exact: the difference of two assignments splits into
+  alternating paths and cycles of the residual network, each applicable on
+  its own (flow decomposition, [Ahuja-Magnanti-Orlin-1993] ch. 3), and each
+  adds at most one mentee and removes at most one. Such a component improves
+  the key (tier counts, tier 1 first, then the total) exactly when its
+  weight change is positive: it adds a mentee of level ``a`` (``+B_a``, more
+  than any score change), swaps one of level ``b`` for one of level
+  ``a < b`` (``(b − a) · B``), or keeps the mentees and raises the score. The
+  key is additive over components, so an assignment is of maximum weight
+  exactly when it is lexicographically optimal. This is not "most mentees
+  first": one tier-1 mentee may displace two of tier 2. The same form gives
+  node potentials, so the certificate below covers tiers too (with the bonus
+  ``B_i`` of mentee ``i`` in place of ``B``). The counts alone (bonuses with
+  ``B = 1``, scores 0) are those of the greedy basis of the transversal
+  matroid (J. Edmonds & D. R. Fulkerson, "Transversals and matroid
+  partition", J. Res. NBS 69B, 1965): ``R_t − R_{t−1}`` mentees of tier
+  ``t``, ``R_t`` the most mentees of tiers ``≤ t`` matched together (one
+  max-flow each, :func:`matching.objectives.best_counts`);
 * bottleneck: the largest ``θ`` among the distinct pair scores such that the
-  pairs with score ≥ ``θ`` still reach the same tier counts (the same
-  prefix maxima ``R_t``) is found by binary search (max-flow checks only;
-  monotone in ``θ``); the final solve then uses those pairs only. Pairs kept
-  by force count in the minimum too, so ``θ`` never needs to exceed their
+  pairs with score ≥ ``θ`` still reach the same tier counts is found by
+  binary search (monotone in ``θ``; each probe is one max-flow with a hub
+  per level passing at most that level's count, on the edges at or above the
+  probe only); the final solve then uses those pairs only. Pairs kept by
+  force count in the minimum too, so ``θ`` never needs to exceed their
   lowest score. Scores are compared as given (floats, no rounding).
+  :mod:`matching.bottleneck` does the same from pruned candidates with the
+  certificate.
 
 Ties between equally good assignments are broken by the solver's processing
 of the arcs, which are added in the order (mentee position, mentor position)
@@ -78,8 +91,9 @@ up keeps the test on the safe side); when this
 holds for every left-out edge, the assignment is optimal for the full edge
 set (LP duality). :func:`matching.engine.match` uses this to solve on the
 best candidates only and still prove optimality over all feasible pairs.
-The certificate covers the plain objective only (with a change cost: on the
-scores ``score + λ`` of current pairs).
+The certificate covers the total objective, with tiers (per-mentee bonus
+``B_i``) and with a change cost (on the scores ``score + λ`` of current
+pairs); the bottleneck is certified through it by :mod:`matching.bottleneck`.
 
 Determinism: edges are taken in the order given (the DataFrame API sorts them
 by mentee_id, mentor_id first), so equal inputs give equal outputs.
@@ -107,7 +121,9 @@ from matching.objectives import (
     check_current,
     check_objective,
     check_tier,
+    solve_levels,
     solve_objectives,
+    tier_levels,
 )
 
 
@@ -139,8 +155,9 @@ def solve_arrays(
         Capacity of each mentor (≥ 0).
     potentials : bool
         Also compute and verify node potentials (the optimality certificate).
-        Only for the plain objective (no ``tier``, ``objective="total"``,
-        and ``current`` only together with a ``change_cost``).
+        Only for ``objective="total"`` (with or without ``tier``), and
+        ``current`` only together with a ``change_cost``; with tiers the
+        result's ``mentee_bonus`` holds each mentee's bonus ``B_i``.
     start : int array, optional
         Potentials to start the shortest-path rounds from (``node_potential``
         of an earlier solve on the same nodes with the same scaling, e.g.
@@ -178,26 +195,24 @@ def solve_arrays(
     capacity = np.asarray(capacity, np.int64)
     M, N, E = int(n_mentees), len(capacity), len(e_idx)
     scores = np.asarray(scores, float)
-    if tier is not None or objective != "total" or (current is not None and lam is None):
+    tier = check_tier(tier, M)
+    if objective != "total" or (current is not None and lam is None):
         if potentials:
             raise ValueError(
-                "potentials (the optimality certificate) cover the plain objective only; "
-                f"got tier={'given' if tier is not None else None}, objective={objective!r}, "
+                "potentials (the optimality certificate) cover the total objective with pairs in "
+                f"force priced by a change_cost; got objective={objective!r}, "
                 f"current={'given' if current is not None else None} with change_cost={change_cost!r}"
             )
         return solve_objectives(
-            e_idx,
-            r_idx,
-            scores,
-            M,
-            capacity,
-            check_current(current, e_idx),
-            lam,
-            check_tier(tier, M),
-            objective,
+            e_idx, r_idx, scores, M, capacity, check_current(current, e_idx), lam, tier, objective
         )
     if current is not None and lam:
         scores = scores + lam * check_current(current, e_idx)
+    levels, level = tier_levels(tier, M)
+    if levels > 1:
+        return solve_levels(
+            e_idx, r_idx, scores, M, capacity, level, levels, potentials=potentials, start=start
+        )
     if not potentials and E and E == M * N and (capacity == 1).all() and current is None:
         return solve_dense(e_idx, r_idx, scores, M, N)
     n_nodes = M + N + 2
@@ -209,18 +224,19 @@ def solve_arrays(
         source, sink = 0, M + N + 1
         zeros_m, zeros_n = np.zeros(M, np.int64), np.zeros(N, np.int64)
         matched = int(flows[M : M + E].sum())
-        pi = node_potentials(
-            np.concatenate([tails, [sink]]),
-            np.concatenate([heads, [source]]),
-            np.concatenate([caps, [M]]),
-            np.concatenate([zeros_m, -(scaling.big + ints), zeros_n, [0]]),
-            np.concatenate([flows, [matched]]),
-            n_nodes,
-            start,
+        sol.set_potentials(
+            node_potentials(
+                np.concatenate([tails, [sink]]),
+                np.concatenate([heads, [source]]),
+                np.concatenate([caps, [M]]),
+                np.concatenate([zeros_m, -(scaling.big + ints), zeros_n, [0]]),
+                np.concatenate([flows, [matched]]),
+                n_nodes,
+                start,
+            ),
+            M,
+            N,
         )
-        sol.node_potential = pi
-        sol.mentee_potential = pi[1 : 1 + M]
-        sol.mentor_potential = pi[1 + M : 1 + M + N]
     return sol
 
 

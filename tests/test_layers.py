@@ -57,6 +57,7 @@ ALGORITHMS = [
     "matching.engine",
     "matching.scoring",
     "matching.certificate",
+    "matching.bottleneck",
     "matching.whatif",
     "matching.forcing",
     "matching.fixes",

@@ -253,11 +253,11 @@ def test_bottleneck_on_the_sample_equals_solve_assignment_on_all_feasible_pairs(
         config_from_dict({"priority": YOUNG_THEN_SHNOR, "objective": "bottleneck"}),
     ],
 )
-def test_pruned_candidates_fall_back_to_every_feasible_pair(cfg):
+def test_pruned_candidates_are_certified_over_every_feasible_pair(cfg):
     reg = load_registry(SAMPLE)
     full = match(reg, cfg, candidates=None)
     pruned = match(reg, cfg, candidates=3)
-    assert "все допустимые пары (" in pruned.method
+    assert "сертификат оптимальности по всем допустимым парам" in pruned.method
     assert pruned.pairs["score"].min() == pytest.approx(full.pairs["score"].min(), abs=1e-12)
     assert pruned.objective == pytest.approx(full.objective, abs=1e-6)
     assert len(pruned.pairs) == len(full.pairs)

@@ -349,7 +349,14 @@ def test_bad_arguments_raise_even_without_edges():
 def test_array_level_arguments_checked():
     e, r, s, cap = np.array([0, 1]), np.array([0, 0]), np.array([1.0, 2.0]), np.array([1])
     with pytest.raises(ValueError, match="potentials"):
-        solve_arrays(e, r, s, 2, cap, potentials=True, tier=np.array([1, 2]))
+        solve_arrays(e, r, s, 2, cap, potentials=True, objective="bottleneck")
+    with pytest.raises(ValueError, match="potentials"):
+        solve_arrays(e, r, s, 2, cap, potentials=True, current=np.array([True, False]))
+    # tiers are one min-cost circulation with per-mentee bonuses: potentials certify it
+    sol = solve_arrays(e, r, s, 2, cap, potentials=True, tier=np.array([1, 2]))
+    assert sol.chosen.tolist() == [True, False]
+    assert sol.mentee_bonus.tolist() == [2 * sol.scaling.big, sol.scaling.big]
+    assert (sol.slack(e, r, s)[~sol.chosen] >= 0).all()
     with pytest.raises(ValueError, match="tier.*0"):
         solve_arrays(e, r, s, 2, cap, tier=np.array([0, 1]))
     with pytest.raises(ValueError, match="tier.*shape"):

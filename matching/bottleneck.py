@@ -1,0 +1,182 @@
+"""Priority tiers and the bottleneck objective proven over all feasible pairs from the best candidates.
+
+:func:`matching.certificate.solve_certified` proves an optimum over every
+feasible pair while the solver sees only each mentee's best candidates. With
+priority tiers the optimum is one min-cost flow in which a pair of a mentee
+of level ``k`` (0 first, ``L`` levels) earns the bonus ``(L − k) · B``
+(:func:`matching.objectives.solve_levels`; the proof is in
+:mod:`matching.solver`, "Priority tiers"), so the same certificate applies
+with the per-mentee bonus in the slack. :func:`solve_certified_objective`
+adds the bottleneck objective on top (docs/sources.md
+[Ahuja-Magnanti-Orlin-1993], max-flow and min-cost flow; the threshold
+search is the classical bottleneck assignment by thresholds):
+
+1. the certified tiered solve gives the best tier vector ``q`` (counts of
+   matched mentees per level) over all feasible pairs ``G``, and the lowest
+   score ``m₀`` of its pairs: the threshold ``t*`` (the largest ``θ`` with
+   ``G_{≥θ}`` still reaching ``q``) is at least ``m₀``;
+2. a binary search over the distinct scores ``≥ m₀`` of the candidate pairs
+   ``C`` gives ``t_c``, the largest threshold that ``C`` reaches
+   (:func:`matching.objectives.bottleneck_threshold`, one max-flow each);
+   ``C_{≥θ} ⊆ G_{≥θ}`` gives ``t_c ≤ t*``;
+3. a certified solve of the bonuses alone on the pairs of score ``> t_c``
+   (``bonus_only``, ``min_score``: left-out pairs of lower score do not
+   count, and a mentee whose best left-out score is ``≤ t_c`` needs no
+   scan) decides whether ``G_{>t_c}`` reaches ``q`` (its best bonus weight is
+   that of ``q`` exactly when it does: a lexicographically worse vector has a
+   smaller weight, by the same exchange argument). If not, ``t* = t_c``; if
+   it does, the pairs the scans added join ``C`` and the search goes on
+   above ``t_c``;
+4. the final certified tiered solve (scores counted, pairs in force with
+   their change cost) on the pairs of score ``≥ t*``; when ``t* = m₀`` the
+   solve of step 1 is already that optimum.
+
+Every step is exact; the result equals that of
+:func:`matching.solver.solve_arrays` given every feasible pair (checked by
+the tests on instances where both fit). Pure: arrays in and out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.certificate import CertifiedSolution, solve_certified
+from matching.objectives import bottleneck_threshold, tier_levels
+
+
+@dataclass
+class ObjectiveCertificate:
+    """Result of :func:`solve_certified_objective`.
+
+    Attributes
+    ----------
+    cert : CertifiedSolution
+        The final certified solve (its ``e_idx``/``r_idx``/``scores`` are the
+        pairs of score ``≥ threshold``).
+    threshold : float or None
+        The bottleneck threshold ``t*`` (None for ``objective="total"`` or
+        when nothing can be matched).
+    probes : int
+        Certified solves of the bonuses alone (step 3).
+    rounds, scanned_pairs, added : int
+        Totals over every certified solve.
+    """
+
+    cert: CertifiedSolution
+    threshold: float | None = None
+    probes: int = 0
+    rounds: int = 0
+    scanned_pairs: int = 0
+    added: int = 0
+
+    def count(self, c: CertifiedSolution) -> None:
+        self.rounds += c.rounds
+        self.scanned_pairs += c.scanned_pairs
+        self.added += c.added
+
+
+def solve_certified_objective(
+    model,
+    e_idx: np.ndarray,
+    r_idx: np.ndarray,
+    scores: np.ndarray,
+    capacity: np.ndarray,
+    pruned: np.ndarray,
+    best_pruned: np.ndarray,
+    *,
+    tier: np.ndarray | None = None,
+    objective: str = "total",
+    current: np.ndarray | None = None,
+    change_cost: float | None = None,
+    progress=None,
+) -> ObjectiveCertificate:
+    """Tiers and/or the bottleneck on the offered pairs, proven over all feasible pairs.
+
+    Parameters
+    ----------
+    model, e_idx, r_idx, scores, capacity, pruned, best_pruned, current, change_cost, progress
+        As for :func:`matching.certificate.solve_certified` (``current``
+        needs ``change_cost``).
+    tier : int array, shape (M,), optional
+        Priority tier per mentee position (1 first).
+    objective : {"total", "bottleneck"}
+
+    Returns
+    -------
+    ObjectiveCertificate
+
+    Raises
+    ------
+    ValueError, RuntimeError
+        As :func:`matching.certificate.solve_certified`.
+    """
+    kw = dict(tier=tier)
+    first = solve_certified(
+        model,
+        e_idx,
+        r_idx,
+        scores,
+        capacity,
+        pruned,
+        best_pruned,
+        current=current,
+        change_cost=change_cost,
+        progress=progress,
+        **kw,
+    )
+    out = ObjectiveCertificate(first)
+    out.count(first)
+    if objective == "total":
+        return out
+    M = model.M
+    n_levels, level = tier_levels(None if tier is None else np.asarray(tier), M)
+    chosen = first.solution.chosen
+    quota = np.bincount(level[first.e_idx[chosen]], minlength=n_levels)
+    if not quota.sum():
+        return out
+    ce, cr, cs = first.e_idx, first.r_idx, first.scores
+    cur = None
+    if current is not None:  # the current pairs are among the offered ones; added pairs never are
+        cur = np.concatenate([np.asarray(current, bool), np.zeros(len(ce) - len(current), bool)])
+    low = float(cs[chosen].min())  # m₀: reached by the optimum itself
+    floor = low
+    while True:
+        t = bottleneck_threshold(ce, cr, cs, M, capacity, level, quota, floor=floor)
+        above = float(np.nextafter(t, np.inf))
+        probe = solve_certified(
+            model, ce, cr, cs, capacity, pruned, best_pruned, bonus_only=True, min_score=above, **kw
+        )
+        out.probes += 1
+        out.count(probe)
+        got = np.bincount(level[probe.e_idx[probe.solution.chosen]], minlength=n_levels)
+        if not (got == quota).all():
+            break  # G_{>t} cannot reach q (certified): t* = t
+        n_kept = int((cs >= above).sum())
+        new = slice(n_kept, len(probe.e_idx))
+        ce = np.concatenate([ce, probe.e_idx[new]])
+        cr = np.concatenate([cr, probe.r_idx[new]])
+        cs = np.concatenate([cs, probe.scores[new]])
+        if cur is not None:
+            cur = np.concatenate([cur, np.zeros(len(probe.e_idx) - n_kept, bool)])
+        floor = float(cs[cs >= above].min())  # C_{>t} reaches q now
+    out.threshold = t
+    if t == low:
+        return out  # the first optimum has every pair ≥ t*: it is the optimum on G_{≥t*}
+    final = solve_certified(
+        model,
+        ce,
+        cr,
+        cs,
+        capacity,
+        pruned,
+        best_pruned,
+        current=cur,
+        change_cost=change_cost,
+        min_score=t,
+        **kw,
+    )
+    out.cert = final
+    out.count(final)
+    return out
