@@ -2,7 +2,8 @@
 
 :class:`Network` holds an optimal assignment flow and its residual graph
 with reduced costs; the argument (one cheapest residual cycle per forced
-pair, one Dijkstra run per target mentor, the split of a cost change into
+pair, hub distances plus one capped Dijkstra run per target mentor on the
+graph of exchanges between mentors, the split of a cost change into
 matched mentees and score) is in the docstring of :mod:`matching.whatif`
 (Ahuja, Magnanti & Orlin 1993, docs/sources.md [Ahuja-Magnanti-Orlin-1993]).
 Positions in, positions out; no ids, no files.
