@@ -2,7 +2,8 @@
 
 :class:`Network` holds an optimal assignment flow and its residual graph
 with reduced costs; the argument (one cheapest residual cycle per forced
-pair, one Dijkstra run per target mentor, the split of a cost change into
+pair, hub distances plus one capped Dijkstra run per target mentor on the
+graph of exchanges between mentors, the split of a cost change into
 matched mentees and score) is in the docstring of :mod:`matching.whatif`
 (Ahuja, Magnanti & Orlin 1993, docs/sources.md [Ahuja-Magnanti-Orlin-1993]).
 Positions in, positions out; no ids, no files.
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.flow import Residual, integer_scores, residual_graph, shortest_to
+from matching.flow import _EXACT, Residual, integer_scores, residual_graph, shortest_to
 
 #: Alternates per matched mentee.
 DEFAULT_ALTERNATES = 3
 #: Targets per Dijkstra call (rows of the distance matrix held at once).
 _CHUNK = 32
+#: Per-run arc filter of the exchange graph is rebuilt when a limit exceeds it, this much above it.
+_HEADROOM = 1.5
 
 
 class Network:
@@ -65,7 +68,8 @@ class Network:
         where = np.full(M, -1, np.int64)
         where[self.e[self.chosen]] = np.flatnonzero(self.chosen)
         self.chosen_edge = where  # edge position of each matched mentee's pair, −1 unmatched
-        self._to_sink = None
+        self._hubs = None  # (dist v → hub, dist hub → v) for hubs (source, sink)
+        self._exchange: Residual | None = None
 
     # -- nodes and reduced costs (c(u, v) + π_u − π_v of residual arcs) ------------------------
 
@@ -98,15 +102,6 @@ class Network:
         into = pi[self.source] - pi[node]
         return target, np.where(matched, back, into)
 
-    def upper_to_target(self, j, target):
-        """An upper bound of the reduced distance mentor ``j`` → mentor node ``target`` (which has a
-        mentee, so the arc sink → target exists): a shortest path ``j`` → sink (one Dijkstra run
-        for all mentors, cached), then sink → target; inf when ``j`` cannot reach the sink."""
-        if self._to_sink is None:
-            self._to_sink = shortest_to(self.res, [self.sink])[0][self.mentor_node(np.arange(self.N))]
-        pi = self.pi
-        return self._to_sink[j] + (pi[self.sink] - pi[target])
-
     def split(self, delta):
         """Cost changes → (matched_change, integer score change), exactly (see the module docstring)."""
         delta = np.asarray(delta, np.int64)
@@ -116,12 +111,66 @@ class Network:
 
     # -- alternates ----------------------------------------------------------------------------
 
+    def hub_distances(self, tails_nodes, head_nodes):
+        """Exact reduced distances ``tails_nodes[k] → head_nodes[k]`` over paths through the source or
+        the sink (inf when none): ``min over hubs h of dist(u → h) + dist(h → v)``, from four Dijkstra
+        runs on the whole residual graph (to and from each hub), cached."""
+        if self._hubs is None:
+            res = self.res
+            hubs = [self.source, self.sink]
+            to_hub = shortest_to(res, hubs)  # v → hub
+            forward = Residual(res.heads, res.tails, res.reduced, res.cost, res.potential, res.n_nodes)
+            self._hubs = (to_hub, shortest_to(forward, hubs))  # hub → v (reversed reversed)
+        to_hub, from_hub = self._hubs
+        u, v = np.asarray(tails_nodes, np.int64), np.asarray(head_nodes, np.int64)
+        return np.minimum(to_hub[0, u] + from_hub[0, v], to_hub[1, u] + from_hub[1, v])
+
+    def exchange_graph(self) -> Residual:
+        """The residual graph without the source and the sink, contracted onto the mentors (cached).
+
+        Nodes are mentor positions; an arc ``j → j′`` stands for «a mentee of
+        ``j`` moves to ``j′``»: the reverse of its pair arc, then the forward
+        arc to ``j′``, at the least reduced cost over the mentees of ``j``.
+        Without the two hubs a mentee is entered only from its mentor, so a
+        path between mentors there alternates mentor, mentee, mentor, and its
+        shortest length equals the shortest path in this graph. Costs are
+        already reduced (potential 0).
+        """
+        if self._exchange is None:
+            e, r = self.e, self.r
+            arc = ~self.chosen & (self.mentor_of[e] >= 0)
+            ae, ar = e[arc], r[arc]
+            _, back = self.entry(ae)
+            w = self.pair_reduced(ae, ar, self.ints[arc]) + back
+            a = self.mentor_of[ae]
+            o = np.lexsort((w, ar, a))
+            a, b, w = a[o], ar[o], w[o]
+            first = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])] if len(a) else np.zeros(0, bool)
+            a, b, w = a[first], b[first], w[first]
+            self._exchange = Residual(a, b, w, w, np.zeros(self.N, np.int64), self.N)
+        return self._exchange
+
     def alternates(self, k: int = DEFAULT_ALTERNATES, order=None):
         """The ``k`` best forced alternatives of every matched mentee.
 
         ``order`` (int array, shape (N,)): tie-break rank of each mentor (e.g.
         the rank of its id); default the position. Returns int arrays
         ``(mentee, rank, mentor, matched_change, score_change_int)``.
+
+        Forcing ``(i, j)`` costs ``Δ = c̄(i, j) + dist(j → j₀) + c̄(j₀ → i)``
+        (reduced costs, ``j₀`` the mentor of ``i``). A shortest path ``j → j₀``
+        either passes the source or the sink — then its length is
+        :meth:`hub_distances`, exact for every pair from four runs — or
+        stays among mentors and mentees: a path in :meth:`exchange_graph`,
+        one Dijkstra run per ``j₀``. The hub distances give an upper bound of
+        every ``Δ``; the ``k``-th smallest per mentee, ``U_i``, caps the run of
+        ``j₀`` at ``max (U_i − c̄(i, j) − c̄(j₀ → i))`` over its mentees' offered
+        mentors: a mentor it leaves unreached has ``Δ`` above ``U_i`` unless
+        its hub distance is no longer than the run reached, and then that
+        distance is exact. So every ``Δ`` that can be among the ``k`` best is
+        exact, each run settles only the mentors within its cap and relaxes
+        only the arcs no longer than it (runs go by ascending cap, 32 targets
+        per scipy call).
         """
         order = np.arange(self.N) if order is None else np.asarray(order)
         e, r = self.e, self.r
@@ -129,27 +178,38 @@ class Network:
         ce, cr, cints = e[cand], r[cand], self.ints[cand]
         if not len(ce):
             return (np.zeros(0, np.int64),) * 5
-        rc_pair = self.pair_reduced(ce, cr, cints)
         target, rc_back = self.entry(ce)
-        upper = rc_pair + self.upper_to_target(cr, target) + rc_back
-        # Per mentee, the k-th smallest upper bound caps the distances worth computing.
-        cap_i = _kth_per_group(ce, upper, k, self.M)
-        limit_per = cap_i[ce] - rc_back  # D(j → j0) ≤ Δ − rc_pair − rc_back ≤ cap − rc_back
-        targets, t_inv = np.unique(target, return_inverse=True)
-        t_limit = np.full(len(targets), -np.inf)
-        np.maximum.at(t_limit, t_inv, limit_per)
-        dist = np.full(len(ce), np.inf)
-        by_limit = np.argsort(t_limit, kind="stable")
-        row_of = np.full(len(targets), -1)
+        base = self.pair_reduced(ce, cr, cints) + rc_back  # Δ − dist(j → j₀), a lower bound of Δ
+        d_hub = self.hub_distances(self.mentor_node(cr), target)
+        cap_i = _kth_per_group(ce, base + d_hub, k, self.M)  # ≥ the k-th best Δ of each mentee
+        j0 = self.mentor_of[ce]
+        limit = np.full(self.N, -np.inf)  # per j₀: the longest dist(j → j₀) that can matter
+        np.maximum.at(limit, j0, cap_i[ce] - base)
+        reached = np.full(self.N, -np.inf)  # per j₀: distances up to this were computed
+        d_ex = np.full(len(ce), np.inf)
+        graph = self.exchange_graph()
+        targets = np.unique(j0)
+        targets = targets[np.argsort(limit[targets], kind="stable")]
+        by_j0 = np.argsort(j0, kind="stable")
+        bounds = np.searchsorted(j0[by_j0], targets)
+        ends = np.searchsorted(j0[by_j0], targets, side="right")
+        light, ceiling = graph, -1.0  # the arcs no longer than `ceiling` (a run never uses longer ones)
         for start in range(0, len(targets), _CHUNK):
-            rows = by_limit[start : start + _CHUNK]
-            d = shortest_to(self.res, targets[rows], limit=max(float(t_limit[rows].max()), 0.0))
-            row_of[:] = -1
-            row_of[rows] = np.arange(len(rows))
-            mine = row_of[t_inv] >= 0
-            dist[mine] = d[row_of[t_inv[mine]], self.mentor_node(cr[mine])]
+            rows = slice(start, start + _CHUNK)
+            top = max(float(limit[targets[rows]].max()), 0.0)
+            if top > ceiling:  # limits ascend: rebuild with some headroom, a few times in all
+                ceiling = top * _HEADROOM
+                light = _arcs_up_to(graph, ceiling)
+            dist = shortest_to(light, targets[rows], limit=top)
+            reached[targets[rows]] = min(top, _EXACT)  # shortest_to computes no further
+            for q, (lo, hi) in enumerate(zip(bounds[rows], ends[rows])):
+                mine = by_j0[lo:hi]
+                d_ex[mine] = dist[q, cr[mine]]
+        # Exact where the run reached j, or where the hub path is no longer than the run reached.
+        exact = np.isfinite(d_ex) | (d_hub <= reached[j0] + 1)
+        dist = np.where(exact, np.minimum(d_ex, d_hub), np.inf)
         ok = np.isfinite(dist)
-        delta = rc_pair[ok] + dist[ok].astype(np.int64) + rc_back[ok]
+        delta = base[ok] + dist[ok].astype(np.int64)
         ce, cr = ce[ok], cr[ok]
         pick = np.lexsort((order[cr], delta, ce))
         ce, cr, delta = ce[pick], cr[pick], delta[pick]
@@ -199,3 +259,18 @@ def _kth_per_group(group, values, k, n_groups):
     take = pos < k
     np.maximum.at(out, g[take], v[take])
     return out
+
+
+def _arcs_up_to(graph: Residual, ceiling: float) -> Residual:
+    """The arcs of ``graph`` with reduced cost at most ``ceiling`` (all of them when it is inf)."""
+    if not np.isfinite(ceiling):
+        return graph
+    keep = graph.reduced <= ceiling
+    return Residual(
+        graph.tails[keep],
+        graph.heads[keep],
+        graph.reduced[keep],
+        graph.cost[keep],
+        graph.potential,
+        graph.n_nodes,
+    )

@@ -34,11 +34,18 @@ A path into mentee ``i`` can only enter it by the reverse of its pair arc
 (from its mentor ``j₀``) when ``i`` is matched, or from the source when it
 is not, so ``dist(j → i) = dist(j → j₀) + (B + s(i, j₀))`` and no shortest
 path ``j → j₀`` passes through ``i``. With node potentials ``π`` (reduced
-costs ``c(u, v) + π_u − π_v ≥ 0``) every such distance comes from one
-Dijkstra run per target ``j₀`` on the reversed graph: one run answers every
-mentee of ``j₀`` and every alternative mentor at once. A bound per mentor
-(its shortest path to the sink, all from one run, then sink → ``j₀``)
-caps each run at the third-best change, so a run only settles nearby nodes.
+costs ``c(u, v) + π_u − π_v ≥ 0``) every such distance comes from Dijkstra
+runs (:meth:`matching.forcing.Network.alternates`). A shortest path
+``j → j₀`` either passes the source or the sink — its length is then
+``dist(j → hub) + dist(hub → j₀)``, for every pair from four runs on the
+whole graph — or stays among mentors and mentees, where each mentee is
+entered only from its own mentor: a chain of exchanges «a mentee of one
+mentor moves to another», a path in the graph of mentors alone. One run per
+target ``j₀`` on that graph answers every mentee of ``j₀`` and every
+alternative mentor at once; the hub paths bound each mentee's third-best
+change from above, and that bound caps the run, so it settles only the
+mentors that can still matter (on the 60,000-teacher region about two
+thirds of them: the exchange graph is dense).
 
 The cycle itself is the re-optimised assignment: every mentee on it changes
 mentor (or gains or loses one); :func:`why_not` lists them.

@@ -69,6 +69,24 @@ def test_forcing_any_pair_equals_a_full_resolve(instance):
         assert sorted(mine) == sorted(mine, key=lambda t: (t[1], t[2], t[3]))
 
 
+@settings(max_examples=150, deadline=None)
+@given(assignment_instances(integer=False) | assignment_instances(integer=True))
+def test_alternates_capped_runs_equal_the_uncapped_ranking(instance):
+    """The k best with capped Dijkstra runs are the first k rows of the ranking of every mentor."""
+    edges, capacity = instance
+    if edges.empty:
+        return
+    e, mentees = pd.factorize(edges["mentee_id"], sort=True)
+    r, mentors = pd.factorize(edges["mentor_id"], sort=True)
+    cap = np.array([capacity[m] for m in mentors], np.int64)
+    s = edges["score"].to_numpy(float)
+    sol = solve_arrays(e, r, s, len(mentees), cap)
+    every = np.stack(Network(e, r, s, len(mentees), cap, sol.chosen).alternates(k=len(mentors)))
+    for k in (1, 2, 3):
+        capped = np.stack(Network(e, r, s, len(mentees), cap, sol.chosen).alternates(k=k))
+        assert np.array_equal(capped, every[:, every[1] <= k])
+
+
 @pytest.fixture(scope="module")
 def sample():
     reg = matching.load_registry(SAMPLE)
