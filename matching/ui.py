@@ -20,11 +20,19 @@ import ipywidgets as W
 import pandas as pd
 from itables.widget import ITable
 
-from matching.config import COMPONENT_LABELS, COMPONENTS, MatchConfig, config_from_dict
+from matching.config import (
+    COMPONENT_LABELS,
+    COMPONENTS,
+    OBJECTIVE_LABELS,
+    OBJECTIVES,
+    MatchConfig,
+    config_from_dict,
+)
 from matching.engine import MatchResult, match
 from matching.export import result_bytes, result_tables
 from matching.model import Registry
 from matching.registry import load_registry
+from matching.ui_whatif import WhatIfPanels
 from matching.views import (
     GRID_OPTIONS,
     SORTS,
@@ -87,6 +95,30 @@ _PAGE_PAIR_COLUMNS = [
 ]
 
 #: Page CSS: tab titles as wide as their Russian text (the default cuts them at 144 px).
+SETTINGS_TITLE = "Настройки подбора: веса, жёсткие условия, цель"
+
+
+def setting_defaults() -> dict:
+    """The settings of the page before they are changed: those of ``MatchConfig()``.
+
+    Returns
+    -------
+    dict
+        ``weights`` (component → float), ``require_subject_match``,
+        ``require_relevance``, ``allow_same_school`` (bool), ``max_distance``
+        (int km, 0: no limit), ``objective`` (str).
+    """
+    d = MatchConfig()
+    return {
+        "weights": {c: float(getattr(d.weights, c)) for c in COMPONENTS},
+        "require_subject_match": bool(d.constraints.require_subject_match),
+        "require_relevance": bool(d.constraints.require_relevance),
+        "allow_same_school": bool(d.constraints.allow_same_school),
+        "max_distance": int(d.constraints.max_distance_km or 0),
+        "objective": d.objective,
+    }
+
+
 TAB_CSS = (
     "<style>.widget-tab > .lm-TabBar .lm-TabBar-tab, .widget-tab > .p-TabBar .p-TabBar-tab"
     "{flex:0 0 auto !important;min-width:0 !important;max-width:none !important}</style>"
@@ -131,7 +163,12 @@ class TandemApp:
         self.locked: list[tuple[str, str]] = []
         self.forbidden: list[tuple[str, str]] = []
         self.pairs_table = pd.DataFrame()
-        defaults = MatchConfig()
+        self._settings: dict | None = None  # the settings' widgets, made when first opened
+        self._settings_box = W.VBox()
+        self.settings = W.Accordion(
+            children=[self._settings_box], titles=(SETTINGS_TITLE,), selected_index=None
+        )
+        self.settings.observe(lambda _: self._build_settings(), names="selected_index")
 
         self.source = W.RadioButtons(
             options=["Образец района (data/sample_district.xlsx)", "Свой файл"],
@@ -143,45 +180,6 @@ class TandemApp:
             accept=".xlsx", multiple=False, description="Загрузить .xlsx", layout=W.Layout(width="auto")
         )
         self.upload.observe(self._on_upload, names="value")
-        self.sliders = {
-            c: W.FloatSlider(
-                value=getattr(defaults.weights, c),
-                min=0,
-                max=1,
-                step=0.05,
-                description=COMPONENT_LABELS[c],
-                tooltip=_HINTS[c],
-                readout_format=".2f",
-                style={"description_width": "220px"},
-                layout=W.Layout(width="520px"),
-            )
-            for c in COMPONENTS
-        }
-        self.subject_required = W.Checkbox(
-            value=defaults.constraints.require_subject_match,
-            description="Только наставники по тому же предмету",
-            indent=False,
-            layout=W.Layout(width="auto"),
-        )
-        self.relevance_required = W.Checkbox(
-            value=defaults.constraints.require_relevance,
-            indent=False,
-            description="Наставник закрывает хотя бы один дефицит или ведёт тот же предмет",
-            layout=W.Layout(width="auto"),
-        )
-        self.same_school = W.Checkbox(
-            value=defaults.constraints.allow_same_school,
-            indent=False,
-            description="Можно назначать наставника из той же школы",
-            layout=W.Layout(width="auto"),
-        )
-        self.max_distance = W.IntSlider(
-            value=int(defaults.constraints.max_distance_km or 0),
-            min=0,
-            max=200,
-            step=5,
-            layout=W.Layout(width="420px"),
-        )
         self.run_button = W.Button(
             description="Сформировать пары",
             button_style="primary",
@@ -256,6 +254,8 @@ class TandemApp:
         for i, title in enumerate(TABS):
             self.tabs.set_title(i, title)
         self.problems = W.HTML()
+        self.whatif = WhatIfPanels(self)
+        self.mentee_choice.observe(lambda _: self.whatif.on_mentee_selected(), names="value")
         self.run_button.on_click(lambda _: self.run())
         self._show_overrides()
         if autorun:
@@ -263,19 +263,133 @@ class TandemApp:
 
     # -- wiring -----------------------------------------------------------------
 
+    # -- settings, made when first opened --------------------------------------------------
+
+    def _build_settings(self) -> dict:
+        """The weights, constraints and objective widgets (made once, on first use)."""
+        if self._settings is not None:
+            return self._settings
+        v = setting_defaults()
+        sliders = {
+            c: W.FloatSlider(
+                value=v["weights"][c],
+                min=0,
+                max=1,
+                step=0.05,
+                description=COMPONENT_LABELS[c],
+                tooltip=_HINTS[c],
+                readout_format=".2f",
+                style={"description_width": "220px"},
+                layout=W.Layout(width="520px"),
+            )
+            for c in COMPONENTS
+        }
+
+        def check(value, text):
+            return W.Checkbox(value=value, description=text, indent=False, layout=W.Layout(width="auto"))
+
+        self._settings = {
+            "sliders": sliders,
+            "subject_required": check(v["require_subject_match"], "Только наставники по тому же предмету"),
+            "relevance_required": check(
+                v["require_relevance"], "Наставник закрывает хотя бы один дефицит или ведёт тот же предмет"
+            ),
+            "same_school": check(v["allow_same_school"], "Можно назначать наставника из той же школы"),
+            "max_distance": W.IntSlider(
+                value=v["max_distance"], min=0, max=200, step=5, layout=W.Layout(width="420px")
+            ),
+            "objective_choice": W.Dropdown(
+                options=[(OBJECTIVE_LABELS[o], o) for o in OBJECTIVES],
+                value=v["objective"],
+                description="Цель подбора:",
+                style={"description_width": "initial"},
+                layout=W.Layout(width="auto"),
+            ),
+        }
+        st = self._settings
+        self._settings_box.children = [
+            W.HBox(
+                [
+                    W.VBox(
+                        [
+                            W.HTML("<b>Веса составляющих балла пары</b> (наведите указатель — пояснение)"),
+                            *sliders.values(),
+                        ]
+                    ),
+                    W.VBox(
+                        [
+                            W.HTML("<b>Жёсткие условия</b>"),
+                            st["subject_required"],
+                            st["relevance_required"],
+                            st["same_school"],
+                            W.HTML(
+                                "Наибольшее расстояние между школами для очного формата, км (0 — без предела):"
+                            ),
+                            st["max_distance"],
+                        ]
+                    ),
+                ]
+            ),
+            st["objective_choice"],
+        ]
+        return st
+
+    @property
+    def sliders(self) -> dict:
+        """Component → its weight slider (``FloatSlider``)."""
+        return self._build_settings()["sliders"]
+
+    @property
+    def subject_required(self) -> W.Checkbox:
+        return self._build_settings()["subject_required"]
+
+    @property
+    def relevance_required(self) -> W.Checkbox:
+        return self._build_settings()["relevance_required"]
+
+    @property
+    def same_school(self) -> W.Checkbox:
+        return self._build_settings()["same_school"]
+
+    @property
+    def max_distance(self) -> W.IntSlider:
+        """Distance limit of очно pairs, km (0: none)."""
+        return self._build_settings()["max_distance"]
+
+    @property
+    def objective_choice(self) -> W.Dropdown:
+        """The objective (:data:`matching.config.OBJECTIVES`)."""
+        return self._build_settings()["objective_choice"]
+
+    def setting_values(self) -> dict:
+        """The settings as chosen: the widgets' values, or :func:`setting_defaults` before they exist."""
+        if self._settings is None:
+            return setting_defaults()
+        st = self._settings
+        return {
+            "weights": {c: float(s.value) for c, s in st["sliders"].items()},
+            "require_subject_match": bool(st["subject_required"].value),
+            "require_relevance": bool(st["relevance_required"].value),
+            "allow_same_school": bool(st["same_school"].value),
+            "max_distance": int(st["max_distance"].value),
+            "objective": st["objective_choice"].value,
+        }
+
     def config(self) -> MatchConfig:
         """The configuration chosen in the widgets."""
-        dist = self.max_distance.value
+        v = self.setting_values()
+        dist = v["max_distance"]
         return config_from_dict(
             {
-                "weights": {c: float(s.value) for c, s in self.sliders.items()},
+                "weights": v["weights"],
                 "constraints": {
-                    "require_subject_match": bool(self.subject_required.value),
-                    "require_relevance": bool(self.relevance_required.value),
-                    "allow_same_school": bool(self.same_school.value),
+                    "require_subject_match": v["require_subject_match"],
+                    "require_relevance": v["require_relevance"],
+                    "allow_same_school": v["allow_same_school"],
                     "max_distance_km": float(dist) if dist > 0 else None,
                 },
                 "scales": asdict(MatchConfig().scales),
+                "objective": v["objective"],
             }
         )
 
@@ -353,6 +467,7 @@ class TandemApp:
             self.summary.value = self.download.value = self.changes.value = ""
             self.progress.bar_style = "danger"
             self.progress_label.value = "Остановлено: ошибки в данных"
+            self.whatif.on_result()
             return None
         self.previous, self._last_ok = self._last_ok, result
         self.error, self.registry, self.result = None, registry, result
@@ -405,6 +520,7 @@ class TandemApp:
         self.status.value = (
             f"Реестр «{html.escape(registry.source or '')}», время подбора {result.solve_seconds:.2f} с."
         )
+        self.whatif.on_result()
         return result
 
     def _on_upload(self, change) -> None:
@@ -473,22 +589,6 @@ class TandemApp:
 
     def widget(self) -> W.Widget:
         """The whole page as one widget."""
-        weights = W.VBox(
-            [
-                W.HTML("<b>Веса составляющих балла пары</b> (наведите указатель — пояснение)"),
-                *self.sliders.values(),
-            ]
-        )
-        constraints = W.VBox(
-            [
-                W.HTML("<b>Жёсткие условия</b>"),
-                self.subject_required,
-                self.relevance_required,
-                self.same_school,
-                W.HTML("Наибольшее расстояние между школами для очного формата, км (0 — без предела):"),
-                self.max_distance,
-            ]
-        )
         overrides = W.VBox(
             [
                 W.HTML(
@@ -507,7 +607,7 @@ class TandemApp:
             [
                 W.HTML(TAB_CSS),
                 W.HBox([self.source, self.upload]),
-                W.HBox([weights, constraints]),
+                self.settings,
                 W.HBox([self.run_button, self.progress, self.progress_label]),
                 self.status,
                 self.problems,
@@ -515,6 +615,7 @@ class TandemApp:
                 self.changes,
                 self.download,
                 overrides,
+                self.whatif.accordion,
                 self.tabs,
             ]
         )
