@@ -107,6 +107,7 @@ class WhatIfPanels:
             description="Закрепить эту пару",
             icon="lock",
             button_style="info",
+            layout=W.Layout(width="auto"),
             tooltip="Закрепить пару и сразу сформировать пары заново",
             disabled=True,
         )
@@ -249,7 +250,7 @@ class WhatIfPanels:
         text, stats, moves = objectives_view(*both)
         self.objectives_view.value = (
             _para(text, "#0b5394")
-            + frame_html(stats.astype(object))
+            + frame_html(stats.map(lambda v: f"{v:.3f}" if isinstance(v, float) else v))
             + ("<b>У кого наставник зависит от цели:</b>" + frame_html(moves) if len(moves) else "")
         )
         self._compared = result
