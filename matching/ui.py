@@ -7,13 +7,17 @@ results, the chart and map builders, the table filter — is built by the pure
 helpers of :mod:`matching.views`, tested on their own. The class can be driven without a
 browser (``app.run_button.click()``, ``app.sliders["coverage"].value = 0.5``),
 which is how it is tested.
+
+The page opens with few widgets, so the browser draws it fast: the settings
+(weights, constraints, objective) are made when «Настройки подбора» is first
+opened (or first touched from Python), and the what-if questions
+(:mod:`matching.ui_whatif`) when their section is first opened.
 """
 
 from __future__ import annotations
 
 import html
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 import ipywidgets as W
@@ -21,17 +25,13 @@ import pandas as pd
 from itables.widget import ITable
 
 from matching.config import (
-    COMPONENT_LABELS,
-    COMPONENTS,
-    OBJECTIVE_LABELS,
-    OBJECTIVES,
     MatchConfig,
-    config_from_dict,
 )
 from matching.engine import MatchResult, match
 from matching.export import result_bytes, result_tables
 from matching.model import Registry
 from matching.registry import load_registry
+from matching.ui_settings import SettingsPanel
 from matching.ui_whatif import WhatIfPanels
 from matching.views import (
     GRID_OPTIONS,
@@ -66,17 +66,6 @@ TABS = (
     "Что изменилось",
 )
 
-_HINTS = {
-    "coverage": "Доля дефицитов наставляемого, которые закрывают сильные стороны наставника",
-    "subject": "Наставник ведёт тот же предмет",
-    "experience": "Наставник опытнее (полный балл при разнице 10 лет)",
-    "category": "Квалификационная категория наставника",
-    "cluster": "Школа наставника с более высокими результатами (ШНОР → ШСОР → ШВОР)",
-    "distance": "Близость школ для очного и смешанного формата",
-    "preference": "Наставляемый сам назвал этого наставника",
-    "network": "Наставник из другой школы (сетевое наставничество)",
-}
-
 #: Columns of the tandems table shown in the page (the workbook has them all).
 _PAGE_PAIR_COLUMNS = [
     "Код наставляемого",
@@ -95,30 +84,6 @@ _PAGE_PAIR_COLUMNS = [
 ]
 
 #: Page CSS: tab titles as wide as their Russian text (the default cuts them at 144 px).
-SETTINGS_TITLE = "Настройки подбора: веса, жёсткие условия, цель"
-
-
-def setting_defaults() -> dict:
-    """The settings of the page before they are changed: those of ``MatchConfig()``.
-
-    Returns
-    -------
-    dict
-        ``weights`` (component → float), ``require_subject_match``,
-        ``require_relevance``, ``allow_same_school`` (bool), ``max_distance``
-        (int km, 0: no limit), ``objective`` (str).
-    """
-    d = MatchConfig()
-    return {
-        "weights": {c: float(getattr(d.weights, c)) for c in COMPONENTS},
-        "require_subject_match": bool(d.constraints.require_subject_match),
-        "require_relevance": bool(d.constraints.require_relevance),
-        "allow_same_school": bool(d.constraints.allow_same_school),
-        "max_distance": int(d.constraints.max_distance_km or 0),
-        "objective": d.objective,
-    }
-
-
 TAB_CSS = (
     "<style>.widget-tab > .lm-TabBar .lm-TabBar-tab, .widget-tab > .p-TabBar .p-TabBar-tab"
     "{flex:0 0 auto !important;min-width:0 !important;max-width:none !important}</style>"
@@ -163,12 +128,8 @@ class TandemApp:
         self.locked: list[tuple[str, str]] = []
         self.forbidden: list[tuple[str, str]] = []
         self.pairs_table = pd.DataFrame()
-        self._settings: dict | None = None  # the settings' widgets, made when first opened
-        self._settings_box = W.VBox()
-        self.settings = W.Accordion(
-            children=[self._settings_box], titles=(SETTINGS_TITLE,), selected_index=None
-        )
-        self.settings.observe(lambda _: self._build_settings(), names="selected_index")
+        self.settings_panel = SettingsPanel()
+        self.settings = self.settings_panel.accordion
 
         self.source = W.RadioButtons(
             options=["Образец района (data/sample_district.xlsx)", "Свой файл"],
@@ -263,135 +224,38 @@ class TandemApp:
 
     # -- wiring -----------------------------------------------------------------
 
-    # -- settings, made when first opened --------------------------------------------------
-
-    def _build_settings(self) -> dict:
-        """The weights, constraints and objective widgets (made once, on first use)."""
-        if self._settings is not None:
-            return self._settings
-        v = setting_defaults()
-        sliders = {
-            c: W.FloatSlider(
-                value=v["weights"][c],
-                min=0,
-                max=1,
-                step=0.05,
-                description=COMPONENT_LABELS[c],
-                tooltip=_HINTS[c],
-                readout_format=".2f",
-                style={"description_width": "220px"},
-                layout=W.Layout(width="520px"),
-            )
-            for c in COMPONENTS
-        }
-
-        def check(value, text):
-            return W.Checkbox(value=value, description=text, indent=False, layout=W.Layout(width="auto"))
-
-        self._settings = {
-            "sliders": sliders,
-            "subject_required": check(v["require_subject_match"], "Только наставники по тому же предмету"),
-            "relevance_required": check(
-                v["require_relevance"], "Наставник закрывает хотя бы один дефицит или ведёт тот же предмет"
-            ),
-            "same_school": check(v["allow_same_school"], "Можно назначать наставника из той же школы"),
-            "max_distance": W.IntSlider(
-                value=v["max_distance"], min=0, max=200, step=5, layout=W.Layout(width="420px")
-            ),
-            "objective_choice": W.Dropdown(
-                options=[(OBJECTIVE_LABELS[o], o) for o in OBJECTIVES],
-                value=v["objective"],
-                description="Цель подбора:",
-                style={"description_width": "initial"},
-                layout=W.Layout(width="auto"),
-            ),
-        }
-        st = self._settings
-        self._settings_box.children = [
-            W.HBox(
-                [
-                    W.VBox(
-                        [
-                            W.HTML("<b>Веса составляющих балла пары</b> (наведите указатель — пояснение)"),
-                            *sliders.values(),
-                        ]
-                    ),
-                    W.VBox(
-                        [
-                            W.HTML("<b>Жёсткие условия</b>"),
-                            st["subject_required"],
-                            st["relevance_required"],
-                            st["same_school"],
-                            W.HTML(
-                                "Наибольшее расстояние между школами для очного формата, км (0 — без предела):"
-                            ),
-                            st["max_distance"],
-                        ]
-                    ),
-                ]
-            ),
-            st["objective_choice"],
-        ]
-        return st
+    # -- settings (made when first opened: :mod:`matching.ui_settings`) -------------
 
     @property
     def sliders(self) -> dict:
         """Component → its weight slider (``FloatSlider``)."""
-        return self._build_settings()["sliders"]
+        return self.settings_panel.widgets()["sliders"]
 
     @property
     def subject_required(self) -> W.Checkbox:
-        return self._build_settings()["subject_required"]
+        return self.settings_panel.widgets()["subject_required"]
 
     @property
     def relevance_required(self) -> W.Checkbox:
-        return self._build_settings()["relevance_required"]
+        return self.settings_panel.widgets()["relevance_required"]
 
     @property
     def same_school(self) -> W.Checkbox:
-        return self._build_settings()["same_school"]
+        return self.settings_panel.widgets()["same_school"]
 
     @property
     def max_distance(self) -> W.IntSlider:
         """Distance limit of очно pairs, km (0: none)."""
-        return self._build_settings()["max_distance"]
+        return self.settings_panel.widgets()["max_distance"]
 
     @property
     def objective_choice(self) -> W.Dropdown:
         """The objective (:data:`matching.config.OBJECTIVES`)."""
-        return self._build_settings()["objective_choice"]
-
-    def setting_values(self) -> dict:
-        """The settings as chosen: the widgets' values, or :func:`setting_defaults` before they exist."""
-        if self._settings is None:
-            return setting_defaults()
-        st = self._settings
-        return {
-            "weights": {c: float(s.value) for c, s in st["sliders"].items()},
-            "require_subject_match": bool(st["subject_required"].value),
-            "require_relevance": bool(st["relevance_required"].value),
-            "allow_same_school": bool(st["same_school"].value),
-            "max_distance": int(st["max_distance"].value),
-            "objective": st["objective_choice"].value,
-        }
+        return self.settings_panel.widgets()["objective_choice"]
 
     def config(self) -> MatchConfig:
-        """The configuration chosen in the widgets."""
-        v = self.setting_values()
-        dist = v["max_distance"]
-        return config_from_dict(
-            {
-                "weights": v["weights"],
-                "constraints": {
-                    "require_subject_match": v["require_subject_match"],
-                    "require_relevance": v["require_relevance"],
-                    "allow_same_school": v["allow_same_school"],
-                    "max_distance_km": float(dist) if dist > 0 else None,
-                },
-                "scales": asdict(MatchConfig().scales),
-                "objective": v["objective"],
-            }
-        )
+        """The configuration chosen in the settings (their defaults before they are opened)."""
+        return self.settings_panel.config()
 
     def load(self) -> Registry:
         """Load the chosen registry (the sample or the uploaded file)."""

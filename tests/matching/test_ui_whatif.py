@@ -9,7 +9,8 @@ pytest.importorskip("ipywidgets")
 from ipywidgets.widgets.widget import _instances  # noqa: E402
 
 from matching.config import MatchConfig  # noqa: E402
-from matching.ui import TandemApp, setting_defaults  # noqa: E402
+from matching.ui import TandemApp  # noqa: E402
+from matching.ui_settings import setting_defaults  # noqa: E402
 from matching.ui_whatif import ALTERNATES, OBJECTIVES, SECTIONS, WHY_NOT  # noqa: E402
 from matching.whatif_views import BOTTLENECK_COLUMN, NO_WHATIF_TEXT, TOTAL_COLUMN  # noqa: E402
 
@@ -34,14 +35,14 @@ def test_page_starts_with_closed_sections_and_few_widgets():
     app.widget()
     # the settings and the three questions are made when first opened: the browser draws less at start
     assert _models() - before < 120
-    assert app._settings is None and app.settings.selected_index is None
+    assert not app.settings_panel.built and app.settings.selected_index is None
     assert app.whatif.accordion.selected_index is None
     assert [len(b.children) for b in app.whatif.boxes] == [0, 0, 0]
     assert app.whatif.accordion.titles == SECTIONS
     # the defaults before the widgets exist are those the widgets then show
     assert app.config() == MatchConfig()
     app.settings.selected_index = 0
-    assert app._settings is not None and app.settings.children[0].children
+    assert app.settings_panel.built and app.settings.children[0].children
     assert app.config() == MatchConfig()
     assert app.max_distance.value == setting_defaults()["max_distance"]
 
