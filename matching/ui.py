@@ -24,9 +24,7 @@ import ipywidgets as W
 import pandas as pd
 from itables.widget import ITable
 
-from matching.config import (
-    MatchConfig,
-)
+from matching.config import MatchConfig
 from matching.engine import MatchResult, match
 from matching.export import result_bytes, result_tables
 from matching.model import Registry
