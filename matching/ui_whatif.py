@@ -167,6 +167,8 @@ class WhatIfPanels:
             self.alternates_view.value = ""
             return
         text, table = alternates_view(result, mentee)
+        if "Сумма баллов" in table.columns:  # to 3 digits with a sign, as in the words beside it
+            table = table.assign(**{"Сумма баллов": table["Сумма баллов"].map(lambda v: f"{v:+.3f}")})
         self.alternates_view.value = _para(text, "#0b5394") + (frame_html(table) if len(table) else "")
 
     # -- «Почему не эта пара?» -----------------------------------------------------------

@@ -54,8 +54,8 @@ def test_alternates_follow_the_selected_row_and_fixes_the_unmatched(app):
     mentee = alt["mentee_id"].iloc[0]
     _select(app, mentee)
     assert app.mentee_choice.value == mentee
-    for mentor in alt.loc[alt["mentee_id"] == mentee, "mentor_id"]:
-        assert f"({mentor})" in view.value
+    for mentor, change in alt.loc[alt["mentee_id"] == mentee, ["mentor_id", "score_change"]].values:
+        assert f"({mentor})" in view.value and f"<td>{change:+.3f}</td>" in view.value
     assert "сумма баллов меньше на" in view.value or "останется ещё" in view.value
     unmatched = app.result.fixes["mentee_id"].iloc[0]
     app.mentee_choice.value = unmatched
