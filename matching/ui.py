@@ -7,24 +7,30 @@ results, the chart and map builders, the table filter — is built by the pure
 helpers of :mod:`matching.views`, tested on their own. The class can be driven without a
 browser (``app.run_button.click()``, ``app.sliders["coverage"].value = 0.5``),
 which is how it is tested.
+
+The page opens with few widgets, so the browser draws it fast: the settings
+(weights, constraints, objective) are made when «Настройки подбора» is first
+opened (or first touched from Python), and the what-if questions
+(:mod:`matching.ui_whatif`) when their section is first opened.
 """
 
 from __future__ import annotations
 
 import html
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 import ipywidgets as W
 import pandas as pd
 from itables.widget import ITable
 
-from matching.config import COMPONENT_LABELS, COMPONENTS, MatchConfig, config_from_dict
+from matching.config import MatchConfig
 from matching.engine import MatchResult, match
 from matching.export import result_bytes, result_tables
 from matching.model import Registry
 from matching.registry import load_registry
+from matching.ui_settings import SettingsPanel
+from matching.ui_whatif import WhatIfPanels
 from matching.views import (
     GRID_OPTIONS,
     SORTS,
@@ -57,17 +63,6 @@ TABS = (
     "Карта школ",
     "Что изменилось",
 )
-
-_HINTS = {
-    "coverage": "Доля дефицитов наставляемого, которые закрывают сильные стороны наставника",
-    "subject": "Наставник ведёт тот же предмет",
-    "experience": "Наставник опытнее (полный балл при разнице 10 лет)",
-    "category": "Квалификационная категория наставника",
-    "cluster": "Школа наставника с более высокими результатами (ШНОР → ШСОР → ШВОР)",
-    "distance": "Близость школ для очного и смешанного формата",
-    "preference": "Наставляемый сам назвал этого наставника",
-    "network": "Наставник из другой школы (сетевое наставничество)",
-}
 
 #: Columns of the tandems table shown in the page (the workbook has them all).
 _PAGE_PAIR_COLUMNS = [
@@ -131,7 +126,8 @@ class TandemApp:
         self.locked: list[tuple[str, str]] = []
         self.forbidden: list[tuple[str, str]] = []
         self.pairs_table = pd.DataFrame()
-        defaults = MatchConfig()
+        self.settings_panel = SettingsPanel()
+        self.settings = self.settings_panel.accordion
 
         self.source = W.RadioButtons(
             options=["Образец района (data/sample_district.xlsx)", "Свой файл"],
@@ -143,45 +139,6 @@ class TandemApp:
             accept=".xlsx", multiple=False, description="Загрузить .xlsx", layout=W.Layout(width="auto")
         )
         self.upload.observe(self._on_upload, names="value")
-        self.sliders = {
-            c: W.FloatSlider(
-                value=getattr(defaults.weights, c),
-                min=0,
-                max=1,
-                step=0.05,
-                description=COMPONENT_LABELS[c],
-                tooltip=_HINTS[c],
-                readout_format=".2f",
-                style={"description_width": "220px"},
-                layout=W.Layout(width="520px"),
-            )
-            for c in COMPONENTS
-        }
-        self.subject_required = W.Checkbox(
-            value=defaults.constraints.require_subject_match,
-            description="Только наставники по тому же предмету",
-            indent=False,
-            layout=W.Layout(width="auto"),
-        )
-        self.relevance_required = W.Checkbox(
-            value=defaults.constraints.require_relevance,
-            indent=False,
-            description="Наставник закрывает хотя бы один дефицит или ведёт тот же предмет",
-            layout=W.Layout(width="auto"),
-        )
-        self.same_school = W.Checkbox(
-            value=defaults.constraints.allow_same_school,
-            indent=False,
-            description="Можно назначать наставника из той же школы",
-            layout=W.Layout(width="auto"),
-        )
-        self.max_distance = W.IntSlider(
-            value=int(defaults.constraints.max_distance_km or 0),
-            min=0,
-            max=200,
-            step=5,
-            layout=W.Layout(width="420px"),
-        )
         self.run_button = W.Button(
             description="Сформировать пары",
             button_style="primary",
@@ -256,6 +213,8 @@ class TandemApp:
         for i, title in enumerate(TABS):
             self.tabs.set_title(i, title)
         self.problems = W.HTML()
+        self.whatif = WhatIfPanels(self)
+        self.mentee_choice.observe(lambda _: self.whatif.on_mentee_selected(), names="value")
         self.run_button.on_click(lambda _: self.run())
         self._show_overrides()
         if autorun:
@@ -263,21 +222,38 @@ class TandemApp:
 
     # -- wiring -----------------------------------------------------------------
 
+    # -- settings (made when first opened: :mod:`matching.ui_settings`) -------------
+
+    @property
+    def sliders(self) -> dict:
+        """Component → its weight slider (``FloatSlider``)."""
+        return self.settings_panel.widgets()["sliders"]
+
+    @property
+    def subject_required(self) -> W.Checkbox:
+        return self.settings_panel.widgets()["subject_required"]
+
+    @property
+    def relevance_required(self) -> W.Checkbox:
+        return self.settings_panel.widgets()["relevance_required"]
+
+    @property
+    def same_school(self) -> W.Checkbox:
+        return self.settings_panel.widgets()["same_school"]
+
+    @property
+    def max_distance(self) -> W.IntSlider:
+        """Distance limit of очно pairs, km (0: none)."""
+        return self.settings_panel.widgets()["max_distance"]
+
+    @property
+    def objective_choice(self) -> W.Dropdown:
+        """The objective (:data:`matching.config.OBJECTIVES`)."""
+        return self.settings_panel.widgets()["objective_choice"]
+
     def config(self) -> MatchConfig:
-        """The configuration chosen in the widgets."""
-        dist = self.max_distance.value
-        return config_from_dict(
-            {
-                "weights": {c: float(s.value) for c, s in self.sliders.items()},
-                "constraints": {
-                    "require_subject_match": bool(self.subject_required.value),
-                    "require_relevance": bool(self.relevance_required.value),
-                    "allow_same_school": bool(self.same_school.value),
-                    "max_distance_km": float(dist) if dist > 0 else None,
-                },
-                "scales": asdict(MatchConfig().scales),
-            }
-        )
+        """The configuration chosen in the settings (their defaults before they are opened)."""
+        return self.settings_panel.config()
 
     def load(self) -> Registry:
         """Load the chosen registry (the sample or the uploaded file)."""
@@ -353,6 +329,7 @@ class TandemApp:
             self.summary.value = self.download.value = self.changes.value = ""
             self.progress.bar_style = "danger"
             self.progress_label.value = "Остановлено: ошибки в данных"
+            self.whatif.on_result()
             return None
         self.previous, self._last_ok = self._last_ok, result
         self.error, self.registry, self.result = None, registry, result
@@ -405,6 +382,7 @@ class TandemApp:
         self.status.value = (
             f"Реестр «{html.escape(registry.source or '')}», время подбора {result.solve_seconds:.2f} с."
         )
+        self.whatif.on_result()
         return result
 
     def _on_upload(self, change) -> None:
@@ -473,22 +451,6 @@ class TandemApp:
 
     def widget(self) -> W.Widget:
         """The whole page as one widget."""
-        weights = W.VBox(
-            [
-                W.HTML("<b>Веса составляющих балла пары</b> (наведите указатель — пояснение)"),
-                *self.sliders.values(),
-            ]
-        )
-        constraints = W.VBox(
-            [
-                W.HTML("<b>Жёсткие условия</b>"),
-                self.subject_required,
-                self.relevance_required,
-                self.same_school,
-                W.HTML("Наибольшее расстояние между школами для очного формата, км (0 — без предела):"),
-                self.max_distance,
-            ]
-        )
         overrides = W.VBox(
             [
                 W.HTML(
@@ -507,7 +469,7 @@ class TandemApp:
             [
                 W.HTML(TAB_CSS),
                 W.HBox([self.source, self.upload]),
-                W.HBox([weights, constraints]),
+                self.settings,
                 W.HBox([self.run_button, self.progress, self.progress_label]),
                 self.status,
                 self.problems,
@@ -515,6 +477,7 @@ class TandemApp:
                 self.changes,
                 self.download,
                 overrides,
+                self.whatif.accordion,
                 self.tabs,
             ]
         )

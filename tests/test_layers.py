@@ -66,6 +66,7 @@ ALGORITHMS = [
     "matching.config",
     "matching.model",
     "matching.priority",
+    "matching.whatif_views",
     "contest.assign",
     "contest.jury_plans",
     "contest.advance",

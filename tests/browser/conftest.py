@@ -109,11 +109,23 @@ def app_url(tmp_path_factory):
     log.close()
 
 
-def _pool_size() -> int:
-    """Preheated kernels per page set in ``voila.json`` (0: a new kernel on every visit)."""
+def _pool_sizes() -> dict[str, int]:
+    """Preheated kernels of each page set in ``voila.json`` ({} : a new kernel on every visit).
+
+    ``VoilaConfiguration.default_pool_size`` for every page, unless
+    ``VoilaKernelManager.kernel_pools_config`` names the page (or a ``default``).
+    """
     path = ROOT / "voila.json"
-    conf = json.loads(path.read_text(encoding="utf-8")).get("VoilaConfiguration", {}) if path.exists() else {}
-    return int(conf.get("default_pool_size", 1)) if conf.get("preheat_kernel") else 0
+    raw = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    conf = raw.get("VoilaConfiguration", {})
+    if not conf.get("preheat_kernel"):
+        return {}
+    pools = raw.get("VoilaKernelManager", {}).get("kernel_pools_config", {})
+    default = int(pools.get("default", {}).get("pool_size", conf.get("default_pool_size", 1)))
+    return {
+        nb.name: int(pools.get(nb.name, {}).get("pool_size", default))
+        for nb in sorted(NOTEBOOKS.glob("*.ipynb"))
+    }
 
 
 def _kernels_cpu(parent: int) -> tuple[int, int]:
@@ -137,7 +149,7 @@ def _wait_for_preheated_pages(pid: int, deadline: float) -> None:
     kernel per page and run the page's notebook in it. Here: wait until the kernels of
     every page exist and their CPU time stops growing (a second without work).
     """
-    expected = _pool_size() * len(list(NOTEBOOKS.glob("*.ipynb")))
+    expected = sum(_pool_sizes().values())
     if not expected or not Path("/proc/self/stat").exists():
         return
     last, quiet = -1, 0
@@ -196,8 +208,12 @@ def app_timings():
 
 
 def _voila_mode() -> str:
-    size = _pool_size()
-    return f"прогретые ядра, по {size} на страницу" if size else "новое ядро на каждое посещение"
+    sizes = _pool_sizes()
+    if not sizes:
+        return "новое ядро на каждое посещение"
+    common = max(set(sizes.values()), key=list(sizes.values()).count)
+    other = ", ".join(f"{nb}: {n}" for nb, n in sizes.items() if n != common)
+    return f"прогретые ядра, по {common} на страницу" + (f" ({other})" if other else "")
 
 
 def render(app_url: str, notebook: str) -> str:
