@@ -39,12 +39,15 @@ lab: $(STAMP)
 ## The app for people who do not program: Voilà on this computer only (127.0.0.1),
 ## code and tracebacks hidden; the start page links the three workflows. Voilà reads
 ## voila.json from this directory: every page has a kernel started and its notebook run
-## in advance, so a page is usable as soon as the browser has drawn it.
+## in advance, so a page is usable as soon as the browser has drawn it. The page template
+## «tandem» (share/jupyter/voila/templates/) is Voilà's «lab» page with the icon font served
+## by the app instead of a CDN: the app asks nothing of the internet.
 APP_PORT ?= 8866
 .PHONY: app
 app: $(STAMP)
 	@echo "Приложение: http://127.0.0.1:$(APP_PORT)/voila/render/00_start.ipynb (остановить: Ctrl+C)"
-	$(BIN)/voila notebooks/ --Voila.ip=127.0.0.1 --port=$(APP_PORT) --show_tracebacks=False --strip_sources=True
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/ --template=tandem \
+		--Voila.ip=127.0.0.1 --port=$(APP_PORT) --show_tracebacks=False --strip_sources=True
 
 ## Rebuild the sample data from its seeded generator.
 sample: $(STAMP)

@@ -80,8 +80,10 @@ def app_url(tmp_path_factory):
             f"--port={port}",
             "--show_tracebacks=False",
             "--strip_sources=True",
+            "--template=tandem",
         ],
         cwd=ROOT,
+        env={**os.environ, "JUPYTER_PATH": str(ROOT / "share" / "jupyter")},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

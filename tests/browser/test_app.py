@@ -53,10 +53,20 @@ def upload(page, button: str, *paths) -> None:
 
 @pytest.mark.parametrize("notebook", [p.name for p in sorted(NOTEBOOKS.glob("*.ipynb"))])
 def test_every_page_becomes_usable_and_is_timed(page, app_url, app_timings, notebook):
-    """Every page opens with its controls usable; the time goes to out/app_timings.txt."""
+    """Every page opens with its controls usable, asks nothing of the internet (the icons'
+    font comes from the app itself); the time goes to out/app_timings.txt."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
     open_page(page, app_url, notebook, READY.get(notebook, _first_control), app_timings)
     expect(page.get_by_text("Traceback")).to_have_count(0)
     expect(page.get_by_text("There was an error when executing cell", exact=False)).to_have_count(0)
+    if page.locator("i.fa").count():  # buttons with icons: their font is loaded, from the app
+        faces = page.evaluate(
+            """async () => (await document.fonts.load('900 16px "Font Awesome 5 Free"')).length"""
+        )
+        assert faces > 0, "шрифт значков кнопок не загрузился"
+    outside = [url for url in asked if not url.startswith((app_url + "/", "data:", "blob:"))]
+    assert not outside, f"страница обращается за пределы приложения: {outside[:5]}"
 
 
 def test_start_page_links_three_workflows(page, app_url, shot, app_timings):
