@@ -2,7 +2,9 @@
 
 * :func:`leave_one_out` — for each juror who scored anything, the whole
   contest recomputed by its own rules (advancement included) without every
-  score of that juror;
+  score of that juror — under ``normalization: additive`` with the severity
+  model fitted again on the remaining scores; :func:`leave_one_out_notes`
+  names the jurors whose absence would disconnect a task's plan;
 * :func:`robustness_summary` — per entry: the range of its places over those
   panels, the share of panels in which its award holds, and the juror whose
   absence changes its place or award most;
