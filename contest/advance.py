@@ -2,8 +2,10 @@
 
 A later stage sees only the entries advanced from the previous one, by
 :func:`contest.score` on the scores of the earlier stages (the stage's
-``advance`` rule; ``docs/contest_rules.md``). Pure: frames in, lists and
-frames out.
+``advance`` rule; ``docs/contest_rules.md``) — after the chair's
+reconciliation decisions on those scores, when given
+(:func:`contest.reconcile.apply_decisions`), so that the entries that
+advance are those of the protocol. Pure: frames in, lists and frames out.
 """
 
 from __future__ import annotations
@@ -11,11 +13,44 @@ from __future__ import annotations
 import pandas as pd
 
 from contest.assign import assign_jury
+from contest.reconcile import apply_decisions, decisions_for_stages
 from contest.roster import People
 from contest.scoring import score
 
 
-def entries_for_stage(contest, people: People, scores: pd.DataFrame, stage_id: str) -> list[str] | None:
+def reconciled_scores(contest, scores: pd.DataFrame, decisions=None, where=None) -> pd.DataFrame:
+    """``scores`` with the chair's decisions about their stages applied (:func:`contest.reconcile.apply_decisions`).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Long-form scores with ``entry_id``, ``juror_id``, ``criterion_id``, ``score``,
+        ``stage_id`` (other columns kept).
+    decisions : DataFrame, optional
+        The decisions (:func:`contest.reconcile_io.load_decisions`); those about
+        stages without scores here are left out (:func:`contest.reconcile.decisions_for_stages`).
+    where : dict, optional
+        ``file``, ``sheet``, ``columns`` of the decisions, for messages.
+
+    Returns
+    -------
+    DataFrame
+        ``scores`` itself when there are no decisions, else a copy with the new scores.
+
+    Raises
+    ------
+    ContestError
+        A bad decision (:func:`contest.reconcile.apply_decisions`).
+    """
+    if decisions is None or not len(scores):
+        return scores
+    mine = decisions_for_stages(contest, decisions, set(scores["stage_id"].astype(str)))
+    return apply_decisions(contest, scores, mine, **(where or {})).scores
+
+
+def entries_for_stage(
+    contest, people: People, scores: pd.DataFrame, stage_id: str, decisions=None, where=None
+) -> list[str] | None:
     """Entries that take part in stage ``stage_id``: all (``None``) for the first stage, else those
     advanced from the previous stage by the scores of the earlier stages in ``scores``.
 
@@ -24,6 +59,9 @@ def entries_for_stage(contest, people: People, scores: pd.DataFrame, stage_id: s
     scores : DataFrame
         Long-form scores with ``entry_id``, ``juror_id``, ``criterion_id``, ``score``,
         ``stage_id``; rows of later stages are ignored.
+    decisions, where : optional
+        The chair's reconciliation decisions, applied to the earlier stages' scores first
+        (:func:`reconciled_scores`).
 
     Returns
     -------
@@ -34,7 +72,7 @@ def entries_for_stage(contest, people: People, scores: pd.DataFrame, stage_id: s
     k = ids.index(stage_id)
     if k == 0:
         return None
-    prev = scores[scores["stage_id"].isin(ids[:k])]
+    prev = reconciled_scores(contest, scores[scores["stage_id"].isin(ids[:k])], decisions, where)
     return advanced_entries(contest, people, prev, ids[k - 1])
 
 
@@ -54,7 +92,7 @@ def advanced_entries(
 
 
 def expected_assignment(
-    contest, people: People, scores: pd.DataFrame, stages=None, model_stages=()
+    contest, people: People, scores: pd.DataFrame, stages=None, model_stages=(), decisions=None, where=None
 ) -> pd.DataFrame:
     """The jury plan of every stage that has scores (or of ``stages``, when given).
 
@@ -65,7 +103,8 @@ def expected_assignment(
     The first stage covers all entries; a later stage covers the entries that
     advanced from the previous one according to ``contest.score`` on the
     scores of the earlier stages (``docs/contest_rules.md``: a later stage
-    sees only the advanced entries).
+    sees only the advanced entries), after the chair's reconciliation
+    ``decisions`` (with their ``where``, :func:`reconciled_scores`) when given.
 
     Returns
     -------
@@ -74,6 +113,7 @@ def expected_assignment(
     """
     frames = []
     stage_ids = [s.id for s in contest.stages]
+    scores = reconciled_scores(contest, scores, decisions, where)
     scored = set(stages) if stages is not None else (set(scores["stage_id"]) if len(scores) else set())
     for sid in stage_ids:
         if sid not in scored:

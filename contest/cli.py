@@ -3,11 +3,13 @@
 ::
 
     python -m contest sheets CONTEST.yaml PEOPLE.xlsx --out DIR/ [--stage S1] [--scores SCORES]
+                             [--reconciliation DECISIONS.csv] [--allow-unreconciled]
     python -m contest results CONTEST.yaml PEOPLE.xlsx SCORES --out PROTOCOL.xlsx
                               [--adjustments ADJ.csv] [--public PUBLIC.xlsx]
                               [--reconciliation DECISIONS.csv] [--allow-unreconciled]
                               [--docx PROTOCOL.docx [--docx-template TEMPLATE.docx]]
     python -m contest assign CONTEST.yaml PEOPLE.xlsx [--stage S1] [--scores SCORES]
+                             [--reconciliation DECISIONS.csv] [--allow-unreconciled]
     python -m contest entries (REGISTER.xlsx | RESULT.xlsx) REGISTRY --jury JURY.xlsx --out PEOPLE.xlsx
                               [--on DATE] [--group-entries] [--nomination form|network|none]
 
@@ -53,6 +55,17 @@ def _parser() -> ArgumentParser:
     a.add_argument("people")
     a.add_argument("--stage")
     a.add_argument("--scores")
+    for sp in (s, a):
+        sp.add_argument(
+            "--reconciliation",
+            help="решения председателя по оценкам предыдущих этапов, расходящимся больше max_spread: "
+            "в следующий этап проходят работы по согласованным баллам, как в протоколе",
+        )
+        sp.add_argument(
+            "--allow-unreconciled",
+            action="store_true",
+            help="определить прошедшие работы, хотя расхождения больше max_spread не согласованы",
+        )
     r = sub.add_parser("results", help="итоги: протокол, сводная ведомость, согласованность")
     r.add_argument("contest")
     r.add_argument("people")
@@ -81,7 +94,9 @@ def _parser() -> ArgumentParser:
 def cmd_sheets(args) -> int:
     contest = load_contest(args.contest)
     people = load_people(args.people)
-    stage, jury = stage_plan(contest, people, args.stage, args.scores)
+    stage, jury = stage_plan(
+        contest, people, args.stage, args.scores, args.reconciliation, args.allow_unreconciled
+    )
     plan = jury.assignment
     books = build_sheets(contest, people, plan, stage)  # everything built before anything is written
     out = Path(args.out)
@@ -100,7 +115,9 @@ def cmd_sheets(args) -> int:
 def cmd_assign(args) -> int:
     contest = load_contest(args.contest)
     people = load_people(args.people)
-    stage, jury = stage_plan(contest, people, args.stage, args.scores)
+    stage, jury = stage_plan(
+        contest, people, args.stage, args.scores, args.reconciliation, args.allow_unreconciled
+    )
     plan = jury.assignment
     print(f"Этап {stage}: распределение жюри (работа: эксперты)")
     for eid, g in plan.groupby("entry_id"):

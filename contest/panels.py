@@ -316,7 +316,7 @@ def _flat_sum(idx: np.ndarray, values: np.ndarray, size: int, terms: int) -> np.
     return out
 
 
-def run_panels(prep: Prepared, jt: pd.DataFrame, n_panels: int, strict: bool = True) -> Run:
+def run_panels(prep: Prepared, jt: pd.DataFrame, n_panels: int, strict: bool = True, values=None) -> Run:
     """Score ``n_panels`` variants of a contest at once (rules 1–8).
 
     Parameters
@@ -326,6 +326,11 @@ def run_panels(prep: Prepared, jt: pd.DataFrame, n_panels: int, strict: bool = T
         Rows of ``prep.jt`` (its columns) with a panel number ``p`` in ``0 … n_panels − 1``: each panel
         is the contest scored on its own rows. A row of a stage the entry did not reach in its panel is
         set aside (in panel 0 it is reported by :func:`score` as an error).
+    values : callable, optional
+        ``values(rows) -> array``: the values aggregated for a stage's rows that reach the stage (its
+        argument: those rows of ``jt``, every panel; the result: integers in units of
+        10**-``prep.d`` points, one per row) — the per-panel refit of ``normalization: additive``
+        (:mod:`contest.robustness`). Default: the rows' ``units`` (or their z-scores).
     """
     c = prep.contest
     E = len(prep.universe)
@@ -343,7 +348,9 @@ def run_panels(prep: Prepared, jt: pd.DataFrame, n_panels: int, strict: bool = T
             dropped = np.unique(flat[~keep & (flat < E)])
             rows = rows[keep]
         rows = rows.copy()
-        if c.normalization == "zscore" and len(rows):
+        if values is not None:
+            rows["value"] = values(rows) if len(rows) else rows["units"].to_numpy()
+        elif c.normalization == "zscore" and len(rows):
             rows["value"] = _zscore_units(
                 rows["raw"].to_numpy(), rows["p"].to_numpy(), rows["j"].to_numpy(), rows["t"].to_numpy()
             )

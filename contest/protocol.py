@@ -41,11 +41,11 @@ tables are built by :mod:`contest.report`; this module lays them out.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import replace
+import math
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break
@@ -247,6 +247,7 @@ def build_protocol(
     if c.by_nomination and "nomination" in results.ranking.columns:
         r = start
         nom = results.ranking["nomination"].to_numpy()
+        sections = []
         for name in dict.fromkeys(nom):
             set_cell(ws.cell(r, 1), f"Номинация «{name}»").font = Font(bold=True, size=12)
             part = rf[nom == name].reset_index(drop=True)
@@ -259,9 +260,12 @@ def build_protocol(
                 freeze=False,
                 autofilter=False,
             )
+            sections.append((r + 1, part))
             r += len(part) + 3
         r += 1
-        _fit(ws, rf, start, {f"total_{s.id}": 11 for s in c.stages})
+        # every section's table wrapped (the nomination's title stays one line above its table)
+        for header_row, part in sections:
+            _fit(ws, part, header_row, {f"total_{s.id}": 11 for s in c.stages})
         print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
     else:
         write_table(ws, rf, headers=headers, number_formats=fmts, start_row=start)
@@ -503,27 +507,37 @@ def _reconciliation_sheet(wb: Workbook, rec, head: str) -> None:
 
 def _stability_sheet(wb: Workbook, results, people: People, head: str) -> None:
     """The sheet «Устойчивость»: each juror left out, the alerts, the other rules (A4 landscape)."""
-    if results.contest.normalization == "additive":
-        ws = wb.create_sheet("Устойчивость")
-        set_cell(
-            ws.cell(1, 1),
-            "Проверка устойчивости для normalization: additive не выполняется: пересчёт без эксперта "
-            "требует заново оценить модель строгости.",
-        )
-        print_setup(ws, landscape=True, title_rows=None, sheet_name=True, header=head)
-        return
-    rob = _robustness(results)
+    rob = assess_robustness(results)
     ws = wb.create_sheet("Устойчивость")
     start = _title(
         ws,
         [
             "Устойчивость итогов",
             "Итоги пересчитаны по тем же правилам без оценок каждого эксперта по очереди "
-            "(с проходом в следующий этап).",
+            "(с проходом в следующий этап"
+            + (
+                "; модель строгости экспертов оценена заново по оставшимся оценкам)."
+                if results.contest.normalization == "additive"
+                else ")."
+            ),
         ],
     )
     st = stability_table(rob, people)
+    widths = dict(zip(st.columns, (7, 9, 28, 12, 12, 12, 24, 22)))
+    for j, col in enumerate(st.columns, 1):
+        ws.column_dimensions[get_column_letter(j)].width = widths.get(col, _WIDTH)
+    span = sum(widths.get(col, _WIDTH) for col in st.columns)
+    for note in rob.notes:  # a long warning wrapped across the table's width, above it
+        r = start - 1
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(st.columns))
+        cell = set_cell(ws.cell(r, 1), f"Внимание: {note}")
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = math.ceil(len(cell.value) * 1.2 / span) * 14.0 + 1
+        start += 1
+    start += 1 if rob.notes else 0
     write_table(ws, st, number_formats={"Награда сохраняется, доля составов": "0%"}, start_row=start)
+    wrap_rows(ws, start, start + len(st), len(st.columns))
     r = start + len(st) + 2
     set_cell(ws.cell(r, 1), "Эксперт решает награду").font = Font(bold=True)
     for i, line in enumerate(rob.alerts or ["Ни один эксперт в одиночку не меняет награды."], r + 1):
@@ -532,35 +546,6 @@ def _stability_sheet(wb: Workbook, results, people: People, head: str) -> None:
     set_cell(ws.cell(r, 1), "Места и награды при других правилах подсчёта").font = Font(bold=True)
     write_table(ws, what_if_table(rob), start_row=r + 1, freeze=False, autofilter=False)
     print_setup(ws, landscape=True, title_rows=start, sheet_name=True, header=head)
-
-
-def _robustness(results):
-    """:func:`assess_robustness`, nomination by nomination under ``ranking.by_nomination``.
-
-    Each nomination is a contest of its own (rule 9 of :mod:`contest.scoring`), so
-    its robustness is that of the nomination's entries alone.
-    """
-    c = results.contest
-    if not c.by_nomination or "nomination" not in results.ranking.columns:
-        return assess_robustness(results)
-    parts = []
-    for name in dict.fromkeys(results.ranking["nomination"]):
-        ids = set(results.ranking.loc[results.ranking["nomination"] == name, "entry_id"])
-        sub = replace(
-            results,
-            contest=replace(c, by_nomination=False),
-            ranking=results.ranking[results.ranking["entry_id"].isin(ids)].reset_index(drop=True),
-            scores=results.scores[results.scores["entry_id"].isin(ids)].reset_index(drop=True),
-            adjustments=results.adjustments[results.adjustments["entry_id"].isin(ids)].reset_index(drop=True),
-        )
-        parts.append(assess_robustness(sub))
-    return replace(
-        parts[0],
-        leave_one_out=pd.concat([p.leave_one_out for p in parts], ignore_index=True),
-        summary=pd.concat([p.summary for p in parts], ignore_index=True),
-        alerts=[a for p in parts for a in p.alerts],
-        what_if=pd.concat([p.what_if for p in parts], ignore_index=True),
-    )
 
 
 def build_public(results, people: People) -> Workbook:

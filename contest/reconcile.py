@@ -45,6 +45,7 @@ __all__ = [
     "NEEDS_REVIEW",
     "Reconciliation",
     "apply_decisions",
+    "decisions_for_stages",
     "flags_message",
     "spread_flags",
 ]
@@ -184,6 +185,38 @@ def _task_of(contest: Contest, value: str) -> tuple[str, str] | None:
         return (s, t) if (s, t) in pairs else None
     found = [p for p in pairs if p[1] == value]
     return found[0] if len(found) == 1 else None
+
+
+def decisions_for_stages(contest: Contest, decisions: pd.DataFrame | None, stage_ids) -> pd.DataFrame | None:
+    """The decisions about the criteria and tasks of ``stage_ids`` (and those naming no known criterion
+    or task, so that :func:`apply_decisions` reports them): the decisions that apply to the scores of
+    those stages, e.g. the earlier stages when the next stage's plan is made.
+
+    Parameters
+    ----------
+    decisions : DataFrame or None
+        As for :func:`apply_decisions`.
+    stage_ids : iterable of str
+
+    Returns
+    -------
+    DataFrame or None
+        The rows kept, in order; None when ``decisions`` is None.
+    """
+    if decisions is None:
+        return None
+    wanted = set(stage_ids)
+    crit = {c.id: s.id for s in contest.stages for t in s.tasks for c in t.criteria}
+    keep = []
+    for d in decisions.to_dict("records"):
+        cid, tid = str(d.get("criterion_id") or ""), str(d.get("task_id") or "")
+        if cid:
+            stage = crit.get(cid)
+        else:
+            found = _task_of(contest, tid) if tid else None
+            stage = found[0] if found else None
+        keep.append(stage is None or stage in wanted)
+    return decisions[pd.Series(keep, index=decisions.index, dtype=bool)]
 
 
 def apply_decisions(

@@ -2,7 +2,9 @@
 
 * :func:`leave_one_out` — for each juror who scored anything, the whole
   contest recomputed by its own rules (advancement included) without every
-  score of that juror;
+  score of that juror — under ``normalization: additive`` with the severity
+  model fitted again on the remaining scores; :func:`leave_one_out_notes`
+  names the jurors whose absence would disconnect a task's plan;
 * :func:`robustness_summary` — per entry: the range of its places over those
   panels, the share of panels in which its award holds, and the juror whose
   absence changes its place or award most;
@@ -20,15 +22,16 @@ Pure: frames in, frames out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from contest.model import Contest, ContestError
-from contest.panels import prepare, run_panels
-from contest.scoring import Results, stage_issues
+from contest.model import Contest
+from contest.panels import Prepared, prepare, run_panels
+from contest.scoring import Results, entry_nominations, score
+from contest.severity import CORRECTION_DECIMALS, additive_prepared, corrected_units, juror_groups
 from contest.validate import id_set, validate_adjustments, validate_scores
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "Robustness",
     "WHAT_IF_VARIANTS",
     "leave_one_out",
+    "leave_one_out_notes",
     "assess_robustness",
     "robustness_alerts",
     "robustness_summary",
@@ -68,11 +72,16 @@ def leave_one_out(
 
     For each juror who scored anything, every score of that juror is removed
     and the contest is scored again by its rules (:func:`contest.score`):
-    aggregation, rounding, normalisation, advancement, ranking and awards. A
-    score of an entry in a stage it no longer reaches is set aside, and so is
-    an adjustment of an entry that no longer takes part in the stage; an
-    entry that now reaches a stage it has no scores in does not take part in
-    it. All panels are computed at once (one vectorised pass).
+    aggregation, rounding, normalisation, advancement, ranking and awards
+    (within each nomination under ``ranking.by_nomination``). A score of an
+    entry in a stage it no longer reaches is set aside, and so is an
+    adjustment of an entry that no longer takes part in the stage; an entry
+    that now reaches a stage it has no scores in does not take part in it.
+    With ``normalization: additive`` the severity model is fitted again on
+    the remaining scores of each task (those of the entries that reach the
+    stage in that panel); a juror whose absence leaves a task's plan
+    disconnected has no panel (:func:`leave_one_out_notes` says so). All
+    panels are computed at once (one vectorised pass).
 
     Parameters
     ----------
@@ -84,32 +93,127 @@ def leave_one_out(
     -------
     DataFrame
         ``juror_id`` (str, the juror left out), ``entry_id`` (str), ``total``
-        (float, points; NaN without a ranking stage), ``rank`` (int, shared),
-        ``award`` (str, ``""`` when none), ``tie_flag`` (bool); per juror in
-        text order, best first (as :attr:`Results.ranking`).
+        (float, points; NaN without a ranking stage), ``rank`` (int, shared;
+        within the nomination), ``award`` (str, ``""`` when none), ``tie_flag``
+        (bool); per juror in text order, best first (as :attr:`Results.ranking`).
 
     Raises
     ------
     ContestError
         As :func:`contest.score` for the full scores.
     """
+    return _leave_one_out(contest, scores, entries, jury, adjustments)[0]
+
+
+def leave_one_out_notes(
+    contest: Contest,
+    scores: pd.DataFrame,
+    entries: Any = None,
+    jury: Any = None,
+    adjustments: pd.DataFrame | None = None,
+) -> list[str]:
+    """Russian notes on the jurors :func:`leave_one_out` could not leave out (same arguments).
+
+    Returns
+    -------
+    list of str
+        One sentence per juror whose absence leaves the plan of a task without
+        a connection between its jurors under ``normalization: additive``
+        (e.g. «Без оценок эксперта Ж03 эксперты задания S1.T1 распадаются на
+        2 группы, не связанные общими работами: {Ж01, Ж02}; {Ж04, Ж05} …»);
+        empty otherwise.
+    """
+    return _leave_one_out(contest, scores, entries, jury, adjustments)[1]
+
+
+def _checked(contest: Contest, scores, entries, jury, adjustments):
+    """Validated scores and adjustments, the nominations and the prepared integers of ``contest``."""
     known_entries = id_set(entries, "entry_id")
     df = validate_scores(contest, scores, known_entries, id_set(jury, "juror_id"))
     adj = validate_adjustments(contest, adjustments, known_entries)
-    prep = prepare(contest, df, adj, known_entries)
+    nominations = entry_nominations(contest, entries, df)
+    return df, adj, nominations, prepare(contest, df, adj, known_entries)
+
+
+def _sub_panels(prep: Prepared, rows: pd.DataFrame, nominations: dict | None) -> tuple[pd.DataFrame, int]:
+    """Each panel split into one sub-panel per nomination (``p · N + nomination``, text order): the
+    advancement, ranks and awards of a sub-panel are those among the nomination's entries (rule 9 of
+    :mod:`contest.scoring`). Returns the rows and ``N`` (1 without nominations)."""
+    if nominations is None:
+        return rows, 1
+    names = sorted(set(nominations[e] for e in prep.universe))
+    of = np.array([names.index(nominations[e]) for e in prep.universe], dtype=np.int64)
+    return rows.assign(p=rows["p"].to_numpy() * len(names) + of[rows["e"].to_numpy()]), len(names)
+
+
+def _additive_values(prep: Prepared, n_sub: int, failed: dict):
+    """The hook of :func:`contest.panels.run_panels` for ``normalization: additive``: per panel and
+    task, the severities fitted again on the rows that reach the stage (every nomination of the
+    panel together, as :func:`contest.score` fits them on every score of the task); a panel whose
+    task plan is not connected is recorded in ``failed`` (panel → [(task, groups)])."""
+    names_e = np.asarray(prep.universe, dtype=object)
+    names_j = np.asarray(prep.jurors, dtype=object)
+    scale = 10**CORRECTION_DECIMALS
+
+    def values(rows: pd.DataFrame) -> np.ndarray:
+        out = np.empty(len(rows), dtype=object)
+        u = rows["units"].to_numpy()
+        e = names_e[rows["e"].to_numpy()]
+        j = names_j[rows["j"].to_numpy()]
+        key = pd.DataFrame({"p": rows["p"].to_numpy() // n_sub, "t": rows["t"].to_numpy()})
+        for (p, t), idx in key.groupby(["p", "t"], sort=True).indices.items():
+            groups = juror_groups(e[idx], j[idx])
+            if len(groups) > 1:
+                failed.setdefault(int(p), []).append((int(t), groups))
+                out[idx] = [int(x) * scale for x in u[idx]]
+                continue
+            out[idx] = corrected_units(e[idx], j[idx], u[idx])
+        big = max((abs(int(x)) for x in out), default=0) >= 2**62
+        return out if big else out.astype(np.int64)
+
+    return values
+
+
+def _panel_frame(prep: Prepared, run, n_sub: int, nominations: dict | None, drop: set) -> pd.DataFrame:
+    """The ranking rows of every panel but those in ``drop``, each entry in its own nomination's
+    sub-panel; ``p`` is the panel."""
+    r = run.ranking
+    p = r["p"].to_numpy()
+    keep = ~np.isin(p // n_sub, sorted(drop))
+    if nominations is not None:
+        names = sorted(set(nominations[e] for e in prep.universe))
+        of = np.array([names.index(nominations[e]) for e in prep.universe], dtype=np.int64)
+        keep &= of[r["e"].to_numpy()] == p % n_sub
+    r = r[keep]
+    return r.assign(p=r["p"].to_numpy() // n_sub)
+
+
+def _run(contest: Contest, prep: Prepared, rows: pd.DataFrame, n_panels: int, nominations):
+    """:func:`contest.panels.run_panels` of ``rows`` (panels ``0 … n_panels − 1``) with the
+    nominations as sub-panels and the additive model fitted in each panel; returns the ranking rows
+    (:func:`_panel_frame`) and the panels whose plan fell apart (panel → [(task, groups)])."""
+    rows, n_sub = _sub_panels(prep, rows, nominations)
+    failed: dict = {}
+    values = None
+    if contest.normalization == "additive":
+        values = _additive_values(prep, n_sub, failed)
+        prep = additive_prepared(prep)  # d + 9 decimals; raises when the full plan is not connected
+    run = run_panels(prep, rows, n_panels * n_sub, values=values)
+    return _panel_frame(prep, run, n_sub, nominations, set(failed)), failed
+
+
+def _leave_one_out(contest, scores, entries, jury, adjustments) -> tuple[pd.DataFrame, list[str]]:
+    score(contest, scores, entries=entries, jury=jury, adjustments=adjustments)  # the checks of score()
+    df, adj, nominations, prep = _checked(contest, scores, entries, jury, adjustments)
     jt = prep.jt
     present = np.unique(jt["j"].to_numpy())
     J = len(present)
-    # panel 0: everybody (checked as score() checks it); panel q + 1: without juror present[q]
+    # panel 0: everybody; panel q + 1: without juror present[q]
     rep = np.repeat(np.arange(len(jt)), J)
     panel = np.tile(np.arange(J), len(jt))
     keep = jt["j"].to_numpy()[rep] != present[panel]
     parts = [jt.assign(p=0), jt.iloc[rep[keep]].assign(p=panel[keep] + 1)]
-    run = run_panels(prep, pd.concat(parts, ignore_index=True), J + 1)
-    issues = stage_issues(contest, df, adj, prep, run)
-    if issues:
-        raise ContestError(issues)
-    r = run.ranking
+    r, failed = _run(contest, prep, pd.concat(parts, ignore_index=True), J + 1, nominations)
     r = r[r["p"].to_numpy() > 0]
     jurors = np.asarray(prep.jurors, dtype=object)[present]
     out = pd.DataFrame(
@@ -124,7 +228,19 @@ def leave_one_out(
     )
     for col in ("juror_id", "entry_id", "award"):
         out[col] = out[col].astype(str)
-    return out.reset_index(drop=True)
+    tf = prep.tasks
+    notes = []
+    for p in sorted(failed):
+        for t, groups in failed[p]:
+            parts_txt = "; ".join(f"{{{', '.join(g)}}}" for g in groups)
+            notes.append(
+                f"Без оценок эксперта {jurors[p - 1]} эксперты задания {tf.at[t, 'stage_id']}.{tf.at[t, 'task_id']} "
+                f"распадаются на {len(groups)} группы, не связанные общими работами: {parts_txt}. Строгость "
+                "экспертов разных групп сравнить нельзя, справедливые средние без этого эксперта не "
+                "определены, поэтому итоги без него не пересчитывались: этот состав не входит ни в диапазон "
+                "мест, ни в долю составов, сохраняющих награду."
+            )
+    return out.reset_index(drop=True), notes
 
 
 def robustness_summary(results: Results, loo: pd.DataFrame) -> pd.DataFrame:
@@ -251,19 +367,12 @@ def what_if(
         scores of an entry in a stage it no longer reaches is scored with
         those scores set aside (as :func:`leave_one_out` does).
     """
-    known_entries = id_set(entries, "entry_id")
+    score(contest, scores, entries=entries, jury=jury, adjustments=adjustments)  # the checks of score()
     frames = []
     for label, agg, norm in WHAT_IF_VARIANTS:
         c = _variant(contest, agg, norm)
-        df = validate_scores(c, scores, known_entries, id_set(jury, "juror_id"))
-        adj = validate_adjustments(c, adjustments, known_entries)
-        prep = prepare(c, df, adj, known_entries)
-        run = run_panels(prep, prep.jt.assign(p=0), 1)
-        if label == WHAT_IF_VARIANTS[0][0]:
-            issues = stage_issues(c, df, adj, prep, run)
-            if issues:
-                raise ContestError(issues)
-        r = run.ranking
+        df, adj, nominations, prep = _checked(c, scores, entries, jury, adjustments)
+        r, _ = _run(c, prep, prep.jt.assign(p=0), 1, nominations)
         frames.append(
             pd.DataFrame(
                 {
@@ -294,24 +403,31 @@ class Robustness:
         :func:`robustness_alerts`.
     what_if : DataFrame
         :func:`what_if`.
+    notes : list of str
+        :func:`leave_one_out_notes`: the jurors who could not be left out
+        (``normalization: additive`` with a plan that falls apart without them).
     """
 
     leave_one_out: pd.DataFrame
     summary: pd.DataFrame
     alerts: list[str]
     what_if: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
 
 
 def assess_robustness(results: Results) -> Robustness:
-    """Every robustness check of ``results``, from the scores and adjustments it holds."""
+    """Every robustness check of ``results``, from the scores and adjustments it holds (within each
+    nomination under ``ranking.by_nomination``)."""
     c = results.contest
     scores = results.scores[["entry_id", "juror_id", "criterion_id", "score"]]
-    entries = results.ranking["entry_id"]
+    cols = ["entry_id", "nomination"] if "nomination" in results.ranking.columns else ["entry_id"]
+    entries = results.ranking[cols]
     adj = results.adjustments
-    loo = leave_one_out(c, scores, entries=entries, adjustments=adj)
+    loo, notes = _leave_one_out(c, scores, entries, None, adj)
     return Robustness(
         leave_one_out=loo,
         summary=robustness_summary(results, loo),
         alerts=robustness_alerts(results, loo),
         what_if=what_if(c, scores, entries=entries, adjustments=adj),
+        notes=notes,
     )

@@ -72,12 +72,20 @@ def _first_rows(df: pd.DataFrame, columns) -> pd.DataFrame:
 
 
 def check_scores(
-    contest, people: People, raw: pd.DataFrame, issues: list[Issue], model_stages=()
+    contest,
+    people: People,
+    raw: pd.DataFrame,
+    issues: list[Issue],
+    model_stages=(),
+    decisions=None,
+    where=None,
 ) -> pd.DataFrame:
     """Cross-row checks: duplicates, recusal, assignment, completeness.
 
     Returns the expected assignment (see :func:`expected_assignment`; ``model_stages`` is
-    passed to it).
+    passed to it, and so are the chair's reconciliation ``decisions`` with their ``where``
+    when the scores have no other problem: the entries of a later stage are those that
+    advanced after the decisions).
 
     The checks run on integer codes of the id columns, and rows are turned
     into messages only where something is wrong, so 600,000 scores take a
@@ -135,6 +143,8 @@ def check_scores(
         raw[raw["valid"].astype(bool)],
         stages=set(raw["stage_id"].unique()),
         model_stages=model_stages,
+        decisions=None if issues else decisions,
+        where=where,
     )
     planned = set(zip(*(plan[c].tolist() for c in ["stage_id", "entry_id", "juror_id"])))
     stage_entries = plan.groupby("stage_id")["entry_id"].apply(set).to_dict()

@@ -270,7 +270,7 @@ def read_folder(
     return df
 
 
-def load_scores(path, contest, people: People) -> ScoreSet:
+def load_scores(path, contest, people: People, decisions=None, where=None) -> ScoreSet:
     """Read and check the scores of a contest.
 
     Parameters
@@ -281,6 +281,12 @@ def load_scores(path, contest, people: People) -> ScoreSet:
         skipped).
     contest : Contest
     people : People
+    decisions, where : optional
+        The chair's reconciliation decisions and their context
+        (:func:`contest.reconcile_io.load_decisions`): the scores of a later
+        stage are checked against the entries that advanced after the
+        decisions (:func:`contest.advance.expected_assignment`); the scores
+        returned are the scores as entered.
 
     Returns
     -------
@@ -325,7 +331,7 @@ def load_scores(path, contest, people: People) -> ScoreSet:
             raw = read_long(path, contest, people, issues)
     if not issues and raw.empty:
         issues.append(Issue("нет ни одного балла", file=path.name))
-    plan = check_scores(contest, people, raw, issues, model_stages)
+    plan = check_scores(contest, people, raw, issues, model_stages, decisions, where)
     if issues:
         raise ContestError(issues)
     out = raw[raw["valid"].astype(bool)][["entry_id", "juror_id", "criterion_id", "score", "stage_id"]].copy()

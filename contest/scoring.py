@@ -191,7 +191,7 @@ def score(
     known_entries = id_set(entries, "entry_id")
     df = validate_scores(contest, scores, known_entries, id_set(jury, "juror_id"), source)
     adj = validate_adjustments(contest, adjustments, known_entries)
-    nominations = _nominations(contest, entries, df)
+    nominations = entry_nominations(contest, entries, df)
     prep = prepare(contest, df, adj, known_entries)
     if contest.normalization == "additive":
         prep = additive_prepared(prep)
@@ -254,7 +254,7 @@ def _concat(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
     return out
 
 
-def _nominations(contest: Contest, entries: Any, df: pd.DataFrame) -> dict[str, str] | None:
+def entry_nominations(contest: Contest, entries: Any, df: pd.DataFrame) -> dict[str, str] | None:
     """``entry_id → nomination`` under ``ranking.by_nomination`` (rule 9), else None."""
     if not contest.by_nomination:
         return None

@@ -51,6 +51,7 @@ __all__ = [
     "CORRECTION_DECIMALS",
     "Severity",
     "additive_prepared",
+    "corrected_units",
     "disconnected_message",
     "exact_severities",
     "fit_severity",
@@ -290,6 +291,32 @@ def fit_severity(juror_tasks: pd.DataFrame) -> Severity:
     return Severity(jurors.reset_index(drop=True), entries.reset_index(drop=True), warnings)
 
 
+def corrected_units(entry_ids, juror_ids, units) -> list[int]:
+    """The juror task sums of one connected task corrected by the jurors' exact severities.
+
+    Parameters
+    ----------
+    entry_ids, juror_ids : sequences of str, equal length
+        One pair per juror task sum; the plan must be connected (:func:`juror_groups`).
+    units : sequence of int
+        The task sums in units of 10⁻ᵈ points.
+
+    Returns
+    -------
+    list of int
+        ``raw + severity`` of each sum (:func:`exact_severities`) in units of
+        10⁻⁽ᵈ⁺⁹⁾ points, rounded half-up (:data:`CORRECTION_DECIMALS`).
+
+    Raises
+    ------
+    ValueError
+        When the plan is not connected.
+    """
+    scale = 10**CORRECTION_DECIMALS
+    sev = exact_severities(entry_ids, juror_ids, [int(x) for x in units])
+    return [int(round_fraction((int(x) + sev[str(jj)]) * scale, 0)) for x, jj in zip(units, juror_ids)]
+
+
 def additive_prepared(prep: Prepared) -> Prepared:
     """The scores of ``normalization: additive``: each juror task sum corrected by the juror's severity.
 
@@ -314,7 +341,6 @@ def additive_prepared(prep: Prepared) -> Prepared:
         return replace(
             prep, d=prep.d + CORRECTION_DECIMALS, contest=replace(prep.contest, normalization="none")
         )
-    scale = 10**CORRECTION_DECIMALS
     out = np.empty(len(jt), dtype=object)
     names_e = np.asarray(prep.universe, dtype=object)
     names_j = np.asarray(prep.jurors, dtype=object)
@@ -331,8 +357,7 @@ def additive_prepared(prep: Prepared) -> Prepared:
                 Issue("normalization: additive невозможна — " + disconnected_message(where, groups))
             )
             continue
-        sev = exact_severities(e, j, [int(x) for x in u])
-        out[idx] = [int(round_fraction((int(x) + sev[str(jj)]) * scale, 0)) for x, jj in zip(u, j)]
+        out[idx] = corrected_units(e, j, u)
     if issues:
         raise ContestError(issues)
     big = max(abs(int(x)) for x in out) >= 2**62

@@ -245,12 +245,14 @@ def stability_html(rob, people) -> str:
         )
     else:
         alerts = "<p style='color:#375623'><b>Ни один эксперт в одиночку не меняет награды.</b></p>"
+    notes = "".join(f"<p style='color:#9c5700'><b>Внимание:</b> {html.escape(n)}</p>" for n in rob.notes)
     st = stability_table(rob, people)
     share = "Награда сохраняется, доля составов"
     st[share] = [f"{x:.0%}" for x in st[share]]
     return (
         alerts + "<p>Итоги пересчитаны по тем же правилам без оценок каждого эксперта по очереди "
         "(с проходом в следующий этап).</p>"
+        + notes
         + styled_html(st, highlight="Награда")
         + "<h3 style='margin:8px 0 4px'>При других правилах подсчёта</h3>"
         + styled_html(what_if_table(rob))

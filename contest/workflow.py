@@ -6,7 +6,8 @@ check the same things and give the same protocol:
 
 * :func:`stage_plan` — the jury plan of a stage; for a later stage the
   entries that advanced, from the scores of the earlier stages (which must be
-  given and hold the previous stage's scores);
+  given and hold the previous stage's scores) after the chair's
+  reconciliation decisions — the same scores the protocol is made of;
 * :func:`run_results` — scores and adjustments read and checked, the spreads
   over ``max_spread`` found and the chair's reconciliation decisions applied
   (:mod:`contest.reconcile`: open flags stop the run unless explicitly
@@ -34,13 +35,13 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.workbook.workbook import Workbook
 
-from contest.advance import entries_for_stage
+from contest.advance import advanced_entries
 from contest.agreement import Agreement, agreement
 from contest.assign import JuryPlan, plan_jury
 from contest.model import Contest, ContestError
 from contest.protocol import build_protocol, build_public
 from contest.protocol_docx import protocol_docx
-from contest.reconcile import Reconciliation, apply_decisions, flags_message
+from contest.reconcile import Reconciliation, apply_decisions, decisions_for_stages, flags_message
 from contest.reconcile_io import load_decisions
 from contest.roster import People
 from contest.scores import ScoreSet
@@ -62,7 +63,12 @@ __all__ = [
 
 
 def stage_plan(
-    contest: Contest, people: People, stage_id: str | None = None, scores_path=None
+    contest: Contest,
+    people: People,
+    stage_id: str | None = None,
+    scores_path=None,
+    reconciliation_path=None,
+    allow_unreconciled: bool = False,
 ) -> tuple[str, JuryPlan]:
     """The jury plan of a stage, with the checks of a later stage.
 
@@ -75,7 +81,15 @@ def stage_plan(
     scores_path : str or Path, optional
         Scores of the earlier stages (any form :func:`contest.scores_io.load_scores`
         reads); required for a later stage: the entries that advanced are
-        found from them (:func:`contest.advance.entries_for_stage`).
+        found from them (:func:`contest.advance.advanced_entries`).
+    reconciliation_path : str or Path, optional
+        The chair's decisions on the flagged spreads of the earlier stages
+        (:func:`contest.reconcile_io.load_decisions`): applied before the
+        entries that advanced are found, as :func:`run_results` applies them
+        before scoring — so the plan covers the entries of the protocol.
+    allow_unreconciled : bool
+        Make the plan even with spreads over ``max_spread`` in the earlier
+        stages left open; otherwise they are an error, as in :func:`run_results`.
 
     Returns
     -------
@@ -87,7 +101,8 @@ def stage_plan(
     ContestError
         Unknown stage; a later stage without ``scores_path``, or with scores
         that hold none of the previous stage; no entry advanced; bad scores;
-        an entry with too few admissible jurors.
+        a bad reconciliation decision; spreads of the earlier stages left open
+        without ``allow_unreconciled``; an entry with too few admissible jurors.
     """
     ids = [s.id for s in contest.stages]
     stage_id = stage_id or ids[0]
@@ -103,11 +118,20 @@ def stage_plan(
                     f"по ним определяются работы, прошедшие на этап"
                 )
             )
-        ss = load_scores(scores_path, contest, people)
+        decisions, where = load_decisions(reconciliation_path) if reconciliation_path else (None, {})
+        ss = load_scores(scores_path, contest, people, decisions, where)
         prev = ss.scores[ss.scores["stage_id"].isin(ids[:k])]
         if not (prev["stage_id"] == ids[k - 1]).any():
             raise ContestError(Issue(f"в баллах нет оценок этапа {ids[k - 1]}", file=Path(scores_path).name))
-        entry_ids = entries_for_stage(contest, people, prev, stage_id)
+        rec = apply_decisions(
+            contest,
+            prev[["entry_id", "juror_id", "criterion_id", "score", "stage_id"]],
+            decisions_for_stages(contest, decisions, ids[:k]),
+            **where,
+        )
+        if len(rec.open) and not allow_unreconciled:
+            raise ContestError(flags_message(rec.open))
+        entry_ids = advanced_entries(contest, people, rec.scores, ids[k - 1])
         if not entry_ids:
             raise ContestError(Issue(f"ни одна работа не прошла на этап {stage_id}"))
     return stage_id, plan_jury(contest, people, stage_id=stage_id, entry_ids=entry_ids)
@@ -214,9 +238,9 @@ def run_results(
         left open without ``allow_unreconciled`` (the list of entries,
         criteria and jurors).
     """
-    ss = load_scores(scores_path, contest, people)
-    adj = load_adjustments(adjustments_path, contest, people) if adjustments_path else None
     decisions, where = load_decisions(reconciliation_path) if reconciliation_path else (None, {})
+    ss = load_scores(scores_path, contest, people, decisions, where)
+    adj = load_adjustments(adjustments_path, contest, people) if adjustments_path else None
     rec = apply_decisions(
         contest, ss.scores[["entry_id", "juror_id", "criterion_id", "score"]], decisions, **where
     )

@@ -1,7 +1,9 @@
 """Regenerate the sample people and scores of the two sample contests.
 
 For each contest definition beside this script (``pedagogical_duet.yaml``,
-``best_practices.yaml``) it writes, with a fixed seed:
+``best_practices.yaml``, ``practices_by_nomination.yaml`` — places and awards
+in each nomination, «сетевой тандем» / «тандем одной школы») it writes,
+with a fixed seed:
 
 * ``<contest>_people.xlsx`` — sheets «Участники» (entries: mentor + mentee
   pairs taken from the sample district registry ``data/sample_district.xlsx``)
@@ -13,8 +15,9 @@ For each contest definition beside this script (``pedagogical_duet.yaml``,
   :func:`contest.assign_jury`; jurors differ in severity and one juror is
   noticeably harsh; later stages are scored only for the entries that
   advanced under the earlier stages' results (:func:`contest.score`);
-* ``<contest>_sheets/`` — the same scores as filled per-juror score sheets
-  (:mod:`contest.sheets`), the other input form of ``python -m contest results``;
+* ``<contest>_sheets/`` (the first two contests) — the same scores as filled
+  per-juror score sheets (:mod:`contest.sheets`), the other input form of
+  ``python -m contest results``;
 * ``pedagogical_duet_adjustments.csv`` — one sample penalty.
 
 Usage::
@@ -77,12 +80,17 @@ PRACTICE_TITLES = [
     "Портфолио профессионального роста",
     "Клуб молодых классных руководителей",
     "Проектная неделя дуэтов",
+    "Наставник онлайн: сетевая методическая служба",
+    "Межшкольная педагогическая студия",
 ]
 
 #: contest file → (entries, jurors from schools with entries, from schools without, harsh juror, consent refusals)
 PLAN = {
     "pedagogical_duet": dict(n_entries=12, juror_with=3, juror_without=1, harsh="Ж06", refuse=3, network=4),
     "best_practices": dict(n_entries=10, juror_with=0, juror_without=2, harsh="Ж04", refuse=2, network=3),
+    "practices_by_nomination": dict(
+        n_entries=13, juror_with=1, juror_without=2, harsh="Ж05", refuse=2, network=6, sheets=False
+    ),
 }
 
 
@@ -248,7 +256,11 @@ def main() -> None:
         people = load_people(people_path)
         scores, plan = make_scores(contest, people, rng, PLAN[key]["harsh"])
         scores.to_csv(HERE / f"{key}_scores.csv", index=False, encoding="utf-8")
-        n = write_filled_sheets(contest, people, scores, plan, HERE / f"{key}_sheets")
+        n = (
+            write_filled_sheets(contest, people, scores, plan, HERE / f"{key}_sheets")
+            if PLAN[key].get("sheets", True)
+            else 0
+        )
         if key == "pedagogical_duet":
             finalists = sorted(plan.loc[plan["stage_id"] == "S2", "entry_id"].unique())
         first = plan[plan["stage_id"] == contest.stages[0].id]

@@ -197,3 +197,136 @@ def test_protocol_sheet_and_page_section():
     page = stability_html(rob, p)
     assert "При других правилах подсчёта" in page
     assert ("Один эксперт решает награду" in page) == bool(rob.alerts)
+
+
+# ------------------------------------------------------------------ normalization: additive
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(advancing_contests(max_jurors=5))
+def test_additive_leave_one_out_equals_scoring_without_the_juror(case):
+    """Each juror removed, the severity model fitted again on the remaining plan: the same places,
+    totals and awards as scoring the contest again without that juror's rows; a juror whose absence
+    disconnects a task's plan has no panel and a note instead."""
+    from dataclasses import replace
+
+    from hypothesis import assume
+
+    from contest import ContestError
+    from contest.robustness import leave_one_out_notes
+
+    c, scores, entries, adjustments = case
+    c = replace(c, normalization="additive")
+    try:
+        score(c, scores, entries=entries, adjustments=adjustments)
+    except ContestError:
+        assume(False)  # a disconnected full plan, or scores made for the other advancement
+    loo = leave_one_out(c, scores, entries=entries, adjustments=adjustments)
+    notes = leave_one_out_notes(c, scores, entries=entries, adjustments=adjustments)
+    assert list(loo.columns) == LOO_COLUMNS
+    for j in sorted(set(scores["juror_id"])):
+        try:
+            want = independent(c, scores, entries, adjustments, j).ranking[LOO_COLUMNS[1:]]
+        except ContestError as exc:
+            assert "additive невозможна" in str(exc)
+            assert j not in set(loo["juror_id"])
+            assert any(n.startswith(f"Без оценок эксперта {j} ") for n in notes)
+            continue
+        got = loo[loo["juror_id"] == j].drop(columns="juror_id").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want.reset_index(drop=True), check_dtype=False)
+        assert not any(n.startswith(f"Без оценок эксперта {j} ") for n in notes)
+
+
+def additive_one_stage():
+    crit = [{"id": "K1", "name": "К", "max": 10}]
+    return parse_contest(
+        {
+            "name": "Т",
+            "stages": [{"id": "S1", "name": "Э", "tasks": [{"id": "T1", "name": "З", "criteria": crit}]}],
+            "awards": [{"title": "Победитель", "places": 1}],
+            "normalization": "additive",
+        }
+    )
+
+
+def test_additive_known_answer_and_a_juror_who_holds_the_plan_together():
+    c = additive_one_stage()
+    # J2 links J1 (E1) and J3 (E3); J2 gives 2 points more than J1 and 2 fewer than J3 on shared entries
+    rows = [("E1", "J1", "K1", 5), ("E1", "J2", "K1", 7), ("E2", "J2", "K1", 6), ("E2", "J3", "K1", 8)]
+    rows += [("E3", "J3", "K1", 9), ("E4", "J1", "K1", 8)]
+    scores = pd.DataFrame(rows, columns=COLS)
+    res = score(c, scores)
+    # severities J1 +2, J2 0, J3 −2 (least squares, Σ = 0): fair E1 7, E2 6, E3 7, E4 10
+    assert res.ranking.set_index("entry_id")["total"].to_dict() == {
+        "E4": 10.0,
+        "E1": 7.0,
+        "E3": 7.0,
+        "E2": 6.0,
+    }
+    rob = assess_robustness(res)
+    loo = rob.leave_one_out
+    assert sorted(set(loo["juror_id"])) == ["J1", "J3"]  # without J2 the plan falls apart
+    assert rob.notes == [
+        "Без оценок эксперта J2 эксперты задания S1.T1 распадаются на 2 группы, не связанные общими "
+        "работами: {J1}; {J3}. Строгость экспертов разных групп сравнить нельзя, справедливые средние "
+        "без этого эксперта не определены, поэтому итоги без него не пересчитывались: этот состав не "
+        "входит ни в диапазон мест, ни в долю составов, сохраняющих награду."
+    ]
+    # without J1: J2 and J3 refitted on E1 (J2 only), E2 (both), E3 (J3 only): sev J2 +1, J3 −1;
+    # fair E1 8, E2 7, E3 8, E4 has no score left and is last, untitled
+    without = loo[loo["juror_id"] == "J1"].set_index("entry_id")
+    assert without["total"].drop("E4").to_dict() == {"E1": 8.0, "E3": 8.0, "E2": 7.0}
+    assert np.isnan(without.loc["E4", "total"])
+    assert without.loc["E1", "rank"] == 1 and without.loc["E1", "tie_flag"]
+    assert without.loc["E4", "award"] == ""
+    # the protocol sheet and the page say what happened
+    from contest import build_protocol
+    from contest.people import make_people
+    from contest.views import stability_html
+
+    assert loo[loo["juror_id"] == "J3"].set_index("entry_id")["total"].drop("E3").to_dict() == {
+        "E4": 9.0,
+        "E1": 6.0,
+        "E2": 5.0,
+    }
+
+    people = make_people(
+        pd.DataFrame({"entry_id": ["E1", "E2", "E3", "E4"], "title": ["а", "б", "в", "г"]}),
+        pd.DataFrame({"juror_id": ["J1", "J2", "J3"], "full_name": ["А", "Б", "В"]}),
+    )
+    ws = build_protocol(res, None, people)["Устойчивость"]
+    text = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert "Внимание: " + rob.notes[0] in text
+    assert not any("не выполняется" in t for t in text)
+    assert rob.notes[0] in stability_html(rob, people).replace("&#x27;", "'")
+
+
+def test_additive_leave_one_out_within_nominations_fits_on_every_score():
+    """Under ``by_nomination`` the severities come from every score of the task (all nominations),
+    places and awards from the nomination: each panel equals scoring again without the juror."""
+    from dataclasses import replace
+
+    c = replace(additive_one_stage(), by_nomination=True)
+    noms = {"A1": "а", "A2": "а", "A3": "а", "B1": "б", "B2": "б", "B3": "б"}
+    jur = ["J1", "J2", "J3", "J4"]
+    rows = []
+    for i, e in enumerate(noms):
+        for k in range(3):
+            j = jur[(i + k) % 4]
+            rows.append((e, j, "K1", (i * 3 + k * 5 + int(j[1])) % 11))
+    scores = pd.DataFrame(rows, columns=COLS)
+    entries = pd.DataFrame({"entry_id": list(noms), "nomination": list(noms.values())})
+    res = score(c, scores, entries=entries)
+    rob = assess_robustness(res)
+    assert rob.notes == []
+    for j in jur:
+        want = score(c, scores[scores["juror_id"] != j], entries=entries).ranking[LOO_COLUMNS[1:]]
+        got = rob.leave_one_out[rob.leave_one_out["juror_id"] == j].drop(columns="juror_id")
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False)
+    # the rule variants are scored within the nominations too: one winner per nomination and variant
+    wi = rob.what_if
+    assert (wi[wi["award"] == "Победитель"].groupby("variant").size() == 2).all()
