@@ -25,9 +25,11 @@ from contest.definition_io import load_contest
 from contest.people import load_people
 from contest.report import jurors_table, ranking_table
 from contest.robustness import assess_robustness
+from contest.severity import fit_severity
 from contest.sheets import build_sheets
 from contest.views import (
     XLSX,
+    additive_html,
     agreement_frame,
     agreement_reading,
     bar_html,
@@ -148,6 +150,8 @@ class Outcome:
         The protocol and the public ranking (.xlsx).
     robustness : Robustness or None
         :func:`contest.assess_robustness` of the results.
+    severity : Severity or None
+        :func:`contest.severity.fit_severity` of the results (the additive model).
     """
 
     results: object
@@ -157,6 +161,7 @@ class Outcome:
     protocol: bytes
     public: bytes
     robustness: object = None
+    severity: object = None
 
 
 def run_results(contest, people, scores_path, adjustments_path=None, people_path=None) -> Outcome:
@@ -188,6 +193,7 @@ def run_results(contest, people, scores_path, adjustments_path=None, people_path
         workbook_bytes(protocol_workbook(run, people)),
         workbook_bytes(public_workbook(run, people)),
         assess_robustness(run.results),
+        fit_severity(run.results.juror_tasks),
     )
 
 
@@ -522,7 +528,10 @@ class ContestResultsApp:
         self.ranking_view.value = styled_html(outcome.ranking, highlight="Награда")
         self.severity_view.value = (
             "<p>Среднее отклонение эксперта от коллег по тем же работам: левее нуля — "
-            "строже коллег, правее — мягче.</p>" + severity_html(outcome.jurors)
+            "строже коллег, правее — мягче.</p>"
+            + severity_html(outcome.jurors)
+            + "<h3 style='margin:8px 0 4px'>Строгость с поправкой на состав (аддитивная модель)</h3>"
+            + additive_html(outcome.results, outcome.severity, p)
         )
         self.agreement_view.value = (
             f"<p style='font-size:15px'>{html.escape(agreement_reading(outcome.agreement, outcome.jurors))}</p>"

@@ -11,7 +11,15 @@ import html
 import pandas as pd
 
 from contest.assign import conflicts, loads
-from contest.report import JUROR_HEADERS, TIE_NOTE, stability_table, what_if_table
+from contest.report import (
+    FAIR_HEADERS,
+    JUROR_HEADERS,
+    TIE_NOTE,
+    fair_frame,
+    severity_frame,
+    stability_table,
+    what_if_table,
+)
 from tandem.errors import InputError
 
 #: MIME type of an .xlsx download.
@@ -76,6 +84,68 @@ def severity_html(jurors: pd.DataFrame) -> str:
     """Juror severity as bars around zero: below zero — stricter than colleagues."""
     col = JUROR_HEADERS["mean_deviation"]
     return bar_html(jurors, col, color=["#d65f5f", "#5fba7d"], align="zero")
+
+
+def _plus_minus(value: float, se: float) -> str:
+    if pd.isna(value):
+        return "—"
+    return f"{value:+.2f}" if pd.isna(se) else f"{value:+.2f} ± {se:.2f}"
+
+
+def additive_html(results, severity, people) -> str:
+    """The additive model on the results page: severities with standard errors, warnings, fair averages.
+
+    Parameters
+    ----------
+    results : contest.scoring.Results
+    severity : contest.severity.Severity
+        :func:`contest.severity.fit_severity` of ``results.juror_tasks``.
+    people : contest.roster.People
+
+    Returns
+    -------
+    str
+        HTML: a note on what the model is and whether it decides the result
+        (``normalization: additive``), a warning per task whose plan does not
+        connect the jurors, a juror × task table of «строгость ± стандартная
+        ошибка» (points of the task sum; + stricter than colleagues), and the
+        fair averages beside the raw means (:func:`contest.report.fair_frame`).
+    """
+    official = results.contest.normalization == "additive"
+    parts = [
+        "<p>Аддитивная модель: оценка = качество работы − строгость эксперта, по всем оценкам задания "
+        "(метод наименьших квадратов, сумма строгостей = 0). Строгость — в баллах задания: плюс — строже "
+        "коллег, минус — мягче (знак обратный среднему отклонению выше); ± — стандартная ошибка. "
+        + (
+            "<b>Итоги рассчитаны по справедливым средним</b> (normalization: additive).</p>"
+            if official
+            else "Справедливые средние — для сведения: итоги рассчитаны по исходным оценкам.</p>"
+        )
+    ]
+    parts += [f"<p style='color:#9c2f00'><b>Внимание:</b> {html.escape(w)}</p>" for w in severity.warnings]
+    jf = severity_frame(severity, people)
+    if len(jf):
+        jf = jf.assign(
+            cell=[_plus_minus(v, e) for v, e in zip(jf["severity"], jf["se"])],
+            task=jf["stage_id"] + " · " + jf["task_id"],
+        )
+        tasks = list(dict.fromkeys(jf["task"]))
+        table = (
+            jf.pivot(index=["juror_id", "full_name"], columns="task", values="cell")
+            .reindex(columns=tasks)
+            .fillna("—")
+            .reset_index()
+            .rename(columns={"juror_id": "Код эксперта", "full_name": "ФИО"})
+        )
+        table.columns.name = None
+        parts.append(styled_html(table))
+    fair = fair_frame(results, severity, people).rename(columns=FAIR_HEADERS)
+    if len(fair):
+        parts.append(
+            "<p><b>Справедливые средние</b> рядом с исходными (по работам и заданиям, в порядке мест):</p>"
+        )
+        parts.append(styled_html(fair))
+    return "".join(parts)
 
 
 def recusals_table(contest, people) -> pd.DataFrame:

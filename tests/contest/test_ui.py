@@ -230,3 +230,29 @@ def test_results_page_sample_then_uploads_and_problems(duet, tmp_path):
 
 def _total(app, entry_id: str) -> float:
     return app.outcome.ranking.set_index("Код работы").loc[entry_id, "Итоговый балл"]
+
+
+def test_additive_section_shows_severities_with_errors_and_fair_averages(duet):
+    """The results page shows the additive model: one «строгость ± ошибка» per juror and task,
+    the fair averages beside the raw means, and a warning when a plan does not connect the jurors."""
+    c, p, s = duet
+    o = ui.run_results(c, p, s.sheets)
+    page = views.additive_html(o.results, o.severity, p)
+    tables = pd.read_html(io.StringIO(page))
+    jurors, fair = tables[0], tables[1]
+    sv = o.severity.jurors
+    assert set(jurors["Код эксперта"]) == set(sv["juror_id"])
+    tasks = list(dict.fromkeys(sv["stage_id"] + " · " + sv["task_id"]))
+    assert list(jurors.columns[2:]) == tasks
+    cells = jurors[tasks].to_numpy().ravel()
+    with_error = sv["severity"].notna() & sv["se"].notna()
+    assert sum("±" in str(x) for x in cells) == int(with_error.sum()) > 0
+    row = sv[with_error].iloc[0]
+    got = jurors.set_index("Код эксперта").loc[row["juror_id"], f"{row['stage_id']} · {row['task_id']}"]
+    assert got == f"{row['severity']:+.2f} ± {row['se']:.2f}"
+    assert len(fair) == len(o.severity.entries)
+    assert "для сведения" in page and "Внимание" not in page  # the sample's plan is connected
+    broken = o.severity.__class__(
+        o.severity.jurors, o.severity.entries, ["задание S1 · T1: эксперты не связаны"]
+    )
+    assert "Внимание:</b> задание S1 · T1: эксперты не связаны" in views.additive_html(o.results, broken, p)
