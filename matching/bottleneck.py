@@ -185,6 +185,7 @@ def solve_certified_objective(
         current=cur,
         change_cost=change_cost,
         min_score=t,
+        start=first.solution.node_potential,
         **kw,
     )
     out.cert = final

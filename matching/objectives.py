@@ -261,7 +261,11 @@ def bottleneck_threshold(
     """The largest ``θ`` among the distinct ``scores`` (clipped to ``ceiling``) such that the edges of
     score ``≥ θ`` still :func:`reaches` ``quota``: binary search, monotone in ``θ``. ``floor``: a
     value known to reach (e.g. the lowest score of an optimal assignment) — the search starts
-    there. Each probe keeps only the edges at or above its ``θ``."""
+    there. Each probe keeps only the edges at or above its ``θ``.
+
+    The search is cut from above by :func:`count_bound` (no ``θ`` above it can reach), and that
+    bound is tried first: when the weakest pair is forced by a mentee or level with few good
+    candidates it is the answer, found with one max-flow."""
     values = np.asarray(scores, float)
     if ceiling is not None:
         values = np.minimum(values, ceiling)
@@ -271,11 +275,15 @@ def bottleneck_threshold(
         values = values[values >= min(low, values[-1])]
     if not len(values):
         return -np.inf
-    lo, hi = 0, len(values) - 1  # values[lo] reaches (the lowest: no restriction, or the floor)
     scores = np.asarray(scores, float)
     e_idx, r_idx = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64)
+    bound = count_bound(e_idx, r_idx, scores, M, capacity, level, quota)
+    values = values[: max(1, int(np.searchsorted(values, bound, side="right")))]
+    lo, hi = 0, len(values) - 1  # values[lo] reaches (the lowest: no restriction, or the floor)
+    first = True
     while lo < hi:
-        mid = (lo + hi + 1) // 2
+        mid = hi if first else (lo + hi + 1) // 2  # the bound first
+        first = False
         keep = scores >= values[mid]
         if reaches(e_idx[keep], r_idx[keep], M, capacity, level, quota):
             lo = mid
@@ -284,3 +292,26 @@ def bottleneck_threshold(
         else:
             hi = mid - 1
     return float(values[lo])
+
+
+def count_bound(e_idx, r_idx, scores, M: int, capacity, level, quota) -> float:
+    """An upper bound of the threshold :func:`bottleneck_threshold` finds: edges of score ``≥ θ``
+    reach ``quota`` only if at least ``quota[k]`` mentees of each level ``k`` have such an edge,
+    and the mentors with such an edge have ``Σ quota`` places. So ``θ`` is at most the
+    ``quota[k]``-th largest best score of a level-``k`` mentee, and at most the score at which
+    the mentors ordered by their best score first offer ``Σ quota`` places (inf: no bound)."""
+    quota = np.asarray(quota, np.int64)
+    if not quota.sum() or not len(e_idx):
+        return np.inf
+    best_e = np.full(M, -np.inf)
+    np.maximum.at(best_e, e_idx, scores)
+    bound = np.inf
+    for k in np.flatnonzero(quota):
+        top = np.sort(best_e[level == k])[::-1]
+        bound = min(bound, top[quota[k] - 1] if quota[k] <= len(top) else -np.inf)
+    best_r = np.full(len(capacity), -np.inf)
+    np.maximum.at(best_r, r_idx, scores)
+    order = np.argsort(-best_r, kind="stable")
+    places = np.cumsum(np.asarray(capacity, np.int64)[order])
+    j = int(np.searchsorted(places, quota.sum()))
+    return float(min(bound, best_r[order[j]] if j < len(order) else -np.inf))
