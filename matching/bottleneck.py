@@ -19,17 +19,18 @@ search is the classical bottleneck assignment by thresholds):
    ``C`` gives ``t_c``, the largest threshold that ``C`` reaches
    (:func:`matching.objectives.bottleneck_threshold`, one max-flow each);
    ``C_{≥θ} ⊆ G_{≥θ}`` gives ``t_c ≤ t*``;
-3. a certified solve of the bonuses alone on the pairs of score ``> t_c``
-   (``bonus_only``, ``min_score``: left-out pairs of lower score do not
-   count, and a mentee whose best left-out score is ``≤ t_c`` needs no
-   scan) decides whether ``G_{>t_c}`` reaches ``q`` (its best bonus weight is
-   that of ``q`` exactly when it does: a lexicographically worse vector has a
-   smaller weight, by the same exchange argument). If not, ``t* = t_c``; if
-   it does, the pairs the scans added join ``C`` and the search goes on
-   above ``t_c``;
+3. ``C_{>t_c}`` misses ``q``; the source side of a minimum cut of its
+   level-quota max-flow (:func:`matching.objectives.quota_cut`) proves that
+   ``G_{>t_c}`` misses it too unless a feasible pair of score ``> t_c`` goes
+   from a source-side mentee to a sink-side mentor with room (any other pair
+   leaves the cut's capacity, below ``Σ q``, unchanged). Only those
+   combinations are scored, and only for mentees whose best left-out score
+   is above ``t_c``. If none exists, ``t* = t_c``; otherwise the pairs join
+   ``C`` and the search goes on above ``t_c`` (or the cut is taken again);
 4. the final certified tiered solve (scores counted, pairs in force with
-   their change cost) on the pairs of score ``≥ t*``; when ``t* = m₀`` the
-   solve of step 1 is already that optimum.
+   their change cost) on the pairs of score ``≥ t*``, its potentials started
+   from those of step 1; when ``t* = m₀`` the solve of step 1 is already
+   that optimum.
 
 Every step is exact; the result equals that of
 :func:`matching.solver.solve_arrays` given every feasible pair (checked by
@@ -63,7 +64,7 @@ class ObjectiveCertificate:
         The bottleneck threshold ``t*`` (None for ``objective="total"`` or
         when nothing can be matched).
     probes : int
-        Certified solves of the bonuses alone (step 3).
+        Minimum cuts taken in step 3.
     rounds, scanned_pairs, added : int
         Totals over every certified solve.
     """
