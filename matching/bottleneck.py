@@ -19,17 +19,18 @@ search is the classical bottleneck assignment by thresholds):
    ``C`` gives ``t_c``, the largest threshold that ``C`` reaches
    (:func:`matching.objectives.bottleneck_threshold`, one max-flow each);
    ``C_{≥θ} ⊆ G_{≥θ}`` gives ``t_c ≤ t*``;
-3. a certified solve of the bonuses alone on the pairs of score ``> t_c``
-   (``bonus_only``, ``min_score``: left-out pairs of lower score do not
-   count, and a mentee whose best left-out score is ``≤ t_c`` needs no
-   scan) decides whether ``G_{>t_c}`` reaches ``q`` (its best bonus weight is
-   that of ``q`` exactly when it does: a lexicographically worse vector has a
-   smaller weight, by the same exchange argument). If not, ``t* = t_c``; if
-   it does, the pairs the scans added join ``C`` and the search goes on
-   above ``t_c``;
+3. ``C_{>t_c}`` misses ``q``; the source side of a minimum cut of its
+   level-quota max-flow (:func:`matching.objectives.quota_cut`) proves that
+   ``G_{>t_c}`` misses it too unless a feasible pair of score ``> t_c`` goes
+   from a source-side mentee to a sink-side mentor with room (any other pair
+   leaves the cut's capacity, below ``Σ q``, unchanged). Only those
+   combinations are scored, and only for mentees whose best left-out score
+   is above ``t_c``. If none exists, ``t* = t_c``; otherwise the pairs join
+   ``C`` and the search goes on above ``t_c`` (or the cut is taken again);
 4. the final certified tiered solve (scores counted, pairs in force with
-   their change cost) on the pairs of score ``≥ t*``; when ``t* = m₀`` the
-   solve of step 1 is already that optimum.
+   their change cost) on the pairs of score ``≥ t*``, its potentials started
+   from those of step 1; when ``t* = m₀`` the solve of step 1 is already
+   that optimum.
 
 Every step is exact; the result equals that of
 :func:`matching.solver.solve_arrays` given every feasible pair (checked by
@@ -43,7 +44,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.certificate import CertifiedSolution, solve_certified
-from matching.objectives import bottleneck_threshold, tier_levels
+from matching.objectives import bottleneck_threshold, quota_cut, tier_levels
+from matching.scoring import SCORE_TOLERANCE, parallel_map
+
+#: Pairs scored per block of a cut scan.
+BLOCK_PAIRS = 2_000_000
 
 
 @dataclass
@@ -59,7 +64,7 @@ class ObjectiveCertificate:
         The bottleneck threshold ``t*`` (None for ``objective="total"`` or
         when nothing can be matched).
     probes : int
-        Certified solves of the bonuses alone (step 3).
+        Minimum cuts taken in step 3.
     rounds, scanned_pairs, added : int
         Totals over every certified solve.
     """
@@ -142,25 +147,31 @@ def solve_certified_objective(
         cur = np.concatenate([np.asarray(current, bool), np.zeros(len(ce) - len(current), bool)])
     low = float(cs[chosen].min())  # m₀: reached by the optimum itself
     floor = low
+    # Mentors a new pair can cross the cut to: active, with room (a full one sits on either side).
+    open_mentor = model.r_consent & model.r_capacity & (np.asarray(capacity) > 0)
     while True:
         t = bottleneck_threshold(ce, cr, cs, M, capacity, level, quota, floor=floor)
-        above = float(np.nextafter(t, np.inf))
-        probe = solve_certified(
-            model, ce, cr, cs, capacity, pruned, best_pruned, bonus_only=True, min_score=above, **kw
-        )
-        out.probes += 1
-        out.count(probe)
-        got = np.bincount(level[probe.e_idx[probe.solution.chosen]], minlength=n_levels)
-        if not (got == quota).all():
-            break  # G_{>t} cannot reach q (certified): t* = t
-        n_kept = int((cs >= above).sum())
-        new = slice(n_kept, len(probe.e_idx))
-        ce = np.concatenate([ce, probe.e_idx[new]])
-        cr = np.concatenate([cr, probe.r_idx[new]])
-        cs = np.concatenate([cs, probe.scores[new]])
-        if cur is not None:
-            cur = np.concatenate([cur, np.zeros(len(probe.e_idx) - n_kept, bool)])
-        floor = float(cs[cs >= above].min())  # C_{>t} reaches q now
+        while True:  # step 3: does G_{>t} reach q? A cut of C_{>t} proves it does not.
+            above = cs > t
+            reached, mentee_side, mentor_side = quota_cut(
+                ce[above], cr[above], M, capacity, level, quota, cut=True
+            )
+            if reached:
+                break
+            out.probes += 1
+            rows = pruned[mentee_side[pruned] & (best_pruned[pruned] + SCORE_TOLERANCE > t)]
+            cols = np.flatnonzero(open_mentor & ~mentor_side)
+            pe, pr, ps = _crossing_pairs(model, ce, cr, rows, cols, t)
+            out.scanned_pairs += len(rows) * len(cols)
+            if not len(pe):
+                break  # no feasible pair above t crosses the cut: G_{>t} cannot reach q either
+            out.added += len(pe)
+            ce, cr, cs = np.concatenate([ce, pe]), np.concatenate([cr, pr]), np.concatenate([cs, ps])
+            if cur is not None:
+                cur = np.concatenate([cur, np.zeros(len(pe), bool)])
+        if not reached:
+            break  # t* = t
+        floor = float(cs[cs > t].min())  # C_{>t} reaches q now: search above t
     out.threshold = t
     if t == low:
         return out  # the first optimum has every pair ≥ t*: it is the optimum on G_{≥t*}
@@ -175,8 +186,38 @@ def solve_certified_objective(
         current=cur,
         change_cost=change_cost,
         min_score=t,
+        start=first.solution.node_potential,
         **kw,
     )
     out.cert = final
     out.count(final)
     return out
+
+
+def _crossing_pairs(model, ce, cr, rows, cols, t, block_pairs: int = BLOCK_PAIRS):
+    """The feasible pairs of mentee positions ``rows`` × mentor positions ``cols`` with exact score
+    ``> t`` that are not among the offered pairs ``(ce, cr)``: ``(mentee, mentor, score)``.
+    Blocks are scored in float32 within :data:`matching.scoring.SCORE_TOLERANCE`, so a pair is
+    never missed; the exact score decides."""
+    empty = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    if not len(rows) or not len(cols) or not len(ce):
+        return empty
+    N = model.N
+    known = np.sort(np.asarray(ce, np.int64) * N + cr)
+    step = max(1, block_pairs // len(cols))
+
+    def scan(part):
+        feasible, _, score = model.block(part, cols, counts=False)
+        hr, hc = np.nonzero(feasible & (score.astype(float) + SCORE_TOLERANCE > t))
+        return part[hr], cols[hc]
+
+    found = list(parallel_map(scan, [rows[k : k + step] for k in range(0, len(rows), step)]))
+    pe = np.concatenate([f[0] for f in found]).astype(np.int64)
+    pr = np.concatenate([f[1] for f in found]).astype(np.int64)
+    key = pe * N + pr
+    pos = np.minimum(np.searchsorted(known, key), len(known) - 1)
+    fresh = known[pos] != key
+    pe, pr = pe[fresh], pr[fresh]
+    ps = model.score_pairs(pe, pr)
+    ok = ps > t
+    return pe[ok], pr[ok], ps[ok]

@@ -178,31 +178,6 @@ def max_flow_min_cost(e_idx, r_idx, ints, M: int, capacity):
     return tails, heads, caps, flows
 
 
-def max_weight_flow(e_idx, r_idx, pair_cost, M: int, capacity):
-    """Min-cost circulation: the arcs of :func:`flow_graph` (pair arcs cost ``pair_cost``, e.g.
-    ``−(B_i + ints)``) plus the return arc sink → source (capacity ``M``, cost 0). Not "max flow
-    first": with per-mentee bonuses the best assignment may match fewer mentees than the most
-    (a tier-1 mentee in place of two others). ``(tails, heads, caps, costs, flows)`` of the
-    circulation, the return arc last."""
-    N = len(capacity)
-    tails, heads, caps = flow_graph(e_idx, r_idx, M, capacity)
-    sink = M + N + 1
-    tails = np.concatenate([tails, [sink]])
-    heads = np.concatenate([heads, [0]])
-    caps = np.concatenate([caps, [M]])
-    costs = np.concatenate(
-        [np.zeros(M, np.int64), np.asarray(pair_cost, np.int64), np.zeros(N + 1, np.int64)]
-    )
-    if not len(e_idx):
-        return tails, heads, caps, costs, np.zeros(len(tails), np.int64)
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    status = smcf.solve()
-    if status != smcf.OPTIMAL:
-        raise RuntimeError(f"min-cost circulation ended with status {status!r}")
-    return tails, heads, caps, costs, np.asarray(smcf.flows(arcs), np.int64)
-
-
 def max_matched(e_idx, r_idx, M: int, capacity) -> int:
     """The largest number of mentees matched at once over these edges (one max-flow)."""
     if not len(e_idx):

@@ -143,3 +143,99 @@ def _quota_total(e, r, s, M, cap, level, counts) -> float:
     smcf.set_node_supply(M + N + 1, -int(counts.sum()))
     assert smcf.solve() == smcf.OPTIMAL
     return float(sum(x for a, x in zip(arcs, s) if smcf.flow(a)))
+
+
+def _random_instance(seed, M=40, N=15, L=3, degree=5):
+    rng = np.random.default_rng(seed)
+    e = np.repeat(np.arange(M), degree)
+    r = rng.integers(0, N, len(e))
+    key = np.unique(e * N + r)
+    e, r = key // N, key % N
+    s = np.round(rng.uniform(0, 1, len(e)), 4)
+    cap = rng.integers(0, 3, N)  # some mentors without room
+    level = rng.integers(0, L, M)
+    return e, r, s, cap, level
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_hub_solve_has_the_weight_of_the_bonus_circulation(seed):
+    """solve_levels finds the best counts and then a small-cost flow through level hubs; its
+    weight Σ (B_i + score) equals that of the bonus circulation solved directly."""
+    from ortools.graph.python import min_cost_flow
+
+    from matching.flow import flow_graph
+    from matching.objectives import solve_levels
+
+    e, r, s, cap, level = _random_instance(seed)
+    M, N, L = 40, len(cap), 3
+    sol = solve_levels(e, r, s, M, cap, level, L, potentials=True)
+    ints, scaling = integer_scores(s, M, M + N + 2, L)
+    bonus = level_bonus(level, L, scaling.big)
+    tails, heads, caps = flow_graph(e, r, M, cap)
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    costs = np.concatenate([np.zeros(M, np.int64), -(bonus[e] + ints), np.zeros(N + 1, np.int64)])
+    arcs = smcf.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate([tails, [M + N + 1]]), np.concatenate([heads, [0]]), np.concatenate([caps, [M]]), costs
+    )
+    assert smcf.solve() == smcf.OPTIMAL
+    direct = np.asarray(smcf.flows(arcs[M : M + len(e)])) > 0
+    weight = (bonus[e] + ints)[sol.chosen].sum()
+    assert weight == (bonus[e] + ints)[direct].sum()
+    reduced = sol.mentee_potential[e] - sol.mentor_potential[r] - (sol.mentee_bonus[e] + ints)
+    assert (reduced[~sol.chosen] >= 0).all()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_threshold_search_and_its_bound_equal_a_scan_of_every_value(seed):
+    from matching.objectives import bottleneck_threshold, count_bound, reaches
+
+    e, r, s, cap, level = _random_instance(seed, degree=4)
+    M = 40
+    quota = best_counts(e, r, M, cap, level, 3)
+    naive = max(v for v in np.unique(s) if reaches(e[s >= v], r[s >= v], M, cap, level, quota))
+    assert count_bound(e, r, s, M, cap, level, quota) >= naive
+    assert bottleneck_threshold(e, r, s, M, cap, level, quota) == naive
+    low = float(np.unique(s)[np.unique(s) <= naive][len(np.unique(s)[np.unique(s) <= naive]) // 2])
+    assert bottleneck_threshold(e, r, s, M, cap, level, quota, floor=low) == naive
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_minimum_cut_proves_that_more_pairs_cannot_reach(seed):
+    """If no pair of the larger edge set goes from a source-side mentee to a sink-side mentor with
+    room, the larger set misses the counts too; if it reaches them, such a pair exists."""
+    from matching.objectives import quota_cut, reaches
+
+    e, r, s, cap, level = _random_instance(seed, degree=6)
+    M = 40
+    quota = best_counts(e, r, M, cap, level, 3)
+    sub = np.random.default_rng(seed + 100).random(len(e)) < 0.5
+    reached, mentee_side, mentor_side = quota_cut(e[sub], r[sub], M, cap, level, quota, cut=True)
+    assert reached == reaches(e[sub], r[sub], M, cap, level, quota)
+    if reached:
+        return
+    crossing = mentee_side[e] & ~mentor_side[r] & (cap[r] > 0) & ~sub
+    assert crossing.any() or not reaches(e, r, M, cap, level, quota)
+    assert not reaches(e[sub | ~crossing], r[sub | ~crossing], M, cap, level, quota)
+
+
+def test_the_cut_scan_adds_pairs_and_the_result_stays_exact(tmp_path, monkeypatch):
+    """With one candidate per mentee the cut of step 3 is crossed by a left-out pair on this
+    district: it is found, the search goes on above the threshold, and the result equals the
+    all-pairs one."""
+    import matching.bottleneck as bottleneck
+
+    found = []
+    original = bottleneck._crossing_pairs
+
+    def spy(*args, **kwargs):
+        out = original(*args, **kwargs)
+        found.append(len(out[0]))
+        return out
+
+    monkeypatch.setattr(bottleneck, "_crossing_pairs", spy)
+    frames = generate_registry(districts=1, teachers=160, seed=28, mentee_share=0.35, mentor_share=0.12)
+    reg = load_registry(write_registry_csv(frames, tmp_path / "d"))
+    cfg = config_from_dict(CONFIGS[2])
+    pruned = match(reg, cfg, candidates=1)
+    assert found[0] > 0 and found[-1] == 0  # pairs found first, then the cut holds
+    _same(pruned, match(reg, cfg, candidates=None), reg, cfg)
