@@ -44,9 +44,8 @@ Priority tiers and bonuses alone
 With ``tier`` the solver maximises one flow in which mentee ``i`` earns the
 bonus ``B_i = (L − level_i) · B`` (:mod:`matching.solver`, "Priority tiers";
 docs/sources.md [Ahuja-Magnanti-Orlin-1993]); every ``B`` above becomes
-``B_i`` (slack, thresholds and the drift bound). ``bonus_only`` counts the
-scores as 0 (the best tier vector alone) and ``min_score`` makes pairs below
-it nonexistent: both serve the bottleneck threshold of
+``B_i`` (slack, thresholds and the drift bound). ``min_score`` makes pairs
+below it nonexistent, for the bottleneck threshold of
 :mod:`matching.bottleneck`.
 
 Every test above is a proof, not a heuristic: the loop stops only when each
@@ -121,7 +120,6 @@ def solve_certified(
     current: np.ndarray | None = None,
     change_cost: float | None = None,
     tier: np.ndarray | None = None,
-    bonus_only: bool = False,
     min_score: float | None = None,
     start: np.ndarray | None = None,
 ) -> CertifiedSolution:
@@ -156,9 +154,6 @@ def solve_certified(
         Priority tier per mentee position: the lexicographic optimum (tier
         counts, then the total) as one flow with per-mentee bonuses ``B_i``
         (see "Priority tiers" above).
-    bonus_only : bool
-        Maximise the bonuses alone (scores count 0; ``current`` is then
-        ignored): the best tier vector (with ``tier``) or the most mentees.
     min_score : float, optional
         Only pairs of score ``≥ min_score`` exist: offered pairs below it are
         dropped and left-out ones below it need no certificate.
@@ -181,7 +176,7 @@ def solve_certified(
     is_active = model.r_consent & model.r_capacity
     active = np.flatnonzero(is_active)
     e, r, s = np.asarray(e_idx, np.int64), np.asarray(r_idx, np.int64), np.asarray(scores, float)
-    cur = None if current is None or bonus_only else np.asarray(current, bool)
+    cur = None if current is None else np.asarray(current, bool)
     if cur is not None and change_cost is None:
         raise ValueError(
             "current pairs need a change_cost for the certificate (kept pairs are fixed instead)"
@@ -192,13 +187,12 @@ def solve_certified(
         cur = None if cur is None else cur[keep]
         # a mentee whose left-out pairs all score below min_score has nothing to certify
         pruned = pruned[best_pruned[pruned] + SCORE_TOLERANCE >= min_score]
-    weight = 0 if bonus_only else 1  # how much a score counts
 
     def solve(e, r, s, cur, start=None):
         return solve_arrays(
             e,
             r,
-            s * weight,
+            s,
             M,
             capacity,
             potentials=True,
@@ -217,7 +211,7 @@ def solve_certified(
     history: list[tuple[np.ndarray, np.ndarray, int, float]] = []
     while True:
         pi_e, pi_r = sol.mentee_potential, sol.mentor_potential
-        scale = sol.scaling.scale * weight
+        scale = sol.scaling.scale
         bonus = sol.bonus(np.arange(M))
         rows = pruned[~_still_certified(sol, pruned, min_slack, scanned_at, history, active)]
         if not len(rows):
@@ -241,7 +235,7 @@ def solve_certified(
 
         def scan(block, sol=sol, known=known, order=order, rows=rows):
             part, width = block
-            return (part, width) + _scan(model, sol, known, rows[part], order[:width], weight, min_score)
+            return (part, width) + _scan(model, sol, known, rows[part], order[:width], min_score)
 
         for part, width, pe, pr, ps, rest in parallel_map(scan, _blocks(n_prefix, block_pairs)):
             b_rows = rows[part]
@@ -332,13 +326,10 @@ def _blocks(n_prefix: np.ndarray, block_pairs: int):
         start = stop
 
 
-def _scan(
-    model, sol: FlowSolution, known: np.ndarray, rows: np.ndarray, cols: np.ndarray, weight=1, min_score=None
-):
+def _scan(model, sol: FlowSolution, known: np.ndarray, rows: np.ndarray, cols: np.ndarray, min_score=None):
     """Score ``rows`` × ``cols``; return the pairs to add (mentee, mentor, exact score) and, per
     row, a lower bound of the smallest slack among the left-out pairs not added (float, inf
-    when none). Scores count ``weight`` (1, or 0 for bonuses alone); pairs below ``min_score``
-    do not exist."""
+    when none). Pairs below ``min_score`` do not exist."""
     N = model.N
     feasible, _, score = model.block(rows, cols, counts=False)
     # Block scores are float32 within SCORE_TOLERANCE: the slack is bounded from below with the
@@ -347,7 +338,7 @@ def _scan(
     upper += SCORE_TOLERANCE
     if min_score is not None:
         feasible &= upper >= min_score
-    upper *= sol.scaling.scale * weight
+    upper *= sol.scaling.scale
     slack = sol.mentee_potential[rows][:, None] - sol.mentor_potential[cols][None, :]
     slack -= sol.bonus(rows)[:, None] + np.ceil(upper).astype(np.int64)
     slack[~feasible] = _NONE
