@@ -41,8 +41,13 @@ CONTEST = {
 
 @pytest.fixture
 def files(tmp_path):
+    return write_files(tmp_path)
+
+
+def write_files(tmp_path):
     """E01 scores 8 + 8 in S1, E02 7 + 7, the others 5 + 5: by the scores E01 advances (top 1); the
     counting commission's penalty of 2 points to E01 in S1 makes E02 (7) the one that advances."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(CONTEST, allow_unicode=True), encoding="utf-8")
     write_people_xlsx(tmp_path / "people.xlsx", ENTRIES, JURY)
     plan = plan_jury(parse_contest(CONTEST), make_people(ENTRIES, JURY)).assignment
