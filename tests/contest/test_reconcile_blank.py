@@ -140,3 +140,32 @@ def test_cli_writes_the_blank_only_when_asked_and_nothing_else(tmp_path, capsys)
     ok = [*args, "--reconciliation", str(DECISIONS), "--decisions-blank", str(blank2)]
     assert run_cli(main, ok) == 0
     assert (tmp_path / "p.xlsx").exists() and not blank2.exists()
+
+
+def test_sheets_of_a_later_stage_write_the_blank_of_the_earlier_stages_flags(tmp_path, capsys):
+    from tests.contest.test_advance_reconcile import write_files
+
+    files = write_files(tmp_path / "c")
+    base = [
+        str(files / "c.yaml"),
+        str(files / "people.xlsx"),
+        "--stage",
+        "S2",
+        "--scores",
+        str(files / "scores.csv"),
+    ]
+    blank = tmp_path / "бланк.xlsx"
+    out = tmp_path / "листы"
+    assert run_cli(main, ["sheets", *base, "--out", str(out), "--decisions-blank", str(blank)]) == 2
+    assert "бланк решений председателя по этим отметкам записан" in capsys.readouterr().err
+    assert not out.exists()  # no sheets
+    decisions, _ = load_decisions(blank)
+    assert decisions[["entry_id", "criterion_id"]].values.tolist() == [["E02", "K1"]]
+    # filled in: the plan follows the decision
+    wb = load_workbook(blank)
+    ws = wb[BLANK_SHEET]
+    low = ws["G2"].value.split(";")[0].split(":")[0]  # «Оценки экспертов», lowest first
+    ws["D2"], ws["E2"], ws["F2"] = low, 9, "описка в листе"
+    wb.save(tmp_path / "решения.xlsx")
+    assert run_cli(main, ["assign", *base, "--reconciliation", str(tmp_path / "решения.xlsx")]) == 0
+    assert "  E02: " in capsys.readouterr().out
