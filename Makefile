@@ -22,6 +22,7 @@ demo: $(STAMP)
 	$(BIN)/python -m contest entries data/sample_register.xlsx data/sample_district.xlsx --jury data/contests/best_tandem_people.xlsx --out out/best_tandem_entries.xlsx --on 2026-11-16
 	$(BIN)/python -m contest results data/contests/best_tandem.yaml data/contests/best_tandem_people.xlsx data/contests/best_tandem_scores.csv --out out/protocol_best_tandem.xlsx --docx out/protocol_best_tandem.docx
 	$(BIN)/python -m contest results data/contests/practices_by_nomination.yaml data/contests/practices_by_nomination_people.xlsx data/contests/practices_by_nomination_scores.csv --out out/protocol_practices_nominations.xlsx --docx out/protocol_practices_nominations.docx
+	$(BIN)/python -m contest results data/contests/practices_reconcile.yaml data/contests/practices_by_nomination_people.xlsx data/contests/practices_by_nomination_scores.csv --reconciliation data/contests/practices_reconcile_decisions.csv --out out/protocol_practices_reconcile.xlsx
 	$(BIN)/python -m mentoring documents data/sample_register.xlsx data/sample_district.xlsx --out out/documents --on 2026-10-01
 	$(BIN)/python -m mentoring rematch data/sample_district_2027-01.xlsx --register data/sample_register.xlsx --on 2027-01-15 --out out/rematch_january.xlsx
 	$(BIN)/python -m mentoring diagnosis map data/sample_district.xlsx --out out/deficit_map

@@ -4,8 +4,10 @@ A later stage sees only the entries advanced from the previous one, by
 :func:`contest.score` on the scores of the earlier stages (the stage's
 ``advance`` rule; ``docs/contest_rules.md``) — after the chair's
 reconciliation decisions on those scores, when given
-(:func:`contest.reconcile.apply_decisions`), so that the entries that
-advance are those of the protocol. Pure: frames in, lists and frames out.
+(:func:`contest.reconcile.apply_decisions`), and with the bonuses and
+penalties of those stages (the stage total that decides who advances
+includes them, docs/contest_rules.md §1.3 items 5–6), so that the entries
+that advance are those of the protocol. Pure: frames in, lists and frames out.
 """
 
 from __future__ import annotations
@@ -49,7 +51,13 @@ def reconciled_scores(contest, scores: pd.DataFrame, decisions=None, where=None)
 
 
 def entries_for_stage(
-    contest, people: People, scores: pd.DataFrame, stage_id: str, decisions=None, where=None
+    contest,
+    people: People,
+    scores: pd.DataFrame,
+    stage_id: str,
+    decisions=None,
+    where=None,
+    adjustments: pd.DataFrame | None = None,
 ) -> list[str] | None:
     """Entries that take part in stage ``stage_id``: all (``None``) for the first stage, else those
     advanced from the previous stage by the scores of the earlier stages in ``scores``.
@@ -62,6 +70,9 @@ def entries_for_stage(
     decisions, where : optional
         The chair's reconciliation decisions, applied to the earlier stages' scores first
         (:func:`reconciled_scores`).
+    adjustments : DataFrame, optional
+        Bonuses and penalties (:func:`contest.scores_io.load_adjustments`); those of the earlier
+        stages count in the stage totals that decide who advances.
 
     Returns
     -------
@@ -73,26 +84,67 @@ def entries_for_stage(
     if k == 0:
         return None
     prev = reconciled_scores(contest, scores[scores["stage_id"].isin(ids[:k])], decisions, where)
-    return advanced_entries(contest, people, prev, ids[k - 1])
+    return advanced_entries(contest, people, prev, ids[k - 1], adjustments=adjustments)
+
+
+def adjustments_up_to(contest, adjustments: pd.DataFrame | None, stage_id: str) -> pd.DataFrame | None:
+    """The bonuses and penalties of ``stage_id`` and the stages before it (rows kept in order, with
+    their index, so that messages name their rows); None when ``adjustments`` is None."""
+    if adjustments is None:
+        return None
+    ids = [s.id for s in contest.stages]
+    upto = set(ids[: ids.index(stage_id) + 1])
+    return adjustments[adjustments["stage_id"].astype(str).isin(upto)]
 
 
 def advanced_entries(
-    contest, people: People, scores: pd.DataFrame, stage_id: str, score_fn=None
+    contest, people: People, scores: pd.DataFrame, stage_id: str, score_fn=None, adjustments=None
 ) -> list[str]:
-    """Entries that advanced from ``stage_id`` to the next stage, by ``contest.score``."""
+    """Entries that advanced from ``stage_id`` to the next stage, by ``contest.score``.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Long-form scores (``entry_id``, ``juror_id``, ``criterion_id``, ``score``) of ``stage_id``
+        and the stages before it.
+    score_fn : callable, optional
+        In place of :func:`contest.score` (same signature).
+    adjustments : DataFrame, optional
+        ``entry_id``, ``stage_id``, ``points``, ``reason``: those of ``stage_id`` and the stages
+        before it are added to the stage totals, as in the protocol (:func:`adjustments_up_to`).
+
+    Returns
+    -------
+    list of str
+        Sorted entry ids.
+
+    Raises
+    ------
+    ContestError
+        From :func:`contest.score`, e.g. an adjustment of an entry without scores in its stage.
+    """
     score_fn = score if score_fn is None else score_fn
+    adj = adjustments_up_to(contest, adjustments, stage_id)
     res = score_fn(
         contest,
         scores[["entry_id", "juror_id", "criterion_id", "score"]],
         entries=people.entries,
         jury=people.jury,
+        adjustments=adj,
     )
     st = res.stages
     return sorted(st[(st["stage_id"] == stage_id) & st["advanced"].astype(bool)]["entry_id"])
 
 
 def expected_assignment(
-    contest, people: People, scores: pd.DataFrame, stages=None, model_stages=(), decisions=None, where=None
+    contest,
+    people: People,
+    scores: pd.DataFrame,
+    stages=None,
+    model_stages=(),
+    decisions=None,
+    where=None,
+    adjustments: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The jury plan of every stage that has scores (or of ``stages``, when given).
 
@@ -104,7 +156,8 @@ def expected_assignment(
     advanced from the previous one according to ``contest.score`` on the
     scores of the earlier stages (``docs/contest_rules.md``: a later stage
     sees only the advanced entries), after the chair's reconciliation
-    ``decisions`` (with their ``where``, :func:`reconciled_scores`) when given.
+    ``decisions`` (with their ``where``, :func:`reconciled_scores`) when given, and with the
+    ``adjustments`` of the earlier stages (bonuses and penalties count in the stage totals).
 
     Returns
     -------
@@ -118,7 +171,7 @@ def expected_assignment(
     for sid in stage_ids:
         if sid not in scored:
             continue
-        ids = entries_for_stage(contest, people, scores, sid)
+        ids = entries_for_stage(contest, people, scores, sid, adjustments=adjustments)
         a = assign_jury(
             contest, people, stage_id=sid, entry_ids=ids, planner="model" if sid in model_stages else "auto"
         )

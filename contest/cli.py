@@ -3,13 +3,16 @@
 ::
 
     python -m contest sheets CONTEST.yaml PEOPLE.xlsx --out DIR/ [--stage S1] [--scores SCORES]
-                             [--reconciliation DECISIONS.csv] [--allow-unreconciled]
+                             [--adjustments ADJ.csv] [--reconciliation DECISIONS.csv]
+                             [--allow-unreconciled] [--decisions-blank BLANK.xlsx]
     python -m contest results CONTEST.yaml PEOPLE.xlsx SCORES --out PROTOCOL.xlsx
                               [--adjustments ADJ.csv] [--public PUBLIC.xlsx]
                               [--reconciliation DECISIONS.csv] [--allow-unreconciled]
+                              [--decisions-blank BLANK.xlsx]
                               [--docx PROTOCOL.docx [--docx-template TEMPLATE.docx]]
     python -m contest assign CONTEST.yaml PEOPLE.xlsx [--stage S1] [--scores SCORES]
-                             [--reconciliation DECISIONS.csv] [--allow-unreconciled]
+                             [--adjustments ADJ.csv] [--reconciliation DECISIONS.csv]
+                             [--allow-unreconciled] [--decisions-blank BLANK.xlsx]
     python -m contest entries (REGISTER.xlsx | RESULT.xlsx) REGISTRY --jury JURY.xlsx --out PEOPLE.xlsx
                               [--on DATE] [--group-entries] [--nomination form|network|none]
 
@@ -19,7 +22,9 @@ arguments (:class:`tandem.cli.ArgumentParser`). The steps themselves are
 :mod:`contest.workflow`, shared with the app. Every input
 is read and checked before anything is written, and every file is written
 through a temporary file (:func:`tandem.xlsx.atomic_save`), so a failed run
-leaves no partial output.
+leaves no partial output. The one file written on a refusal is the blank of
+the chair's decisions asked for with ``--decisions-blank`` when flags over
+``max_spread`` stay open (the exit code stays 2).
 """
 
 from __future__ import annotations
@@ -30,8 +35,11 @@ from pathlib import Path
 
 from contest.assign import loads
 from contest.definition_io import load_contest
+from contest.model import ContestError
 from contest.people import load_people
 from contest.protocol_docx import write_protocol_docx
+from contest.reconcile import UnreconciledError
+from contest.reconcile_io import decisions_blank
 from contest.sheets import build_sheets
 from contest.workflow import protocol_document, protocol_workbook, public_workbook, run_results, stage_plan
 from tandem.cli import ArgumentParser
@@ -56,6 +64,11 @@ def _parser() -> ArgumentParser:
     a.add_argument("--stage")
     a.add_argument("--scores")
     for sp in (s, a):
+        sp.add_argument(
+            "--adjustments",
+            help="бонусы и штрафы (CSV/xlsx: Код работы, Этап, Баллы, Основание): корректировки предыдущих "
+            "этапов входят в балл этапа, по которому работы проходят дальше, как в протоколе",
+        )
         sp.add_argument(
             "--reconciliation",
             help="решения председателя по оценкам предыдущих этапов, расходящимся больше max_spread: "
@@ -83,6 +96,13 @@ def _parser() -> ArgumentParser:
         action="store_true",
         help="подвести итоги, хотя расхождения больше max_spread не согласованы (в протоколе — «не согласовано»)",
     )
+    for sp in (s, a, r):
+        sp.add_argument(
+            "--decisions-blank",
+            metavar="BLANK.xlsx",
+            help="если расхождения больше max_spread не согласованы: записать бланк решений председателя "
+            "с этими отметками (заполнить и передать в --reconciliation); код завершения остаётся 2",
+        )
     r.add_argument("--docx", help="протокол для подписи в формате Word (.docx)")
     r.add_argument(
         "--docx-template", help="свой шаблон протокола Word (по умолчанию data/templates/protocol.docx)"
@@ -91,12 +111,46 @@ def _parser() -> ArgumentParser:
     return p
 
 
+def _blank_on_open_flags(args, contest, step):
+    """``step()``; when it stops on open flags and ``--decisions-blank`` is given, the blank of decisions
+    is written there (:func:`contest.reconcile_io.decisions_blank`) and the refusal still raised."""
+    try:
+        return step()
+    except UnreconciledError as exc:
+        if not args.decisions_blank:
+            raise
+        path = atomic_save(decisions_blank(contest, exc.flags), args.decisions_blank)
+        raise ContestError(
+            [
+                *exc.issues,
+                Issue(
+                    f"бланк решений председателя по этим отметкам записан: {path} — заполните его "
+                    "и передайте в --reconciliation"
+                ),
+            ]
+        ) from None
+
+
+def _plan(args, contest, people):
+    return _blank_on_open_flags(
+        args,
+        contest,
+        lambda: stage_plan(
+            contest,
+            people,
+            args.stage,
+            args.scores,
+            args.reconciliation,
+            args.allow_unreconciled,
+            adjustments_path=args.adjustments,
+        ),
+    )
+
+
 def cmd_sheets(args) -> int:
     contest = load_contest(args.contest)
     people = load_people(args.people)
-    stage, jury = stage_plan(
-        contest, people, args.stage, args.scores, args.reconciliation, args.allow_unreconciled
-    )
+    stage, jury = _plan(args, contest, people)
     plan = jury.assignment
     books = build_sheets(contest, people, plan, stage)  # everything built before anything is written
     out = Path(args.out)
@@ -115,9 +169,7 @@ def cmd_sheets(args) -> int:
 def cmd_assign(args) -> int:
     contest = load_contest(args.contest)
     people = load_people(args.people)
-    stage, jury = stage_plan(
-        contest, people, args.stage, args.scores, args.reconciliation, args.allow_unreconciled
-    )
+    stage, jury = _plan(args, contest, people)
     plan = jury.assignment
     print(f"Этап {stage}: распределение жюри (работа: эксперты)")
     for eid, g in plan.groupby("entry_id"):
@@ -132,14 +184,18 @@ def cmd_results(args) -> int:
     people = load_people(args.people)
     if args.docx_template and not args.docx:
         raise InputError(Issue("--docx-template задаётся вместе с --docx (файл протокола Word)"))
-    run = run_results(
+    run = _blank_on_open_flags(
+        args,
         contest,
-        people,
-        args.scores,
-        args.adjustments,
-        people_path=args.people,
-        reconciliation_path=args.reconciliation,
-        allow_unreconciled=args.allow_unreconciled,
+        lambda: run_results(
+            contest,
+            people,
+            args.scores,
+            args.adjustments,
+            people_path=args.people,
+            reconciliation_path=args.reconciliation,
+            allow_unreconciled=args.allow_unreconciled,
+        ),
     )
     made_at = dt.datetime.now(dt.UTC).replace(microsecond=0)  # the same time in both protocols
     protocol = protocol_workbook(run, people, made_at)  # everything built before anything is written

@@ -43,9 +43,12 @@ __all__ = [
     "FLAG_COLUMNS",
     "KEEP",
     "NEEDS_REVIEW",
+    "FLAG_HEADERS",
     "Reconciliation",
+    "UnreconciledError",
     "apply_decisions",
     "decisions_for_stages",
+    "flag_rows",
     "flags_message",
     "spread_flags",
 ]
@@ -63,6 +66,56 @@ FLAG_COLUMNS = [
     "spread",
     "max_spread",
 ]
+
+
+#: Russian headers of the flags as a table (:func:`flag_rows`): the page and the blank of decisions.
+FLAG_HEADERS = {
+    "entry_id": "Код работы",
+    "stage_id": "Этап",
+    "task_id": "Задание",
+    "criterion_id": "Критерий",
+    "scores": "Оценки экспертов",
+    "spread": "Расхождение",
+    "max_spread": "Допустимо",
+}
+
+
+class UnreconciledError(ContestError):
+    """Flags over ``max_spread`` left open (rule 3): the results (or the next stage's plan) wait for the
+    chair's decisions.
+
+    Attributes
+    ----------
+    flags : DataFrame
+        The open flags (:data:`FLAG_COLUMNS`), from which the page shows its table and the blank of
+        decisions is made (:func:`contest.reconcile_io.decisions_blank`).
+    """
+
+    def __init__(self, flags: pd.DataFrame):
+        self.flags = flags.reset_index(drop=True)
+        super().__init__(flags_message(self.flags))
+
+
+def flag_rows(flags: pd.DataFrame) -> pd.DataFrame:
+    """The flags as a table for people: one row per flag, every juror's score, Russian headers.
+
+    Parameters
+    ----------
+    flags : DataFrame
+        :data:`FLAG_COLUMNS` (:func:`spread_flags`, ``Reconciliation.open``).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :data:`FLAG_HEADERS` under their Russian headers: «Код работы», «Этап»,
+        «Задание», «Критерий» (str; «—» for a flag on the task sums), «Оценки экспертов» (str,
+        «Ж01: 3; Ж02: 9», lowest first), «Расхождение», «Допустимо» (float, points).
+    """
+    out = flags[list(FLAG_HEADERS)].copy()
+    out["criterion_id"] = [c or "— (сумма задания)" for c in out["criterion_id"].astype(str)]
+    out["spread"] = out["spread"].astype(float)
+    out["max_spread"] = out["max_spread"].astype(float)
+    return out.rename(columns=FLAG_HEADERS).reset_index(drop=True)
 
 
 def _where(contest: Contest) -> pd.DataFrame:
@@ -143,7 +196,8 @@ def flags_message(flags: pd.DataFrame) -> list[Issue]:
     issues.append(
         Issue(
             "решения председателя жюри запишите в файл согласования (Код работы; Критерий или Задание; "
-            "Код эксперта; Новый балл или «оставить»; Основание) и передайте его в --reconciliation; "
+            "Код эксперта; Новый балл или «оставить»; Основание; бланк с этими отметками записывает "
+            "--decisions-blank) и передайте его в --reconciliation (в приложении — «Решения председателя»); "
             "или явно примите расхождения: --allow-unreconciled"
         )
     )
@@ -313,6 +367,9 @@ def apply_decisions(
                 f"эксперт «{j}» не оценивал работу «{e}» по этому критерию (оценивали: {', '.join(sorted(scored))})",
                 "juror_id",
             )
+            continue
+        if not value:
+            bad(f"решение не заполнено: впишите новый балл (число) или «{KEEP}»", "new_score")
             continue
         if keep:
             (keep_c.add((e, cid)) if cid else keep_t.add((e, s, t)))

@@ -79,13 +79,15 @@ def check_scores(
     model_stages=(),
     decisions=None,
     where=None,
+    adjustments=None,
 ) -> pd.DataFrame:
     """Cross-row checks: duplicates, recusal, assignment, completeness.
 
     Returns the expected assignment (see :func:`expected_assignment`; ``model_stages`` is
     passed to it, and so are the chair's reconciliation ``decisions`` with their ``where``
     when the scores have no other problem: the entries of a later stage are those that
-    advanced after the decisions).
+    advanced after the decisions — and after the bonuses and penalties ``adjustments`` of the
+    earlier stages).
 
     The checks run on integer codes of the id columns, and rows are turned
     into messages only where something is wrong, so 600,000 scores take a
@@ -145,6 +147,7 @@ def check_scores(
         model_stages=model_stages,
         decisions=None if issues else decisions,
         where=where,
+        adjustments=None if issues else adjustments,
     )
     planned = set(zip(*(plan[c].tolist() for c in ["stage_id", "entry_id", "juror_id"])))
     stage_entries = plan.groupby("stage_id")["entry_id"].apply(set).to_dict()

@@ -270,7 +270,7 @@ def read_folder(
     return df
 
 
-def load_scores(path, contest, people: People, decisions=None, where=None) -> ScoreSet:
+def load_scores(path, contest, people: People, decisions=None, where=None, adjustments=None) -> ScoreSet:
     """Read and check the scores of a contest.
 
     Parameters
@@ -287,6 +287,10 @@ def load_scores(path, contest, people: People, decisions=None, where=None) -> Sc
         stage are checked against the entries that advanced after the
         decisions (:func:`contest.advance.expected_assignment`); the scores
         returned are the scores as entered.
+    adjustments : DataFrame, optional
+        Bonuses and penalties (:func:`load_adjustments`): those of the earlier
+        stages count in the stage totals that decide which entries a later
+        stage's scores are checked against, as in the protocol.
 
     Returns
     -------
@@ -331,7 +335,7 @@ def load_scores(path, contest, people: People, decisions=None, where=None) -> Sc
             raw = read_long(path, contest, people, issues)
     if not issues and raw.empty:
         issues.append(Issue("нет ни одного балла", file=path.name))
-    plan = check_scores(contest, people, raw, issues, model_stages, decisions, where)
+    plan = check_scores(contest, people, raw, issues, model_stages, decisions, where, adjustments)
     if issues:
         raise ContestError(issues)
     out = raw[raw["valid"].astype(bool)][["entry_id", "juror_id", "criterion_id", "score", "stage_id"]].copy()

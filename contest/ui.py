@@ -6,7 +6,11 @@ that the notebooks are two lines each and the pages can be driven without a
 browser (``app.results_button.click()``). The steps are those of the command
 line (:mod:`contest.workflow`); the tables, texts and HTML they show are
 :mod:`contest.views`. Above the pages: the sample contests and the uploaded
-files (written to a temporary folder for the readers).
+files (written to a temporary folder for the readers). When the jurors' scores
+spread more than ``max_spread`` and no decision settles it, both pages show
+the open flags and offer the blank of the chair's decisions
+(:func:`contest.reconcile_io.decisions_blank`); the filled blank is uploaded
+as «Решения председателя (согласование)».
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import pandas as pd
 
 from contest.definition_io import load_contest
 from contest.people import load_people
+from contest.reconcile import UnreconciledError
+from contest.reconcile_io import decisions_blank
 from contest.report import jurors_table, ranking_table
 from contest.robustness import assess_robustness
 from contest.severity import fit_severity
@@ -34,8 +40,10 @@ from contest.views import (
     agreement_reading,
     bar_html,
     contest_tree,
+    flags_html,
     load_table,
     problems_html,
+    reconciliation_html,
     recusals_table,
     severity_html,
     stability_html,
@@ -53,31 +61,48 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "contests"
 SAMPLES = {
     "Педагогический дуэт — 2026 (пример)": "pedagogical_duet",
     "Лучшие практики наставничества — 2026 (пример)": "best_practices",
+    "Практики в номинациях: согласование оценок (пример)": "practices_reconcile",
 }
+
+#: A sample that is another sample's definition varied: its stem → the stem of the people and scores.
+SHARED_DATA = {"practices_reconcile": "practices_by_nomination"}
 
 
 @dataclass
 class Sample:
-    """Paths of one sample contest: definition, people, long-form scores, folder of filled sheets,
-    and its adjustments (bonuses and penalties; ``None`` when the sample has none)."""
+    """Paths of one sample contest: definition, people, long-form scores, folder of filled sheets
+    (``None`` when the sample has only the long-form scores), its adjustments (bonuses and
+    penalties) and the chair's decisions on its spreads (each ``None`` when the sample has none)."""
 
     contest: Path
     people: Path
     scores: Path
-    sheets: Path
+    sheets: Path | None
     adjustments: Path | None = None
+    decisions: Path | None = None
+
+    @property
+    def score_input(self) -> Path:
+        """What the results page scores without uploads: the filled sheets, else the long-form scores."""
+        return self.sheets if self.sheets is not None else self.scores
 
 
 def sample(label: str) -> Sample:
     """The files of the sample contest called ``label`` (a key of :data:`SAMPLES`)."""
     stem = SAMPLES[label]
-    adj = DATA / f"{stem}_adjustments.csv"
+    data = SHARED_DATA.get(stem, stem)
+    adj, dec, sheets = (
+        DATA / f"{stem}_adjustments.csv",
+        DATA / f"{stem}_decisions.csv",
+        DATA / f"{data}_sheets",
+    )
     return Sample(
         DATA / f"{stem}.yaml",
-        DATA / f"{stem}_people.xlsx",
-        DATA / f"{stem}_scores.csv",
-        DATA / f"{stem}_sheets",
+        DATA / f"{data}_people.xlsx",
+        DATA / f"{data}_scores.csv",
+        sheets if sheets.is_dir() else None,
         adj if adj.exists() else None,
+        dec if dec.exists() else None,
     )
 
 
@@ -152,6 +177,9 @@ class Outcome:
         :func:`contest.assess_robustness` of the results.
     severity : Severity or None
         :func:`contest.severity.fit_severity` of the results (the additive model).
+    reconciliation : Reconciliation or None
+        The flags over ``max_spread`` and the chair's decisions applied
+        (:func:`contest.reconcile.apply_decisions`).
     """
 
     results: object
@@ -162,9 +190,22 @@ class Outcome:
     public: bytes
     robustness: object = None
     severity: object = None
+    reconciliation: object = None
 
 
-def run_results(contest, people, scores_path, adjustments_path=None, people_path=None) -> Outcome:
+def blank_link(contest, flags: pd.DataFrame) -> str:
+    """The download link «Бланк решений» of the open ``flags`` (:func:`contest.reconcile_io.decisions_blank`)."""
+    return download_link(
+        workbook_bytes(decisions_blank(contest, flags)),
+        "бланк_решений_председателя.xlsx",
+        f"Бланк решений (xlsx, отметок: {len(flags)})",
+        XLSX,
+    )
+
+
+def run_results(
+    contest, people, scores_path, adjustments_path=None, people_path=None, reconciliation_path=None
+) -> Outcome:
     """Score the contest as ``python -m contest results`` does (:func:`contest.workflow.run_results`) and
     build the page's tables and both workbooks in memory.
 
@@ -178,13 +219,24 @@ def run_results(contest, people, scores_path, adjustments_path=None, people_path
         Bonuses and penalties.
     people_path : str or Path, optional
         The people workbook (for its SHA-256 in the protocol).
+    reconciliation_path : str or Path, optional
+        The chair's decisions on the spreads over ``max_spread`` (docs/formats.md §10.1).
 
     Raises
     ------
     ContestError
-        Bad scores or adjustments (every problem listed).
+        Bad scores, adjustments or decisions (every problem listed).
+    UnreconciledError
+        Spreads over ``max_spread`` left open (a :class:`ContestError` with ``flags``).
     """
-    run = run_workflow(contest, people, scores_path, adjustments_path, people_path=people_path)
+    run = run_workflow(
+        contest,
+        people,
+        scores_path,
+        adjustments_path,
+        people_path=people_path,
+        reconciliation_path=reconciliation_path,
+    )
     return Outcome(
         run.results,
         run.agreement,
@@ -193,7 +245,8 @@ def run_results(contest, people, scores_path, adjustments_path=None, people_path
         workbook_bytes(protocol_workbook(run, people)),
         workbook_bytes(public_workbook(run, people)),
         assess_robustness(run.results),
-        fit_severity(run.results.juror_tasks),
+        severity=fit_severity(run.results.juror_tasks),
+        reconciliation=run.reconciliation,
     )
 
 
@@ -352,8 +405,23 @@ class ContestSetupApp:
             layout=W.Layout(width="auto"),
             tooltip="Нужны для второго и следующих этапов: кто прошёл дальше",
         )
+        self.adjustments_upload = W.FileUpload(
+            accept=".csv,.xlsx",
+            multiple=False,
+            description="Корректировки (бонусы и штрафы)",
+            layout=W.Layout(width="auto"),
+            tooltip="Штрафы и бонусы прошлых этапов входят в балл, по которому работы проходят дальше",
+        )
+        self.decisions_upload = W.FileUpload(
+            accept=".csv,.xlsx",
+            multiple=False,
+            description="Решения председателя (согласование)",
+            layout=W.Layout(width="auto"),
+            tooltip="Решения по оценкам прошлых этапов, расходящимся больше допустимого",
+        )
         self.assign_button = _button("Распределить жюри", "users")
         self.problems = W.HTML()
+        self.flags_view = W.HTML()
         self.loads_view = W.HTML()
         self.recusals_view = W.HTML()
         self.download = W.HTML()
@@ -369,23 +437,41 @@ class ContestSetupApp:
         self.stage_choice.value = c.stages[0].id if c and c.stages else None
 
     def assign(self) -> pd.DataFrame | None:
-        """Assign the jury of the chosen stage; show loads, recusals and the sheets' zip."""
-        self.problems.value = self.download.value = ""
-        c, p = self.source.contest, self.source.people
+        """Assign the jury of the chosen stage; show loads, recusals and the sheets' zip.
+
+        A later stage: the entries that advanced by the uploaded (or the sample's) scores of the
+        earlier stages, after the uploaded chair's decisions and with the uploaded (or the sample's)
+        bonuses and penalties — as in the protocol. Open spreads over ``max_spread`` are shown with the
+        blank of decisions.
+        """
+        self.problems.value = self.download.value = self.flags_view.value = ""
+        c, p, smp = self.source.contest, self.source.people, self.source.sample
         stage = self.stage_choice.value
         try:
             if c is None:
                 raise InputError("сначала загрузите конкурс (шаг 1)")
             files = uploaded_files(self.prev_scores.value)
-            scores = (
-                scores_input(files) if files else (self.source.sample.scores if self.source.sample else None)
-            )
+            scores = scores_input(files) if files else (smp.scores if smp else None)
             if scores is None and [s.id for s in c.stages].index(stage) > 0:
                 raise InputError(
                     "для этого этапа загрузите баллы предыдущих этапов: по ним видно, кто прошёл дальше"
                 )
-            plan = stage_plan(c, p, stage, scores)[1].assignment
+            adjustments = uploaded_file(uploaded_files(self.adjustments_upload.value)) or (
+                smp.adjustments if smp else None
+            )
+            decisions = uploaded_file(uploaded_files(self.decisions_upload.value))
+            plan = stage_plan(
+                c,
+                p,
+                stage,
+                scores,
+                reconciliation_path=decisions,
+                adjustments_path=adjustments,
+            )[1].assignment
             zipped = sheets_zip(c, p, plan, stage)
+        except UnreconciledError as exc:  # the flags, with the blank of decisions
+            self.flags_view.value = flags_html(exc.flags, blank_link(c, exc.flags))
+            return None
         except Exception as exc:  # shown in the page
             self.problems.value = problems_html(exc)
             return None
@@ -418,10 +504,13 @@ class ContestSetupApp:
                 W.HTML("<h2 style='margin:12px 0 4px'>2. Распределение жюри</h2>"),
                 W.HBox([self.stage_choice, self.assign_button]),
                 W.HTML(
-                    "<small>Для второго и следующих этапов без примера загрузите баллы предыдущих этапов:</small>"
+                    "<small>Для второго и следующих этапов без примера загрузите баллы предыдущих этапов; "
+                    "бонусы и штрафы прошлых этапов и решения председателя по расхождениям оценок входят в "
+                    "проход, как в протоколе (для примера без загрузки берутся его корректировки):</small>"
                 ),
-                W.HBox([self.prev_scores]),
+                W.HBox([self.prev_scores, self.adjustments_upload, self.decisions_upload]),
                 self.problems,
+                self.flags_view,
                 W.HTML("<h3 style='margin:8px 0 2px'>Нагрузка экспертов</h3>"),
                 self.loads_view,
                 W.HTML("<h3 style='margin:8px 0 2px'>Самоотводы (конфликт интересов)</h3>"),
@@ -469,9 +558,16 @@ class ContestResultsApp:
             description="Корректировки (бонусы и штрафы)",
             layout=W.Layout(width="auto"),
         )
+        self.decisions_upload = W.FileUpload(
+            accept=".csv,.xlsx",
+            multiple=False,
+            description="Решения председателя (согласование)",
+            layout=W.Layout(width="auto"),
+        )
         self.results_button = _button("Подсчитать итоги", "trophy", "success")
         self.problems = W.HTML()
         self.summary = W.HTML()
+        self.flags_view = W.HTML()
         self.ranking_view = W.HTML()
         self.severity_view = W.HTML()
         self.agreement_view = W.HTML()
@@ -486,6 +582,7 @@ class ContestResultsApp:
         for w in (
             self.problems,
             self.summary,
+            self.flags_view,
             self.ranking_view,
             self.severity_view,
             self.agreement_view,
@@ -496,6 +593,7 @@ class ContestResultsApp:
         c, p, s = self.source.contest, self.source.people, self.source.sample
         files = uploaded_files(self.scores_upload.value)
         adj_files = uploaded_files(self.adjustments_upload.value)
+        decisions = uploaded_file(uploaded_files(self.decisions_upload.value))
         adjustments = None
         try:
             if c is None:
@@ -504,16 +602,26 @@ class ContestResultsApp:
             if files:
                 path = scores_input(files)
             elif s is not None:
-                path = s.sheets
+                path = s.score_input
             else:
                 raise InputError("загрузите баллы: таблицу (CSV или xlsx) или заполненные оценочные листы")
-            outcome = run_results(c, p, path, adjustments, self.source.people_path)
+            outcome = run_results(c, p, path, adjustments, self.source.people_path, decisions)
+        except UnreconciledError as exc:  # the flags, with the blank of decisions
+            self.error, self.outcome = exc, None
+            self.flags_view.value = flags_html(exc.flags, blank_link(c, exc.flags))
+            return None
         except Exception as exc:  # shown in the page
             self.error, self.outcome = exc, None
             self.problems.value = problems_html(exc)
             return None
         self.error, self.outcome = None, outcome
-        src = f"загружено файлов: {len(files)}" if files else "заполненные листы примера"
+        src = (
+            f"загружено файлов: {len(files)}"
+            if files
+            else "заполненные листы примера"
+            if s.sheets is not None
+            else f"таблица баллов примера «{s.scores.name}»"
+        )
         adj = (
             "нет"
             if adjustments is None
@@ -523,8 +631,11 @@ class ContestResultsApp:
         )
         self.summary.value = (
             f"<p style='font-size:16px'><b>{html.escape(winner_text(outcome, c.name))}</b></p>"
-            f"<p>Баллы: {html.escape(src)}. Бонусы и штрафы: {html.escape(adj)}.</p>"
+            f"<p>Баллы: {html.escape(src)}. Бонусы и штрафы: {html.escape(adj)}."
+            + (f" Решения председателя: загружен файл «{html.escape(decisions.name)}»." if decisions else "")
+            + "</p>"
         )
+        self.flags_view.value = reconciliation_html(outcome.reconciliation)
         self.ranking_view.value = styled_html(outcome.ranking, highlight="Награда")
         self.severity_view.value = (
             "<p>Среднее отклонение эксперта от коллег по тем же работам: левее нуля — "
@@ -562,10 +673,15 @@ class ContestResultsApp:
                 W.HTML(
                     "<p>Бонусы и штрафы жюри — по желанию: таблица CSV или xlsx (Код работы, Этап, Баллы, "
                     "Основание; штраф — со знаком минус). Для примера без загрузки берутся его корректировки.</p>"
+                    "<p>Если оценки экспертов расходятся больше допустимого (<code>max_spread</code>), итоги "
+                    "подводятся после решений председателя жюри: страница покажет такие работы и даст бланк "
+                    "решений; заполненный бланк загрузите кнопкой «Решения председателя (согласование)».</p>"
                 ),
-                W.HBox([self.scores_upload, self.adjustments_upload, self.results_button]),
+                W.HBox([self.scores_upload, self.adjustments_upload, self.decisions_upload]),
+                W.HBox([self.results_button]),
                 self.problems,
                 self.summary,
+                self.flags_view,
                 W.HTML("<h2 style='margin:12px 0 4px'>3. Рейтинг</h2>"),
                 self.ranking_view,
                 self.download,

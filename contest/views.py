@@ -11,11 +11,13 @@ import html
 import pandas as pd
 
 from contest.assign import conflicts, loads
+from contest.reconcile import KEEP, NEEDS_REVIEW, flag_rows
 from contest.report import (
     FAIR_HEADERS,
     JUROR_HEADERS,
     TIE_NOTE,
     fair_frame,
+    reconciliation_frames,
     severity_frame,
     stability_table,
     what_if_table,
@@ -326,4 +328,52 @@ def stability_html(rob, people) -> str:
         + styled_html(st, highlight="Награда")
         + "<h3 style='margin:8px 0 4px'>При других правилах подсчёта</h3>"
         + styled_html(what_if_table(rob))
+    )
+
+
+def flags_html(flags: pd.DataFrame, blank_link: str = "") -> str:
+    """The flags over ``max_spread`` left open, as the pages show them: why nothing is computed yet,
+    the table (:func:`contest.reconcile.flag_rows`: entry, stage, task, criterion, every juror's score)
+    and what to do, with ``blank_link`` (the download of the blank of decisions) after it.
+
+    Parameters
+    ----------
+    flags : DataFrame
+        :data:`contest.reconcile.FLAG_COLUMNS` (``UnreconciledError.flags``).
+    blank_link : str
+        HTML of the download link, placed after the table.
+    """
+    n = len(flags)
+    return (
+        f"<p style='color:#9c5700'><b>Оценки экспертов расходятся больше допустимого: {n} — "
+        f"{NEEDS_REVIEW}.</b> Итоги подводятся после решения председателя жюри по каждой строке.</p>"
+        + styled_html(flag_rows(flags))
+        + "<p>Скачайте бланк решений, впишите в каждую строку решение председателя — новый балл эксперта "
+        f"с основанием или «{KEEP}» — и загрузите заполненный бланк кнопкой «Решения председателя "
+        "(согласование)».</p>" + (f"<p>{blank_link}</p>" if blank_link else "")
+    )
+
+
+def reconciliation_html(rec) -> str:
+    """The chair's decisions applied to a run, as the results page shows them: counts, every flag with
+    its outcome and every decision (was, now, reason), as on the protocol's sheet «Согласование».
+
+    Parameters
+    ----------
+    rec : Reconciliation or None
+        :func:`contest.reconcile.apply_decisions` of the run; ``""`` when there are no flags and no
+        decisions.
+    """
+    if rec is None or (not len(rec.flags) and not len(rec.decisions)):
+        return ""
+    flags, decisions = reconciliation_frames(rec)
+    return (
+        f"<p>Расхождений больше допустимого: {len(rec.flags)}; решений председателя: {len(rec.decisions)}; "
+        f"не согласовано: {len(rec.open)} (в протоколе — лист «Согласование»).</p>"
+        + styled_html(flags)
+        + (
+            "<h4 style='margin:6px 0 2px'>Решения председателя</h4>" + styled_html(decisions)
+            if len(decisions)
+            else ""
+        )
     )

@@ -7,7 +7,8 @@ check the same things and give the same protocol:
 * :func:`stage_plan` — the jury plan of a stage; for a later stage the
   entries that advanced, from the scores of the earlier stages (which must be
   given and hold the previous stage's scores) after the chair's
-  reconciliation decisions — the same scores the protocol is made of;
+  reconciliation decisions and with the bonuses and penalties of those
+  stages — the same stage totals the protocol is made of;
 * :func:`run_results` — scores and adjustments read and checked, the spreads
   over ``max_spread`` found and the chair's reconciliation decisions applied
   (:mod:`contest.reconcile`: open flags stop the run unless explicitly
@@ -29,6 +30,7 @@ writes no file (it reads the Word template).
 from __future__ import annotations
 
 import datetime as _dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,7 +43,7 @@ from contest.assign import JuryPlan, plan_jury
 from contest.model import Contest, ContestError
 from contest.protocol import build_protocol, build_public
 from contest.protocol_docx import protocol_docx
-from contest.reconcile import Reconciliation, apply_decisions, decisions_for_stages, flags_message
+from contest.reconcile import Reconciliation, UnreconciledError, apply_decisions, decisions_for_stages
 from contest.reconcile_io import load_decisions
 from contest.roster import People
 from contest.scores import ScoreSet
@@ -69,6 +71,7 @@ def stage_plan(
     scores_path=None,
     reconciliation_path=None,
     allow_unreconciled: bool = False,
+    adjustments_path=None,
 ) -> tuple[str, JuryPlan]:
     """The jury plan of a stage, with the checks of a later stage.
 
@@ -90,6 +93,10 @@ def stage_plan(
     allow_unreconciled : bool
         Make the plan even with spreads over ``max_spread`` in the earlier
         stages left open; otherwise they are an error, as in :func:`run_results`.
+    adjustments_path : str or Path, optional
+        Bonuses and penalties (:func:`contest.scores_io.load_adjustments`): those of the earlier
+        stages are added to the stage totals that decide who advances, as :func:`run_results`
+        adds them in the protocol (docs/contest_rules.md §1.3 items 5–6).
 
     Returns
     -------
@@ -101,8 +108,11 @@ def stage_plan(
     ContestError
         Unknown stage; a later stage without ``scores_path``, or with scores
         that hold none of the previous stage; no entry advanced; bad scores;
-        a bad reconciliation decision; spreads of the earlier stages left open
-        without ``allow_unreconciled``; an entry with too few admissible jurors.
+        a bad reconciliation decision; bad adjustments (an adjustment of an
+        entry without scores in its stage names the adjustments file); spreads
+        of the earlier stages left open without ``allow_unreconciled``
+        (:class:`contest.reconcile.UnreconciledError`, with the open flags); an
+        entry with too few admissible jurors.
     """
     ids = [s.id for s in contest.stages]
     stage_id = stage_id or ids[0]
@@ -119,7 +129,9 @@ def stage_plan(
                 )
             )
         decisions, where = load_decisions(reconciliation_path) if reconciliation_path else (None, {})
-        ss = load_scores(scores_path, contest, people, decisions, where)
+        adj = load_adjustments(adjustments_path, contest, people) if adjustments_path else None
+        with _adjustment_rows(adjustments_path):
+            ss = load_scores(scores_path, contest, people, decisions, where, adj)
         prev = ss.scores[ss.scores["stage_id"].isin(ids[:k])]
         if not (prev["stage_id"] == ids[k - 1]).any():
             raise ContestError(Issue(f"в баллах нет оценок этапа {ids[k - 1]}", file=Path(scores_path).name))
@@ -130,11 +142,35 @@ def stage_plan(
             **where,
         )
         if len(rec.open) and not allow_unreconciled:
-            raise ContestError(flags_message(rec.open))
-        entry_ids = advanced_entries(contest, people, rec.scores, ids[k - 1])
+            raise UnreconciledError(rec.open)
+        with _adjustment_rows(adjustments_path):
+            entry_ids = advanced_entries(contest, people, rec.scores, ids[k - 1], adjustments=adj)
         if not entry_ids:
             raise ContestError(Issue(f"ни одна работа не прошла на этап {stage_id}"))
     return stage_id, plan_jury(contest, people, stage_id=stage_id, entry_ids=entry_ids)
+
+
+@contextmanager
+def _adjustment_rows(adjustments_path):
+    """Problems of adjustment rows found while scoring (an adjustment of an entry without scores in its
+    stage) are located in the adjustments file: the scores were checked before, so a problem with a row
+    and no file is an adjustment's."""
+    try:
+        yield
+    except UnreconciledError:
+        raise
+    except ContestError as exc:
+        if not adjustments_path:
+            raise
+        name = Path(adjustments_path).name
+        raise ContestError(
+            [
+                replace(i, file=name)
+                if not i.file and i.row is not None and "корректировк" in i.message
+                else i
+                for i in exc.issues
+            ]
+        ) from None
 
 
 @dataclass
@@ -235,18 +271,20 @@ def run_results(
         Every problem of the scores or of the adjustments; problems of
         adjustment rows found while scoring name the adjustments file; a bad
         reconciliation decision (file, row, column); flags over ``max_spread``
-        left open without ``allow_unreconciled`` (the list of entries,
-        criteria and jurors).
+        left open without ``allow_unreconciled``
+        (:class:`contest.reconcile.UnreconciledError`: the list of entries,
+        criteria and jurors, and the open flags for the blank of decisions).
     """
     decisions, where = load_decisions(reconciliation_path) if reconciliation_path else (None, {})
-    ss = load_scores(scores_path, contest, people, decisions, where)
     adj = load_adjustments(adjustments_path, contest, people) if adjustments_path else None
+    with _adjustment_rows(adjustments_path):  # a later stage is checked with the earlier adjustments
+        ss = load_scores(scores_path, contest, people, decisions, where, adj)
     rec = apply_decisions(
         contest, ss.scores[["entry_id", "juror_id", "criterion_id", "score"]], decisions, **where
     )
     if len(rec.open) and not allow_unreconciled:
-        raise ContestError(flags_message(rec.open))
-    try:
+        raise UnreconciledError(rec.open)
+    with _adjustment_rows(adjustments_path):
         res = score(
             contest,
             rec.scores,
@@ -254,13 +292,6 @@ def run_results(
             jury=people.jury,
             adjustments=adj,
         )
-    except ContestError as exc:  # problems of adjustment rows are located in the adjustments file
-        if adj is None:
-            raise
-        name = Path(adjustments_path).name
-        raise ContestError(
-            [i if i.file else replace(i, file=name) if i.row is not None else i for i in exc.issues]
-        ) from None
     source = contest.source
     source_sha = sha256_of(source) if source and Path(source).exists() else None
     audit = audit_rows(people_path, ss.files, adjustments_path or None, reconciliation_path or None)

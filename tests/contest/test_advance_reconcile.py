@@ -46,8 +46,13 @@ CONTEST = {
 
 @pytest.fixture
 def files(tmp_path):
+    return write_files(tmp_path)
+
+
+def write_files(tmp_path):
     """The contest, the people and the first stage's scores: E01 8 + 8; E02 2 + 9 (a spread of 7 over
     max_spread 3, «требует согласования»); the others 5 + 5. As entered, E01 advances (top 1)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(CONTEST, allow_unicode=True), encoding="utf-8")
     write_people_xlsx(tmp_path / "people.xlsx", ENTRIES, JURY)
     plan = plan_jury(parse_contest(CONTEST), make_people(ENTRIES, JURY)).assignment

@@ -15,6 +15,8 @@ from contest import ContestError, ui, views, workflow
 from contest.assign import conflicts
 from tandem.ui import download_link
 
+RECONCILE = "Практики в номинациях: согласование оценок (пример)"
+
 
 @pytest.fixture(scope="module")
 def duet():
@@ -22,9 +24,19 @@ def duet():
 
 
 def test_samples_exist():
-    for label in ui.SAMPLES:
+    for label in list(ui.SAMPLES)[:2]:  # the samples with filled sheets
         s = ui.sample(label)
         assert s.contest.exists() and s.people.exists() and s.scores.exists() and s.sheets.is_dir()
+        assert s.score_input == s.sheets
+    for label in ui.SAMPLES:
+        s = ui.sample(label)
+        assert s.contest.exists() and s.people.exists() and s.scores.exists()
+        assert s.sheets is None or s.sheets.is_dir()
+    r = ui.sample(RECONCILE)  # the nominations contest with max_spread: its people and scores
+    assert r.people.name == "practices_by_nomination_people.xlsx" and r.score_input == r.scores
+    assert (
+        r.sheets is None and r.adjustments is None and r.decisions.name == "practices_reconcile_decisions.csv"
+    )
 
 
 def test_tree_plan_and_zip(duet):
@@ -256,3 +268,98 @@ def test_additive_section_shows_severities_with_errors_and_fair_averages(duet):
         o.severity.jurors, o.severity.entries, ["задание S1 · T1: эксперты не связаны"]
     )
     assert "Внимание:</b> задание S1 · T1: эксперты не связаны" in views.additive_html(o.results, broken, p)
+
+
+def _link_bytes(html_text: str, name: str) -> bytes:
+    """The content of the download link of file ``name`` in a page's HTML."""
+    link = html_text[html_text.index(f'<a download="{name}"') :]
+    return base64.b64decode(link.split("base64,", 1)[1].split('"')[0])
+
+
+def test_results_page_flags_blank_and_decisions(tmp_path):
+    from contest.reconcile_io import load_decisions
+
+    app = ui.ContestResultsApp(autorun=False)
+    app.source.sample_choice.value = RECONCILE
+    assert app.source.load()
+    app.run()
+    # open flags: no results, the table of flags with every juror's score and the blank of decisions
+    assert app.outcome is None and isinstance(app.error, ui.UnreconciledError) and app.problems.value == ""
+    view = app.flags_view.value
+    assert "Оценки экспертов расходятся больше допустимого: 2" in view
+    assert "Ж05: 3; Ж04: 4; Ж01: 6; Ж03: 8" in view and "— (сумма задания)" in view
+    assert "Бланк решений (xlsx, отметок: 2)" in view
+    blank = tmp_path / "бланк.xlsx"
+    blank.write_bytes(_link_bytes(view, "бланк_решений_председателя.xlsx"))
+    wb = load_workbook(blank)
+    ws = wb["Согласование"]
+    ws["D2"], ws["E2"], ws["F2"] = "Ж05", 4, "ошибка переноса балла"
+    ws["E3"], ws["F3"] = "оставить", "оценки обоснованы"
+    wb.save(tmp_path / "решения.xlsx")
+    assert len(load_decisions(tmp_path / "решения.xlsx")[0]) == 2
+    # the filled blank uploaded: results with the decisions, the protocol lists them
+    app.decisions_upload.value = _upload(tmp_path / "решения.xlsx")
+    app.run()
+    assert app.error is None and app.outcome is not None
+    assert "Решения председателя: загружен файл «решения.xlsx»" in app.summary.value
+    assert "таблица баллов примера «practices_by_nomination_scores.csv»" in app.summary.value
+    view = app.flags_view.value
+    assert "решений председателя: 2; не согласовано: 0" in view
+    assert "изменены оценки" in view and "оставлено" in view and "ошибка переноса балла" in view
+    protocol = load_workbook(io.BytesIO(app.outcome.protocol))
+    text = " ".join(str(v) for r in protocol["Согласование"].iter_rows(values_only=True) for v in r if v)
+    assert "ошибка переноса балла" in text and "оценки обоснованы" in text
+    # a bad decision is a problem of that file
+    (tmp_path / "плохие.csv").write_text("Код работы,Критерий,Новый балл\nП01,R1,5\n", encoding="utf-8")
+    app.decisions_upload.value = _upload(tmp_path / "плохие.csv")
+    app.run()
+    assert app.outcome is None and "плохие.csv" in app.problems.value and app.flags_view.value == ""
+
+
+def test_views_of_flags_and_decisions():
+    assert views.reconciliation_html(None) == ""
+    flags = pd.DataFrame(
+        [("E1", "S1", "T1", "K1", "Ж1, Ж2", "Ж1: 1; Ж2: 9", 8.0, 3.0)],
+        columns=[
+            "entry_id",
+            "stage_id",
+            "task_id",
+            "criterion_id",
+            "jurors",
+            "scores",
+            "spread",
+            "max_spread",
+        ],
+    )
+    text = views.flags_html(flags, "<a>ссылка</a>")
+    assert (
+        "больше допустимого: 1" in text and "Ж1: 1; Ж2: 9" in text and text.endswith("<p><a>ссылка</a></p>")
+    )
+    assert "<a>" not in views.flags_html(flags)
+
+
+def test_setup_page_next_stage_follows_adjustments_and_decisions(tmp_path):
+    from tests.contest import test_adjust_advance, test_advance_reconcile
+
+    def page(folder, stage="S2"):
+        app = ui.ContestSetupApp(autorun=False)
+        app.source.contest_upload.value = _upload(folder / "c.yaml")
+        app.source.people_upload.value = _upload(folder / "people.xlsx")
+        assert app.source.load()
+        app.stage_choice.value = stage
+        app.prev_scores.value = _upload(folder / "scores.csv")
+        return app
+
+    # a penalty in the first stage changes who advances: the plan follows the uploaded adjustments
+    a = test_adjust_advance.write_files(tmp_path / "a")
+    app = page(a)
+    assert sorted(set(app.assign()["entry_id"])) == ["E01"]
+    app.adjustments_upload.value = _upload(a / "штрафы.csv")
+    assert sorted(set(app.assign()["entry_id"])) == ["E02"] and app.problems.value == ""
+    # open spreads in the first stage: the flags and the blank; the chair's decisions uploaded: the plan
+    r = test_advance_reconcile.write_files(tmp_path / "r")
+    app = page(r)
+    assert app.assign() is None and app.problems.value == ""
+    assert "требует согласования" in app.flags_view.value and "Бланк решений" in app.flags_view.value
+    app.decisions_upload.value = _upload(r / "решения.csv")
+    assert sorted(set(app.assign()["entry_id"])) == ["E02"] and app.flags_view.value == ""
