@@ -7,7 +7,8 @@ reason), «Нагрузка» (per mentor),
 «Покрытие дефицитов» (per deficit), «Запасные наставники» (per matched
 mentee, the next-best mentors and the exact cost of locking each), «Как
 помочь нераспределённым» (single changes that would give an unmatched mentee
-a mentor, each verified by a re-solve), «Параметры» (weights, constraints,
+a mentor, each verified by a re-solve; every unmatched mentee is listed, those
+the work budget did not reach as «не проверено»), «Параметры» (weights, constraints,
 solver status, objective, input SHA-256, package version, manual overrides).
 Every mentee of the input appears exactly once in «Тандемы» or
 «Нераспределённые». Values only, never formulas (:mod:`tandem.xlsx_write`).
@@ -25,6 +26,7 @@ from openpyxl import Workbook
 
 from matching.config import COMPONENT_LABELS, COMPONENTS, OBJECTIVE_LABELS
 from matching.engine import MatchResult
+from matching.fixes import FOUND, NO_FIX, NOT_EXAMINED, not_examined_text
 from matching.model import Registry
 from tandem import __version__
 from tandem.xlsx_write import atomic_save, new_workbook, streaming_workbook, write_table
@@ -108,7 +110,13 @@ def result_tables(result: MatchResult, registry: Registry) -> dict[str, pd.DataF
     if result.changes is not None:
         tables["Изменения"] = result.changes[list(CHANGE_HEADERS)].rename(columns=CHANGE_HEADERS)
     tables.update({"Нагрузка": load, "Покрытие дефицитов": cov})
-    if result.flow_state is not None and not result.flow_state.pruned:  # a region: too slow, API only
+    # A run with pruned candidates (a region) leaves both what-if sheets out, to keep the command
+    # within its budget: on the 60,000-teacher region `python -m matching run` takes 23–47 s of the
+    # 60 s allowed (docs/scaling.md), and the sheets would add the alternates, 1.1–1.8× the matching
+    # (24 s after a 13-s match), and the fixes, 7 s for the one unmatched mentee of 5,936 the work
+    # budget reaches: about 45–100 s in all, over the budget on most runs. `result.alternates` and
+    # `result.fixes` stay available from Python.
+    if result.flow_state is not None and not result.flow_state.pruned:
         tables[ALTERNATES_SHEET] = alternates_table(result, registry)
         tables[FIXES_SHEET] = fixes_table(result, registry)
     tables["Параметры"] = parameters_table(result, registry)
@@ -135,7 +143,10 @@ FIX_HEADERS = {
     "fix": "Что изменить",
     "detail": "Подробно",
     "pairs_changed": "Сменится наставник у других",
+    "checked": "Проверка",
 }
+#: «Проверка» of «Как помочь нераспределённым», per ``attrs["status"]`` of :attr:`MatchResult.fixes`.
+FIX_CHECKED = {FOUND: "найдено", NO_FIX: "не найдено", NOT_EXAMINED: "не проверено"}
 
 
 def alternates_table(result: MatchResult, registry: Registry) -> pd.DataFrame:
@@ -153,11 +164,38 @@ def alternates_table(result: MatchResult, registry: Registry) -> pd.DataFrame:
 
 def fixes_table(result: MatchResult, registry: Registry) -> pd.DataFrame:
     """«Как помочь нераспределённым»: single changes that give an unmatched mentee a mentor
-    (:attr:`MatchResult.fixes`), each verified by a re-solve."""
+    (:attr:`MatchResult.fixes`), each verified by a re-solve.
+
+    Every unmatched mentee of ``attrs["status"]`` appears: with its fixes
+    («Проверка» «найдено»), or in one row saying that none of the single
+    changes helps («не найдено») or that the mentee was not examined within
+    the work budget of :mod:`matching.fixes` («не проверено»; «Что изменить»
+    gives :func:`matching.fixes.not_examined_text`). Sorted by mentee code,
+    the fixes of a mentee in the order of :attr:`MatchResult.fixes`;
+    «Сменится наставник у других» is empty in the rows without a fix.
+    """
     names = dict(zip(registry.teachers["teacher_id"], registry.teachers["full_name"]))
-    f = result.fixes.copy()
+    fixes = result.fixes
+    f = fixes.copy()
+    f["pairs_changed"] = f["pairs_changed"].astype("Int64")
+    f["checked"] = FIX_CHECKED[FOUND]
+    status = fixes.attrs.get("status", {})
+    text = {
+        NO_FIX: ("ни одно отдельное изменение не даёт наставника", "Проверено пересчётом."),
+        NOT_EXAMINED: (
+            not_examined_text(fixes),
+            "Наставляемые проверяются по порядку кодов, пока не исчерпан объём перебора; "
+            "для этого наставляемого изменения не проверялись.",
+        ),
+    }
+    rest = [(m, *text[s], pd.NA, FIX_CHECKED[s]) for m, s in status.items() if s in text]
+    if rest:
+        more = pd.DataFrame(rest, columns=["mentee_id", "fix", "detail", "pairs_changed", "checked"])
+        more["pairs_changed"] = more["pairs_changed"].astype("Int64")
+        f = more if f.empty else pd.concat([f, more], ignore_index=True)
+        f = f.sort_values("mentee_id", kind="stable")
     f["mentee_name"] = f["mentee_id"].map(names)
-    return f[list(FIX_HEADERS)].rename(columns=FIX_HEADERS)
+    return f[list(FIX_HEADERS)].rename(columns=FIX_HEADERS).reset_index(drop=True)
 
 
 def parameters_table(

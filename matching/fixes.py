@@ -25,9 +25,12 @@ mentor changes. Each try is one min-cost flow, so the unmatched mentees are
 examined in order of id while the re-solves stay within a budget
 (:data:`FIX_BUDGET` pairs × re-solves, at most :data:`MAX_FIX_MENTEES`
 mentees): all of them on a district-sized registry with few unmatched, the
-first few on a large one (``attrs["examined"]`` of the result says how many
-of ``attrs["unmatched"]``). After a pruned match the re-solves use the pairs
-the solver was offered.
+first few on a large one. The result says which were examined:
+``attrs["status"]`` gives every unmatched mentee :data:`FOUND`, :data:`NO_FIX`
+(examined, no single change helps) or :data:`NOT_EXAMINED` (the budget ran out
+before them), and :func:`not_examined_text` says so in Russian, so that «not
+examined» is never shown as «no fix». After a pruned match the re-solves use
+the pairs the solver was offered.
 
 Pure: arrays and DataFrames in and out.
 """
@@ -54,6 +57,12 @@ MAX_FIX_MENTEES = 100
 #: re-solves so far stay under it, so a large run stops early (deterministically, by size).
 FIX_BUDGET = 4_000_000
 FIX_COLUMNS = ["mentee_id", "fix", "detail", "pairs_changed", "code", "mentor_id", "value"]
+#: ``attrs["status"]`` of :func:`fixes`: examined, and at least one fix is listed.
+FOUND = "found"
+#: Examined: none of the single changes gives the mentee a mentor.
+NO_FIX = "none"
+#: Not examined: the work budget ran out before this mentee (mentees go in order of id).
+NOT_EXAMINED = "not_examined"
 
 
 def fixes(result) -> pd.DataFrame:
@@ -74,7 +83,11 @@ def fixes(result) -> pd.DataFrame:
         ``subject`` / ``relevance``), ``mentor_id`` (the mentor whose capacity
         or pair is concerned, "" for a format or a rule), ``value`` (the new
         capacity, format or distance limit in km; "" for a rule). Sorted by
-        ``mentee_id``, in the order of the module docstring.
+        ``mentee_id``, in the order of the module docstring. ``attrs``:
+        ``status`` (dict, every unmatched mentee's id → :data:`FOUND`,
+        :data:`NO_FIX` or :data:`NOT_EXAMINED`, in order of id),
+        ``examined`` (int, mentees examined), ``unmatched`` (int, unmatched
+        mentees, the length of ``status``).
 
     Raises
     ------
@@ -86,18 +99,41 @@ def fixes(result) -> pd.DataFrame:
     state = _state(result)
     model = state.model
     e_pos = {m: k for k, m in enumerate(model.e_id)}
-    left = sorted(m for m in result.unmatched["mentee_id"] if m in e_pos)[:MAX_FIX_MENTEES]
-    helper = _Fixer(state) if left else None
+    unmatched = sorted(m for m in result.unmatched["mentee_id"] if m in e_pos)
+    status = dict.fromkeys(unmatched, NOT_EXAMINED)
+    helper = _Fixer(state) if unmatched else None
     rows = []
     budget = max(1, FIX_BUDGET // max(len(state.e), 1))
-    for mid in left:
+    for mid in unmatched[:MAX_FIX_MENTEES]:
         if helper.solves >= budget:
             break
-        rows += helper.for_mentee(e_pos[mid])[:FIXES_PER_MENTEE]
+        found = helper.for_mentee(e_pos[mid])[:FIXES_PER_MENTEE]
+        status[mid] = FOUND if found else NO_FIX
+        rows += found
     out = pd.DataFrame(rows, columns=FIX_COLUMNS)
+    out.attrs["status"] = status
     out.attrs["examined"] = helper.examined if helper else 0
-    out.attrs["unmatched"] = len([m for m in result.unmatched["mentee_id"] if m in e_pos])
+    out.attrs["unmatched"] = len(unmatched)
     return out
+
+
+def not_examined_text(table: pd.DataFrame) -> str:
+    """Why a mentee has no fixes listed when the budget ran out before them, in Russian.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The result of :func:`fixes` (its ``attrs``).
+
+    Returns
+    -------
+    str
+        «не проверено: ограничение объёма перебора (N из M нераспределённых
+        проверены)», N = ``attrs["examined"]``, M = ``attrs["unmatched"]``.
+    """
+    n, m = int(table.attrs.get("examined", 0)), int(table.attrs.get("unmatched", 0))
+    verb = "проверен" if n % 10 == 1 and n % 100 != 11 else "проверены"
+    return f"не проверено: ограничение объёма перебора ({n} из {m} нераспределённых {verb})"
 
 
 class _Fixer:

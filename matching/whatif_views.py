@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from matching.explain import plural
+from matching.fixes import NOT_EXAMINED, not_examined_text
 from matching.priority import compare_objectives
 from matching.views import compare_results
 from matching.whatif import why_not
@@ -239,7 +240,11 @@ def alternates_view(result, mentee_id: str) -> tuple[str, pd.DataFrame]:
         number of mentees with a mentor), «Сумма баллов» (float change),
         «Что будет, если закрепить» (:func:`change_words`). An unmatched
         mentee: :data:`FIX_HEADERS` from :attr:`matching.MatchResult.fixes`
-        («Сменится наставник ещё у»: int, other mentees). Else empty.
+        («Сменится наставник ещё у»: int, other mentees); empty when none of
+        the single changes helps or when the mentee was not examined within
+        the work budget of :mod:`matching.fixes` — ``text`` then says which
+        («не проверено: ограничение объёма перебора (N из M нераспределённых
+        проверены)»). Else empty.
     """
     names = _names(result)
     who = _who(names, mentee_id) or str(mentee_id)
@@ -287,8 +292,18 @@ def alternates_view(result, mentee_id: str) -> tuple[str, pd.DataFrame]:
         return f"{who}: наставляемый не найден в результате.", out
     if out.empty:
         reason = result.unmatched.loc[result.unmatched["mentee_id"] == mentee_id, "reason"].iloc[0]
+        status = table.attrs.get("status", {}).get(mentee_id)
+        if status == NOT_EXAMINED:
+            return (
+                f"{who} без наставника ({reason}). Изменение, которое дало бы наставника, — "
+                f"{not_examined_text(table)}; наставляемые проверяются по порядку кодов.",
+                out,
+            )
+        if status is None:  # not a candidate for a mentor at all (no consent): the reason says why
+            return f"{who} без наставника ({reason}).", out
         return (
-            f"{who} без наставника ({reason}); одного изменения, которое дало бы наставника, не нашлось.",
+            f"{who} без наставника ({reason}); одного изменения, которое дало бы наставника, не нашлось "
+            "(проверено пересчётом).",
             out,
         )
     return f"{who} без наставника. Любое из этих изменений даст наставника (проверено пересчётом):", out

@@ -126,3 +126,19 @@ def test_bottleneck_objective_is_said_in_russian_not_raised():
     app.whatif.why_button.click()
     assert NO_WHATIF_TEXT.split(":")[0] in app.whatif.why_view.value
     assert app.whatif.why_lock.disabled
+
+
+def test_an_unexamined_unmatched_mentee_is_said_to_be_unexamined(monkeypatch):
+    import matching.fixes
+
+    monkeypatch.setattr(matching.fixes, "MAX_FIX_MENTEES", 1)
+    app = TandemApp()
+    app.whatif.open(ALTERNATES)
+    ids = sorted(app.result.unmatched["mentee_id"])
+    app.mentee_choice.value = ids[-1]
+    view = app.whatif.alternates_view.value
+    n = len(ids)
+    assert f"не проверено: ограничение объёма перебора (1 из {n} нераспределённых проверен)" in view
+    assert "не нашлось" not in view and "Что изменить" not in view
+    app.mentee_choice.value = ids[0]
+    assert "даст наставника" in app.whatif.alternates_view.value
