@@ -11,8 +11,10 @@ Layers: :mod:`mentoring.register` (the type and its rules) and
 :mod:`mentoring.report` are pure;
 :mod:`mentoring.register_io` and :mod:`mentoring.result_io` read and write
 workbooks; :mod:`mentoring.cli` is the command line; :mod:`mentoring.ui` is
-the «Сопровождение тандемов» page (widgets) over the pure helpers of
-:mod:`mentoring.views`. The names below are imported on first use, so that
+the «Сопровождение тандемов» page (widgets; one module per step:
+:mod:`mentoring.ui_register`, :mod:`mentoring.ui_status`,
+:mod:`mentoring.ui_rematch`, :mod:`mentoring.ui_documents`) over the pure
+helpers of :mod:`mentoring.views`. The names below are imported on first use, so that
 importing a pure module loads no reader. The re-match function is ``from
 mentoring.rematch import rematch`` (not a package-level name: it would clash
 with its module, ``mentoring.rematch``).

@@ -58,7 +58,6 @@ from mentoring.register import Register
 from mentoring.register_io import load_register
 from mentoring.report import half_year, indicators
 from mentoring.report_io import FIGURES_FILE, NOTE_FILE, figures_workbook, render_note, report_context
-from mentoring.ui import DOCX_MIME
 from mentoring.views import Names, problems_html, table_html
 from mentoring.views_diagnosis import (
     diagnosis_text,
@@ -72,7 +71,7 @@ from mentoring.views_diagnosis import (
 )
 from tandem.errors import InputError
 from tandem.tables import RawTable
-from tandem.ui import XLSX_MIME, download_link
+from tandem.ui import DOCX_MIME, XLSX_MIME, button, download_link, dropdown, heading, paragraph, upload
 from tandem.xlsx import atomic_save
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -186,31 +185,6 @@ def report_files(
 # -- the page ---------------------------------------------------------------------------------
 
 
-def _button(text: str, icon: str, style: str = "primary") -> W.Button:
-    return W.Button(description=text, icon=icon, button_style=style, layout=W.Layout(width="auto"))
-
-
-def _upload(text: str, multiple: bool = False, accept: str = ".xlsx") -> W.FileUpload:
-    return W.FileUpload(accept=accept, multiple=multiple, description=text, layout=W.Layout(width="auto"))
-
-
-def _dropdown(text: str, options, width: str = "560px") -> W.Dropdown:
-    return W.Dropdown(
-        options=options,
-        description=text,
-        style={"description_width": "initial"},
-        layout=W.Layout(width=width),
-    )
-
-
-def _h(text: str) -> W.HTML:
-    return W.HTML(f"<h2 style='margin:14px 0 4px'>{html.escape(text)}</h2>")
-
-
-def _p(text: str, margin: str = "0") -> W.HTML:
-    return W.HTML(f"<p style='margin:{margin}'>{text}</p>")
-
-
 class DiagnosisApp:
     """«Диагностика и отчёт»: blank questionnaires, import of filled ones, the deficit map, the report.
 
@@ -267,16 +241,16 @@ class DiagnosisApp:
         self.error: Exception | None = None
 
         # 1. Diagnosis.
-        self.registry_choice = _dropdown("Реестр педагогов:", list(self.registries))
-        self.registry_upload = _upload("Свой реестр педагогов (.xlsx)")
-        self.blanks_button = _button("Подготовить бланки анкет", "file-excel-o", "info")
+        self.registry_choice = dropdown("Реестр педагогов:", list(self.registries))
+        self.registry_upload = upload("Свой реестр педагогов (.xlsx)")
+        self.blanks_button = button("Подготовить бланки анкет", "file-excel-o", "info")
         self.blanks_link = W.HTML()
-        self.threshold = _dropdown("Дефицит — уровень ниже:", threshold_choices(), "520px")
+        self.threshold = dropdown("Дефицит — уровень ниже:", threshold_choices(), "520px")
         self.threshold.value = DEFAULT_THRESHOLD
-        self.answers_upload = _upload("Заполненные анкеты (.xlsx, .csv)", True, ".xlsx,.csv")
-        self.import_button = _button("Загрузить анкеты", "upload")
-        self.sample_button = _button("Взять образец анкет (14 школ)", "folder-open", "info")
-        self.map_button = _button("Карта по реестру без анкет", "th", "")
+        self.answers_upload = upload("Заполненные анкеты (.xlsx, .csv)", True, ".xlsx,.csv")
+        self.import_button = button("Загрузить анкеты", "upload")
+        self.sample_button = button("Взять образец анкет (14 школ)", "folder-open", "info")
+        self.map_button = button("Карта по реестру без анкет", "th", "")
         self.diagnosis_info = W.HTML()
         self.levels_view = W.HTML()
         self.heatmap = W.HTML()
@@ -293,8 +267,8 @@ class DiagnosisApp:
         self.registry_upload.observe(lambda _: self._registry_changed(), names="value")
 
         # 2. Report.
-        self.register_choice = _dropdown("Реестр пар:", list(self.registers))
-        self.register_upload = _upload("Свой реестр пар (.xlsx)")
+        self.register_choice = dropdown("Реестр пар:", list(self.registers))
+        self.register_upload = upload("Свой реестр пар (.xlsx)")
         self.day = W.DatePicker(
             value=half_year(self.today)[1],
             description="Дата показателей:",
@@ -307,8 +281,8 @@ class DiagnosisApp:
             indent=False,
             layout=W.Layout(width="auto"),
         )
-        self.repeat_upload = _upload("Повторная диагностика (.xlsx, .csv)", True, ".xlsx,.csv")
-        self.report_button = _button("Подсчитать показатели", "bar-chart")
+        self.repeat_upload = upload("Повторная диагностика (.xlsx, .csv)", True, ".xlsx,.csv")
+        self.report_button = button("Подсчитать показатели", "bar-chart")
         self.report_info = W.HTML()
         self.figures_view = W.HTML()
         self.charts = W.HTML()
@@ -499,15 +473,15 @@ class DiagnosisApp:
         """The whole page as one widget."""
         return W.VBox(
             [
-                _h("1. Диагностика профессиональных дефицитов"),
-                _p(
+                heading("1. Диагностика профессиональных дефицитов"),
+                paragraph(
                     "Выберите реестр педагогов (образец района или свой файл) и скачайте бланки анкет — по "
                     "книге на школу: строка — педагог и дефицит из перечня, уровни 0–3 выбираются из списка."
                 ),
                 W.HBox([self.registry_choice, self.registry_upload]),
                 W.HBox([self.blanks_button]),
                 self.blanks_link,
-                _p(
+                paragraph(
                     "<b>Заполненные анкеты</b> загрузите все сразу (или одну выгрузку онлайн-формы с теми же "
                     "столбцами). Уровень — оценка куратора, если она есть, иначе самооценка; дефицит — "
                     "уровень ниже порога.",
@@ -521,8 +495,8 @@ class DiagnosisApp:
                 self.heatmap,
                 self.map_tabs,
                 self.diagnosis_links,
-                _h("2. Отчёт за полугодие"),
-                _p(
+                heading("2. Отчёт за полугодие"),
+                paragraph(
                     "Показатели считаются на выбранную дату по реестру пар и реестру педагогов шага 1 (с "
                     "дефицитами из анкет, если они загружены). Повторная диагностика в конце программы "
                     "покажет, какие дефициты наставляемых закрыты."

@@ -1,7 +1,8 @@
 """What the «Сопровождение тандемов» page shows, as tables, texts and HTML.
 
-Pure helpers of :mod:`mentoring.ui`: no widgets, no files. Each takes the
-register (:class:`~mentoring.register.Register`), the district registry
+Pure helpers of :mod:`mentoring.ui` and its steps (``mentoring.ui_*``): no
+widgets, no files. Each takes the register
+(:class:`~mentoring.register.Register`), the district registry
 (:class:`~matching.model.Registry`, for names and schools) and a date, and
 returns a DataFrame with Russian headers or an HTML string; each is tested on
 its own. Statuses and the «in force» rule are those of
@@ -304,6 +305,25 @@ def changes_text(changes: pd.DataFrame) -> str:
         f"Сохранено пар: {int(n.get('сохранена', 0))}; другой наставник: {int(n.get('другой наставник', 0))}; "
         f"новых: {int(n.get('новая', 0))}; снято: {int(n.get('снята', 0))}."
     )
+
+
+def rematch_rule(change_cost: float | None) -> str:
+    """The rule of a re-match in words (:func:`mentoring.rematch.rematch`).
+
+    Parameters
+    ----------
+    change_cost : float or None
+        Points a change of mentor must gain; None: every feasible pair in force is kept.
+
+    Returns
+    -------
+    str
+        «допустимые действующие пары сохранены» or, e.g., «пара меняется,
+        только если смена даёт больше 0,30 балла» (two decimals, a comma).
+    """
+    if change_cost is None:
+        return "допустимые действующие пары сохранены"
+    return f"пара меняется, только если смена даёт больше {change_cost:.2f} балла".replace(".", ",")
 
 
 # --------------------------------------------------------------------------- HTML

@@ -9,7 +9,8 @@ The domain packages are :mod:`matching` (mentoring tandems) and :mod:`contest`
 * :mod:`tandem.xlsx_write` — readable, formula-safe workbooks written atomically;
 * :mod:`tandem.yamlio` — YAML read by the 1.2 core schema (no ``no`` → False);
 * :mod:`tandem.cli`, :mod:`tandem.progress`, :mod:`tandem.ui` — command-line
-  runner, progress reporting, HTML pieces of the notebook pages.
+  runner, progress reporting, HTML pieces and widget factories of the
+  notebook pages.
 """
 
 from tandem.errors import InputError, Issue

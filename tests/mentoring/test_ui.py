@@ -30,6 +30,7 @@ from mentoring.views import (  # noqa: E402
     pair_choices,
     pairs_table,
     problems_html,
+    rematch_rule,
     short_school,
     status_counts,
     table_html,
@@ -402,6 +403,12 @@ def test_changes_table_and_text(registry):
     assert list(table["Изменение"]) == ["другой наставник", "снята", "новая", "сохранена"]
     assert table.iloc[2]["Наставник до"] == "" and table.iloc[2]["Наставляемый"] == "П-901"
     assert changes_text(ch) == "Сохранено пар: 1; другой наставник: 1; новых: 1; снято: 1."
+
+
+def test_rematch_rule_in_words():
+    assert rematch_rule(None) == "допустимые действующие пары сохранены"
+    assert rematch_rule(0.3) == "пара меняется, только если смена даёт больше 0,30 балла"
+    assert rematch_rule(0.0) == "пара меняется, только если смена даёт больше 0,00 балла"
 
 
 def test_table_html_escapes_and_problems_html():
