@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from contest import ContestError, ui, views, workflow
 from contest.assign import conflicts
+from contest.reconcile import FLAG_COLUMNS
 from tandem.ui import download_link
 
 RECONCILE = "Практики в номинациях: согласование оценок (пример)"
@@ -320,16 +321,7 @@ def test_views_of_flags_and_decisions():
     assert views.reconciliation_html(None) == ""
     flags = pd.DataFrame(
         [("E1", "S1", "T1", "K1", "Ж1, Ж2", "Ж1: 1; Ж2: 9", 8.0, 3.0)],
-        columns=[
-            "entry_id",
-            "stage_id",
-            "task_id",
-            "criterion_id",
-            "jurors",
-            "scores",
-            "spread",
-            "max_spread",
-        ],
+        columns=FLAG_COLUMNS,
     )
     text = views.flags_html(flags, "<a>ссылка</a>")
     assert (
